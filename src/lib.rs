@@ -1,0 +1,11 @@
+//! gongkai (公开): a static site generator for public transparency portals.
+//!
+//! The pipeline (DESIGN §2), one module per stage:
+//! `content` (load) → `validate` → `derive` → `render` / `search` / `export` → `output` (write).
+//! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands.
+
+pub mod build;
+pub mod diagnostics;
+pub mod import;
+pub mod mirror;
+pub mod serve;

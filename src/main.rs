@@ -1,0 +1,93 @@
+//! The `gongkai` command line: parses arguments and hands each command to its module.
+//! Exit codes (DESIGN §6): 0 ok, 1 content errors, 2 usage or I/O errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// gongkai (公开): a static site generator for public transparency portals.
+#[derive(Parser)]
+#[command(name = "gongkai", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site: content/ → public/ (staged, then swapped in whole).
+    Build {
+        /// The project folder holding content/ (and optionally themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The official URL of the site (for canonical links, sitemap and feeds); overrides
+        /// site.toml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Sign the manifest with this Ed25519 secret key (from `gongkai keygen`).
+        #[arg(long)]
+        sign_key: Option<PathBuf>,
+    },
+    /// Validate content without writing anything; exit 1 on any error.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Local preview with incremental rebuilds and live reload.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; only loopback unless you say otherwise.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// Import a plan document (UTF-8 text as published) into plan.toml + tasks.toml.
+    Import {
+        /// The plan document.
+        file: PathBuf,
+        /// The plan id (folder name and URL segment) [default: derived from the file name].
+        #[arg(long)]
+        id: Option<String>,
+        /// The folder to write [default: content/plans/<id>/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overwrite an existing output folder.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a copy of a site against its manifest (and signature).
+    Verify {
+        /// The site folder to check.
+        dir: PathBuf,
+        /// The publisher's Ed25519 public key; the signature is checked too.
+        #[arg(long)]
+        pubkey: Option<PathBuf>,
+    },
+    /// Make an Ed25519 key pair for signed releases.
+    Keygen {
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, output, base_url, sign_key } => {
+            gongkai::build::run(&gongkai::build::BuildOptions { root, output, base_url, sign_key })
+        }
+        Command::Check { root } => gongkai::build::check(&root),
+        Command::Serve { root, port, bind } => gongkai::serve::run(&root, &bind, port),
+        Command::Import { file, id, out, force } => {
+            gongkai::import::run(&gongkai::import::ImportOptions { file, id, out, force })
+        }
+        Command::Verify { dir, pubkey } => gongkai::mirror::verify_command(&dir, pubkey.as_deref()),
+        Command::Keygen { out } => gongkai::mirror::keygen_command(&out),
+    }
+}
