@@ -8,4 +8,5 @@ pub mod build;
 pub mod diagnostics;
 pub mod import;
 pub mod mirror;
+pub mod model;
 pub mod serve;

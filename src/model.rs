@@ -1,0 +1,434 @@
+//! The content model: what `content/` says, parsed and typed (DESIGN §3).
+//!
+//! In: nothing — these are plain data types. Out: the values `content::load` fills and every
+//! later stage reads. Values here came from users' files but have been checked for shape; the
+//! places they came from ([`Origin`]) ride along so later checks can still point at a line.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Serialize, Serializer};
+
+use crate::diagnostics::Pos;
+
+/// Where a value was written: a file (as shown to the user) and a position in it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub path: PathBuf,
+    pub pos: Pos,
+}
+
+/// A calendar date; serialised as `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub chrono::NaiveDate);
+
+impl Date {
+    pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).map(Date)
+    }
+
+    /// The last day of year `y` (a target "by 2025" means by 2025-12-31).
+    pub fn end_of_year(y: i32) -> Date {
+        Date(chrono::NaiveDate::from_ymd_opt(y, 12, 31).expect("Dec 31 exists in every year"))
+    }
+
+    pub fn year(&self) -> i32 {
+        chrono::Datelike::year(&self.0)
+    }
+
+    /// Years between two dates, counted as days / 365.25 (DESIGN §4).
+    pub fn years_since(&self, earlier: Date) -> f64 {
+        (self.0 - earlier.0).num_days() as f64 / 365.25
+    }
+
+    pub fn parse(s: &str) -> Option<Date> {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+string_id!(
+    /// A plan's id: its folder name and URL segment.
+    PlanId
+);
+string_id!(
+    /// A task's id, unique within its plan; a URL segment.
+    TaskId
+);
+string_id!(
+    /// A target's id, unique within its plan.
+    TargetId
+);
+string_id!(
+    /// A unit's id, unique across all units files; a URL segment.
+    UnitId
+);
+
+/// `content/site.toml`: the portal's settings.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: String,
+    /// The date statuses are computed for; without it, the newest progress date.
+    pub as_of: Option<Date>,
+    pub base_url: Option<String>,
+    pub publisher: Publisher,
+    pub feedback: Feedback,
+    /// The 机构代码 used to assign 索引号 to documents that have none printed.
+    pub catalogue_prefix: Option<String>,
+    /// Set when the site's own content (not only progress) is demonstration material.
+    pub sample: bool,
+}
+
+/// The office that runs the portal (政府信息公开工作机构), as the 公开指南 must name it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Publisher {
+    pub name: String,
+    pub office: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub hours: Option<String>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+/// Where citizens send comments and corrections.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Feedback {
+    pub email: Option<String>,
+    pub form_url: Option<String>,
+}
+
+/// One department (or a collective such as 各有关部门和单位) from `units/<jurisdiction>.toml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    pub id: UnitId,
+    pub name: String,
+    pub full_name: Option<String>,
+    pub aliases: Vec<String>,
+    pub collective: bool,
+    pub jurisdiction: String,
+    pub jurisdiction_name: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A unit as printed on a responsibility line, resolved (after validation) to a [`Unit`].
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRef {
+    pub printed: String,
+    #[serde(skip)]
+    pub unit: Option<UnitId>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Comparator {
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = "=")]
+    Equal,
+    #[serde(rename = "decrease_by")]
+    DecreaseBy,
+    #[serde(rename = "increase_by")]
+    IncreaseBy,
+    #[serde(rename = "qualitative")]
+    Qualitative,
+}
+
+impl Comparator {
+    pub const ALL: [&'static str; 6] =
+        [">=", "<=", "=", "decrease_by", "increase_by", "qualitative"];
+
+    pub fn parse(s: &str) -> Option<Comparator> {
+        Some(match s {
+            ">=" => Comparator::AtLeast,
+            "<=" => Comparator::AtMost,
+            "=" => Comparator::Equal,
+            "decrease_by" => Comparator::DecreaseBy,
+            "increase_by" => Comparator::IncreaseBy,
+            "qualitative" => Comparator::Qualitative,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Comparator::ALL[self as usize]
+    }
+}
+
+/// A target's starting point as written in tasks.toml.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Baseline {
+    pub value: Option<f64>,
+    pub date: Option<Date>,
+    pub year: Option<i32>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub id: TargetId,
+    pub text: String,
+    pub metric: Option<String>,
+    pub year: Option<i32>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub comparator: Comparator,
+    pub baseline: Option<Baseline>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub path: Vec<String>,
+    pub title: String,
+    pub text: String,
+    pub lead: Vec<UnitRef>,
+    pub responsible: Vec<UnitRef>,
+    /// The printed label of the `responsible` list when it is not 责任单位 (e.g. 配合单位).
+    pub responsible_label: Option<String>,
+    /// A printed note on the responsibility line that names no unit.
+    pub units_note: Option<String>,
+    /// Relative weight in the plan's roll-up (default 1).
+    pub weight: Option<f64>,
+    pub targets: Vec<Target>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A heading that groups tasks (一、主要任务; (一)…).
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub path: Vec<String>,
+    pub title: String,
+}
+
+/// An item of the closing part of a plan (保障措施): not a task, shown on the plan page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Safeguard {
+    pub path: Vec<String>,
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Period {
+    pub start: i32,
+    pub end: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub id: PlanId,
+    pub title: String,
+    pub jurisdiction: Option<String>,
+    pub issuer: Option<String>,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+    pub categories: Vec<String>,
+    pub keywords: Vec<String>,
+    pub written: Option<Date>,
+    pub published: Option<Date>,
+    pub validity: Option<String>,
+    pub period: Option<Period>,
+    pub summary: Option<String>,
+    pub goals: Option<String>,
+    pub sections: Vec<Section>,
+    pub safeguards: Vec<Safeguard>,
+    pub targets: Vec<Target>,
+    pub tasks: Vec<Task>,
+    /// The original text (原文), when the plan folder has one.
+    #[serde(skip)]
+    pub source_text: Option<String>,
+    pub progress: Vec<Report>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Plan {
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id.0 == id)
+    }
+
+    /// True when the document is no longer in force (失效/废止).
+    pub fn is_void(&self) -> bool {
+        self.validity.as_deref().is_some_and(is_void_validity)
+    }
+}
+
+pub fn is_void_validity(v: &str) -> bool {
+    v.contains("失效") || v.contains("废止") || v.contains("廢止")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    NotStarted,
+    InProgress,
+    Completed,
+    Delayed,
+    Suspended,
+}
+
+impl ReportStatus {
+    pub const ALL: [&'static str; 5] =
+        ["not_started", "in_progress", "completed", "delayed", "suspended"];
+
+    pub fn parse(s: &str) -> Option<ReportStatus> {
+        Some(match s {
+            "not_started" => ReportStatus::NotStarted,
+            "in_progress" => ReportStatus::InProgress,
+            "completed" => ReportStatus::Completed,
+            "delayed" => ReportStatus::Delayed,
+            "suspended" => ReportStatus::Suspended,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        ReportStatus::ALL[self as usize]
+    }
+
+    /// The label shown to citizens.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportStatus::NotStarted => "未开始",
+            ReportStatus::InProgress => "推进中",
+            ReportStatus::Completed => "已完成",
+            ReportStatus::Delayed => "滞后",
+            ReportStatus::Suspended => "暂停",
+        }
+    }
+}
+
+/// A figure reported for a target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    pub target: TargetId,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub as_of: Date,
+    pub source: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub title: String,
+    pub url: String,
+}
+
+/// A published figure that was later changed: it stays visible with its note.
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    pub date: Date,
+    pub note: String,
+    pub target: Option<TargetId>,
+    pub previous: Option<f64>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A progress report (`progress/*.md` or a row of `progress/*.csv`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub task: TaskId,
+    pub date: Date,
+    pub published: Option<Date>,
+    pub status: ReportStatus,
+    pub percent: Option<f64>,
+    pub reporter: Option<String>,
+    pub sample: bool,
+    pub measures: Vec<Measure>,
+    pub evidence: Vec<Evidence>,
+    pub corrections: Vec<Correction>,
+    /// The Markdown body, as written.
+    pub body: String,
+    /// The file name stem, unique within the plan (used for anchors).
+    pub slug: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A page of the disclosure section (`disclosure/*.md`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DisclosureDoc {
+    pub slug: String,
+    pub title: String,
+    pub kind: Option<String>,
+    pub index_number: Option<String>,
+    pub summary: Option<String>,
+    pub issuer: Option<String>,
+    pub categories: Vec<String>,
+    pub keywords: Vec<String>,
+    pub written: Option<Date>,
+    pub published: Option<Date>,
+    pub doc_number: Option<String>,
+    pub validity: Option<String>,
+    pub sample: bool,
+    pub order: i64,
+    pub body: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Everything under `content/`, loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub site: SiteConfig,
+    pub units: Vec<Unit>,
+    pub plans: Vec<Plan>,
+    pub disclosure: Vec<DisclosureDoc>,
+    /// `disclosure/annual/<year>.toml`, parsed as plain TOML; checked and rendered by the
+    /// disclosure module.
+    pub annual: Vec<AnnualSource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnnualSource {
+    pub year: i32,
+    pub path: PathBuf,
+    pub text: String,
+}
