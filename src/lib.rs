@@ -5,8 +5,14 @@
 //! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands.
 
 pub mod build;
+pub mod content;
+pub mod derive;
 pub mod diagnostics;
 pub mod import;
+pub mod markdown;
 pub mod mirror;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod serve;
+pub mod validate;
