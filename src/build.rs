@@ -65,6 +65,16 @@ pub fn build_site(
     if let Some(b) = base_url {
         data.site.base_url = Some(b.to_string());
     }
+    if data.site.base_url.is_none() {
+        diags.push(
+            Diagnostic::warning(
+                "content/site.toml",
+                Pos::START,
+                "no base_url: sitemap.xml and canonical links are left out",
+            )
+            .with_help("set base_url = \"https://…/\" in content/site.toml, or pass --base-url"),
+        );
+    }
     let Some(renderer) = Renderer::new(&theme, &mut diags) else {
         return Err(BuildFailure::Content(diags));
     };
@@ -116,6 +126,11 @@ fn write_all(
             "a template failed while rendering; the message names the template and the problem",
         )
     })?;
+    for (path, bytes) in crate::export::export_files(data) {
+        staging
+            .write(&path, &bytes)
+            .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
+    }
     for (path, bytes) in &theme.statics {
         staging
             .write(&format!("static/{path}"), bytes)

@@ -121,6 +121,9 @@ pub struct ReportView {
     pub measures: Vec<ReportMeasure>,
     pub evidence: Vec<Evidence>,
     pub corrections: Vec<Correction>,
+    /// The body as written (Markdown), for the progress export.
+    #[serde(skip)]
+    pub body: String,
     /// Sanitised HTML of the body.
     pub body_html: String,
     pub body_text: String,
@@ -135,7 +138,11 @@ pub struct ReportMeasure {
     pub target: String,
     pub target_text: String,
     pub value: f64,
+    /// The unit to show: as written, else the target's.
     pub unit: Option<String>,
+    /// The unit exactly as the report wrote it (for the progress export).
+    #[serde(skip)]
+    pub unit_as_written: Option<String>,
     pub as_of: Date,
     pub source: Option<String>,
 }
@@ -274,6 +281,8 @@ pub struct SiteData {
     pub target_counts: StatusCounts,
     /// True when any progress shown is demonstration data.
     pub has_sample: bool,
+    /// The fingerprint of the key the manifest is signed with, when the build signs it.
+    pub fingerprint: Option<String>,
 }
 
 impl SiteData {
@@ -394,6 +403,7 @@ pub fn derive(content: &Content) -> SiteData {
         totals,
         target_counts,
         has_sample,
+        fingerprint: None,
     }
 }
 
@@ -690,6 +700,7 @@ fn report_view(
                     target_text: t.map(|t| t.text.clone()).unwrap_or_default(),
                     value: m.value,
                     unit: m.unit.clone().or_else(|| t.and_then(|t| t.unit.clone())),
+                    unit_as_written: m.unit.clone(),
                     as_of: m.as_of,
                     source: m.source.clone(),
                 }
@@ -697,6 +708,7 @@ fn report_view(
             .collect(),
         evidence: r.evidence.clone(),
         corrections: r.corrections.clone(),
+        body: r.body.clone(),
         body_html: markdown::to_html(&r.body, 2),
         body_text: markdown::to_text(&r.body),
         delay_workdays: delay,

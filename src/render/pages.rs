@@ -206,6 +206,30 @@ pub fn render_site(
     render_units(&pages, &data.units)?;
     render_targets(&pages, data)?;
     render_updates(&pages, data, &updates)?;
+    let tables = [
+        DataTable {
+            name: "tasks",
+            columns: crate::export::TASK_COLUMNS.to_vec(),
+        },
+        DataTable {
+            name: "targets",
+            columns: crate::export::TARGET_COLUMNS.to_vec(),
+        },
+        DataTable {
+            name: "progress",
+            columns: crate::export::PROGRESS_COLUMNS.to_vec(),
+        },
+    ];
+    pages.page(
+        "data/index.html",
+        "data.html",
+        "data",
+        data.has_sample,
+        |c| {
+            c.insert("tables", &tables);
+            c.insert("fingerprint", &data.fingerprint);
+        },
+    )?;
     if renderer.has_template("search.html") {
         pages.page("search/index.html", "search.html", "search", false, |_| {})?;
     }
@@ -352,6 +376,12 @@ fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), RenderError> {
             c.insert("unit", u)
         })
     })
+}
+
+#[derive(Serialize)]
+struct DataTable {
+    name: &'static str,
+    columns: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 #[derive(Serialize)]
