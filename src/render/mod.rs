@@ -27,6 +27,7 @@ impl Renderer {
     pub fn new(theme: &Theme, diags: &mut Diagnostics) -> Option<Renderer> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        tera.set_escape_fn(escape_html);
         let files: Vec<(&str, &str)> = theme
             .templates
             .iter()
@@ -72,6 +73,24 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
     let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
     Diagnostic::error(theme.shown_path(&name), Pos { line, col }, msg)
         .with_help("fix the template; built-in templates are listed in the README (themes)")
+}
+
+/// HTML escaping for text and attribute values: the five characters that can end a text node
+/// or an attribute. (Tera's default also escapes `/`, which makes every relative URL unreadable
+/// in the page source without adding safety inside quoted attributes.)
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `{{ x | num }}`: a number without float noise or needless zeros (98.0 → 98, 29.80 → 29.8).
