@@ -5,6 +5,7 @@
 //! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands.
 
 pub mod build;
+pub mod derive;
 pub mod diagnostics;
 pub mod import;
 pub mod mirror;
