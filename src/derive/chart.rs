@@ -97,10 +97,11 @@ pub fn tracker_svg(
 
     let unit = target.unit.as_deref().unwrap_or("");
     let short_unit = unit.chars().count() <= 2;
-    let id = dom_id(target.id.as_str());
     let status = tracker.status;
     let name = target.metric.as_deref().unwrap_or(&target.text);
     let title = format!("{}：{}{}", name, status.symbol(), status.label());
+    let desc = description(target, tracker, &points, as_of);
+    let id = dom_id(target.id.as_str(), &title, &desc);
 
     let mut s = String::new();
     let _ = write!(
@@ -115,7 +116,7 @@ pub fn tracker_svg(
         s,
         r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         esc(&title),
-        esc(&description(target, tracker, &points, as_of)),
+        esc(&desc),
     );
     // Visible title.
     let _ = write!(
@@ -230,7 +231,7 @@ pub fn tracker_svg(
             t = f1(TOP),
             b = f1(BOTTOM),
             tx = f1(tx),
-            ty = f1(BOTTOM - 6.0),
+            ty = f1(TOP + 26.0),
         );
     }
     {
@@ -521,8 +522,12 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// An element id from a target id: letters, digits, `-` and `_` kept, anything else `_`.
-fn dom_id(target_id: &str) -> String {
+/// An element id for the chart's title and description: the target id (letters, digits, `-`,
+/// `_` kept, anything else `_`) plus a short hash of the text, so charts of same-id targets of
+/// different plans on one page (a unit's scorecard) never share an id — and two charts that
+/// do share one say exactly the same thing.
+fn dom_id(target_id: &str, title: &str, desc: &str) -> String {
+    use sha2::{Digest, Sha256};
     let id: String = target_id
         .chars()
         .map(|c| {
@@ -533,7 +538,13 @@ fn dom_id(target_id: &str) -> String {
             }
         })
         .collect();
-    format!("tracker-{id}")
+    let hash = Sha256::new()
+        .chain_update(title.as_bytes())
+        .chain_update([0])
+        .chain_update(desc.as_bytes())
+        .finalize();
+    let short: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("tracker-{id}-{short}")
 }
 
 /// Escape text for SVG/HTML text and attribute values.
@@ -602,14 +613,18 @@ mod tests {
         MEASURES.iter().map(|&(s, v)| (d(s), v)).collect()
     }
 
-    /// The numeric value of attribute `name` in the first element starting with `open`.
-    fn attr(svg: &str, open: &str, name: &str) -> f64 {
+    /// The value of attribute `name` in the first element starting with `open`.
+    fn attr_str<'a>(svg: &'a str, open: &str, name: &str) -> &'a str {
         let start = svg.find(open).expect("element present");
         let rest = &svg[start..];
         let key = format!(" {name}=\"");
         let i = rest.find(&key).expect("attribute present") + key.len();
         let j = rest[i..].find('"').expect("closing quote") + i;
-        rest[i..j].parse().expect("number")
+        &rest[i..j]
+    }
+
+    fn attr(svg: &str, open: &str, name: &str) -> f64 {
+        attr_str(svg, open, name).parse().expect("number")
     }
 
     #[test]
@@ -635,8 +650,14 @@ mod tests {
         assert!(svg.starts_with("<svg "));
         assert!(svg.ends_with("</svg>"));
         assert!(svg.contains(r#"role="img""#));
-        assert!(svg.contains(r#"aria-labelledby="tracker-9-1-title tracker-9-1-desc""#));
-        assert!(svg.contains(r#"<title id="tracker-9-1-title">污水处理率：◆需加快</title>"#));
+        let id = attr_str(&svg, "<svg ", "aria-labelledby");
+        let (title_id, desc_id) = id.split_once(' ').expect("two ids");
+        assert!(title_id.starts_with("tracker-9-1-") && title_id.ends_with("-title"));
+        assert_eq!(desc_id, title_id.replace("-title", "-desc"));
+        assert!(svg.contains(&format!(
+            r#"<title id="{title_id}">污水处理率：◆需加快</title>"#
+        )));
+        assert!(svg.contains(&format!(r#"<desc id="{desc_id}">"#)));
         let desc_start = svg.find("<desc").unwrap();
         let desc = &svg[desc_start..svg.find("</desc>").unwrap()];
         for needle in [
@@ -728,8 +749,17 @@ mod tests {
     #[test]
     #[ignore = "writes the sample chart to $CHART_OUT for a look"]
     fn write_sample_chart() {
-        let t = sample_target("到2025年,污水处理率达到98%以上");
-        let svg = chart(&t, &measures(), "2024-06-30");
+        let mut t = sample_target("到2025年,化学需氧量排放较2021年下降10%");
+        t.comparator = Comparator::DecreaseBy;
+        t.value = Some(10.0);
+        t.unit = Some("万吨".into());
+        t.baseline.as_mut().unwrap().value = Some(12.4);
+        let m = [
+            (d("2022-12-31"), 12.1),
+            (d("2023-12-31"), 11.9),
+            (d("2024-12-31"), 11.2),
+        ];
+        let svg = chart(&t, &m, "2025-03-31");
         std::fs::write(std::env::var("CHART_OUT").unwrap(), svg).unwrap();
     }
 
@@ -740,6 +770,16 @@ mod tests {
         assert!(svg.contains(TargetStatus::Deteriorating.label()));
         assert!(svg.contains("status-deteriorating"));
         assert!(svg.contains(r#"<text class="title""#));
+    }
+
+    #[test]
+    fn charts_of_different_targets_with_one_id_get_different_element_ids() {
+        let a = chart(&sample_target("甲"), &measures(), "2024-06-30");
+        let b = chart(&sample_target("乙"), &measures(), "2024-06-30");
+        assert_ne!(
+            attr_str(&a, "<svg ", "aria-labelledby"),
+            attr_str(&b, "<svg ", "aria-labelledby")
+        );
     }
 
     #[test]
