@@ -56,6 +56,7 @@ pub fn build_site(
     root: &Path,
     output: &Path,
     base_url: Option<&str>,
+    sign_key: Option<&Path>,
 ) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let mut diags = Diagnostics::new();
@@ -64,6 +65,12 @@ pub fn build_site(
     };
     if let Some(b) = base_url {
         data.site.base_url = Some(b.to_string());
+    }
+    if let Some(key) = sign_key {
+        match crate::mirror::public_key_fingerprint_from_secret(key) {
+            Ok(f) => data.fingerprint = Some(f),
+            Err(e) => return Err(BuildFailure::Io(format!("{}: {e}", key.display()))),
+        }
     }
     if data.site.base_url.is_none() {
         diags.push(
@@ -91,6 +98,14 @@ pub fn build_site(
             diags.push(d);
             return Err(BuildFailure::Content(diags));
         }
+    }
+    // The manifest covers every file written so far; it and its signature come last.
+    let release = crate::mirror::release_files(&staging.written(), sign_key)
+        .map_err(|e| BuildFailure::Io(e.to_string()))?;
+    for (name, bytes) in release {
+        staging
+            .write(name, &bytes)
+            .map_err(|e| BuildFailure::Io(format!("{name}: {e}")))?;
     }
     let written = staging.written();
     let pages = written.iter().filter(|w| w.path.ends_with(".html")).count();
@@ -150,10 +165,12 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
-    if opts.sign_key.is_some() {
-        eprintln!("note: --sign-key is accepted but signing is not available in this build yet");
-    }
-    match build_site(&opts.root, &output, opts.base_url.as_deref()) {
+    match build_site(
+        &opts.root,
+        &output,
+        opts.base_url.as_deref(),
+        opts.sign_key.as_deref(),
+    ) {
         Ok(r) => {
             let (files, pages, ms) = (r.files, r.pages, r.millis);
             report(r.warnings);

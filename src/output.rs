@@ -11,30 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use sha2::{Digest, Sha256};
-
-/// One written file: its path relative to the output root ('/'-separated), hash and size.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Written {
-    pub path: String,
-    pub sha256: String,
-    pub size: u64,
-}
-
-impl Written {
-    pub fn of(path: &str, bytes: &[u8]) -> Written {
-        let digest = Sha256::digest(bytes);
-        let mut hex = String::with_capacity(64);
-        for b in digest {
-            hex.push_str(&format!("{b:02x}"));
-        }
-        Written {
-            path: path.to_string(),
-            sha256: hex,
-            size: bytes.len() as u64,
-        }
-    }
-}
+pub use crate::mirror::ManifestEntry as Written;
 
 /// A staging folder being filled; [`Staging::commit`] swaps it in for the output.
 pub struct Staging {
@@ -83,7 +60,7 @@ impl Staging {
             fs::create_dir_all(parent)?;
         }
         fs::write(&path, bytes)?;
-        let w = Written::of(rel, bytes);
+        let w = crate::mirror::entry(rel, bytes);
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())

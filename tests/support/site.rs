@@ -11,7 +11,10 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn gongkai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).output().expect("run gongkai")
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .expect("run gongkai")
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -20,13 +23,27 @@ pub fn stderr(o: &Output) -> String {
 
 /// Builds `root` into `out`, panicking with the diagnostics when the build fails.
 pub fn build(root: &Path, out: &Path) {
-    let o = gongkai(&["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()]);
-    assert!(o.status.success(), "build of {} failed:\n{}", root.display(), stderr(&o));
+    let o = gongkai(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.success(),
+        "build of {} failed:\n{}",
+        root.display(),
+        stderr(&o)
+    );
 }
 
 /// Copies a folder tree (for tests that change content).
 pub fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let rel = e.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
         if e.file_type().is_dir() {
@@ -44,7 +61,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, fs::read(e.path()).unwrap())
         })
         .collect()
@@ -83,8 +105,15 @@ pub fn broken_links(out: &Path) -> Vec<String> {
         }
         let html = String::from_utf8_lossy(bytes);
         let dir = Path::new(path).parent().unwrap_or(Path::new(""));
-        for link in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
-            if link.contains("://") || link.starts_with("mailto:") || link.starts_with("data:") || link.starts_with("//") {
+        for link in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            if link.contains("://")
+                || link.starts_with("mailto:")
+                || link.starts_with("data:")
+                || link.starts_with("//")
+            {
                 continue;
             }
             let (target, anchor) = match link.split_once('#') {
@@ -92,14 +121,26 @@ pub fn broken_links(out: &Path) -> Vec<String> {
                 None => (link.as_str(), None),
             };
             let target = target.split('?').next().unwrap_or("");
-            let resolved = if target.is_empty() { path.clone() } else { normalize(&dir.join(target)) };
-            let resolved = if resolved.ends_with('/') || resolved.is_empty() { format!("{resolved}index.html") } else { resolved };
+            let resolved = if target.is_empty() {
+                path.clone()
+            } else {
+                normalize(&dir.join(target))
+            };
+            let resolved = if resolved.ends_with('/') || resolved.is_empty() {
+                format!("{resolved}index.html")
+            } else {
+                resolved
+            };
             if !files.contains_key(&resolved) {
                 broken.push(format!("{path} → {link} (no file {resolved})"));
                 continue;
             }
             if let Some(a) = anchor.filter(|a| !a.is_empty()) {
-                if resolved.ends_with(".html") && !ids.get(resolved.as_str()).is_some_and(|v| v.iter().any(|i| i == a)) {
+                if resolved.ends_with(".html")
+                    && !ids
+                        .get(resolved.as_str())
+                        .is_some_and(|v| v.iter().any(|i| i == a))
+                {
                     broken.push(format!("{path} → {link} (no id {a})"));
                 }
             }
