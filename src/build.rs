@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::derive::{derive, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
-use crate::output::Staging;
+use crate::output::{Sink, Staging};
 use crate::render::{render_site, Renderer, Theme};
 use crate::{content, validate};
 
@@ -124,11 +124,11 @@ pub fn build_site(
 }
 
 /// Render → index → export, into the staging folder.
-fn write_all(
+pub fn write_all(
     data: &SiteData,
     theme: &Theme,
     renderer: &Renderer,
-    staging: &Staging,
+    staging: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let base_url = data.site.base_url.as_deref();
     render_site(data, renderer, staging, base_url).map_err(|e| {

@@ -13,6 +13,18 @@ use std::sync::Mutex;
 
 pub use crate::mirror::ManifestEntry as Written;
 
+/// Where renderers put files: a staging folder for `build`, memory for `serve`.
+pub trait Sink: Sync {
+    /// Stores one file. `rel` is '/'-separated, relative to the output root.
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
 /// A staging folder being filled; [`Staging::commit`] swaps it in for the output.
 pub struct Staging {
     dir: PathBuf,

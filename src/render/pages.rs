@@ -7,7 +7,7 @@ use tera::Context;
 use super::Renderer;
 use crate::derive::{PlanView, SiteData, TargetView, TaskView, UnitView};
 use crate::model::Date;
-use crate::output::Staging;
+use crate::output::Sink;
 
 /// Updates listed per page on `updates/`.
 pub const UPDATES_PER_PAGE: usize = 50;
@@ -123,7 +123,7 @@ pub fn root_of(path: &str) -> String {
 struct Pages<'a> {
     data: &'a SiteData,
     renderer: &'a Renderer,
-    staging: &'a Staging,
+    staging: &'a dyn Sink,
     base_url: Option<&'a str>,
 }
 
@@ -179,7 +179,7 @@ impl<'a> Pages<'a> {
 pub fn render_site(
     data: &SiteData,
     renderer: &Renderer,
-    staging: &Staging,
+    staging: &dyn Sink,
     base_url: Option<&str>,
 ) -> Result<(), RenderError> {
     let pages = Pages {
