@@ -274,6 +274,8 @@ pub struct SiteData {
     pub target_counts: StatusCounts,
     /// True when any progress shown is demonstration data.
     pub has_sample: bool,
+    /// The annual disclosure reports, parsed and checked by `crate::disclosure::check`.
+    pub annual: Vec<crate::disclosure::AnnualReport>,
 }
 
 impl SiteData {
@@ -394,6 +396,7 @@ pub fn derive(content: &Content) -> SiteData {
         totals,
         target_counts,
         has_sample,
+        annual: Vec::new(),
     }
 }
 
