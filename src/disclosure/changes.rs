@@ -27,6 +27,8 @@ pub struct Change {
     /// A report without a publication date (listed under its report date).
     pub undated: bool,
     pub void: bool,
+    /// 有效性 as printed, for the notice on documents no longer in force.
+    pub validity: Option<String>,
     pub sample: bool,
 }
 
@@ -47,6 +49,7 @@ pub fn changes(data: &SiteData, entries: &[Entry]) -> Vec<Change> {
                 delay_workdays: None,
                 undated: false,
                 void: e.void,
+                validity: e.validity.clone(),
                 sample: e.sample,
             });
         }
@@ -68,6 +71,7 @@ pub fn changes(data: &SiteData, entries: &[Entry]) -> Vec<Change> {
                 delay_workdays: None,
                 undated: false,
                 void: false,
+                validity: None,
                 sample: r.sample,
             });
         }
@@ -106,6 +110,7 @@ fn report_change(r: &ReportView) -> Change {
         delay_workdays: r.delay_workdays,
         undated: r.published.is_none(),
         void: false,
+        validity: None,
         sample: r.sample,
     }
 }
