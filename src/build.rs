@@ -44,11 +44,14 @@ pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)
     let (content, load_diags) = content::load(root);
     diags.extend(load_diags.into_sorted());
     let content = validate::validate(content, diags);
+    let annual = crate::disclosure::check(&content, diags);
     let theme = Theme::load(root, &content.site.theme, diags);
     if diags.has_errors() {
         return None;
     }
-    Some((derive(&content), theme))
+    let mut data = derive(&content);
+    data.annual = annual;
+    Some((data, theme))
 }
 
 /// Builds the site at `root` into `output`.
@@ -146,6 +149,7 @@ pub fn write_all(
             .write(&path, &bytes)
             .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
     }
+    crate::disclosure::render(data, &data.annual, theme, renderer, staging)?;
     for (path, bytes) in &theme.statics {
         staging
             .write(&format!("static/{path}"), bytes)

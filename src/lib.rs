@@ -8,6 +8,7 @@ pub mod build;
 pub mod content;
 pub mod derive;
 pub mod diagnostics;
+pub mod disclosure;
 pub mod export;
 pub mod import;
 pub mod markdown;

@@ -283,6 +283,8 @@ pub struct SiteData {
     pub has_sample: bool,
     /// The fingerprint of the key the manifest is signed with, when the build signs it.
     pub fingerprint: Option<String>,
+    /// The annual disclosure reports, parsed and checked by `crate::disclosure::check`.
+    pub annual: Vec<crate::disclosure::AnnualReport>,
 }
 
 impl SiteData {
@@ -404,6 +406,7 @@ pub fn derive(content: &Content) -> SiteData {
         target_counts,
         has_sample,
         fingerprint: None,
+        annual: Vec::new(),
     }
 }
 
