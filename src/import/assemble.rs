@@ -219,14 +219,27 @@ fn joined(paras: &[Para]) -> (String, String) {
 }
 
 fn goals(o: &Outline, root: usize, plan: &mut Plan) {
-    // A sub-part named 目标 (工作目标, 主要目标) is the goals; otherwise the whole part.
+    // A sub-part titled 目标 (工作目标, 主要目标) is the goals; otherwise the whole part.
+    let short_title = |c: usize| {
+        let head = &o.nodes[c].head.norm;
+        let title = head.split(['。', ':', '：']).next().unwrap_or("");
+        title.chars().count() <= 12 && GOALS.is_match(title)
+    };
     let sub = o.nodes[root]
         .children
         .iter()
         .copied()
-        .find(|&c| GOALS.is_match(&o.nodes[c].head.norm));
+        .find(|&c| short_title(c));
     let node = sub.unwrap_or(root);
-    let text = o.full_text(node).join("\n");
+    // The part's own heading line is its title, not goals text.
+    let mut lines = o.full_text(node);
+    if !o.nodes[node].head.orig.is_empty()
+        && !o.nodes[node].head.norm.contains('。')
+        && !lines.is_empty()
+    {
+        lines.remove(0);
+    }
+    let text = lines.join("\n");
     if text.trim().is_empty() {
         return;
     }

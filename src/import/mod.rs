@@ -166,6 +166,10 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
         units: Vec::new(),
         extra: toml::Table::new(),
     });
+    // A Simplified spelling of the jurisdiction is a better display name than a Traditional one.
+    if text::to_simplified(&file.name) == imported.jurisdiction_name {
+        file.name = imported.jurisdiction_name.clone();
+    }
     let printed: Vec<String> = plan
         .tasks
         .iter()

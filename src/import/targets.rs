@@ -171,7 +171,7 @@ fn values<'a>(part: Dual<'a>) -> Vec<Value<'a>> {
         let prev = before.chars().next_back();
         let next = after.chars().next();
         if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.')
-            || next.is_some_and(|n| n.is_ascii_alphabetic())
+            || (unit.is_none() && next.is_some_and(|n| n.is_ascii_alphabetic()))
             || inside_title(norm, num.start())
             || PRESENT.is_match(before)
         {
@@ -267,13 +267,17 @@ fn clean_metric_part(orig: &str, norm: &str, strip_tail: bool) -> String {
     o.push_str(&orig[i..]);
     n.push_str(&norm[i..]);
     let head = METRIC_HEAD.find(&n).map_or(0, |m| m.end());
-    let tail = if strip_tail {
+    let mut tail = if strip_tail {
         METRIC_TAIL
             .find(&n[head..])
             .map_or(n.len(), |m| head + m.start())
     } else {
         n.len()
     };
+    // 平均不少于: 均 belongs to 平均, which stays in the metric.
+    if n[..tail].ends_with('平') && n[tail..].starts_with('均') {
+        tail += '均'.len_utf8();
+    }
     o[head..tail.max(head)]
         .trim()
         .trim_start_matches([',', '，'])
@@ -541,6 +545,17 @@ mod tests {
             targets("目前,考核评分标准中所占比例为15%,需要提高。到2023年底,考核比例达到20%以上。");
         assert_eq!(v.len(), 1);
         assert_eq!((v[0].2, v[0].3), (Some(2023), Some(20.0)));
+    }
+
+    #[test]
+    fn count_followed_by_latin_letters_and_average() {
+        let t = one("力争全市新增10家A级旅游景区。");
+        assert_eq!(
+            (t.3, t.4.as_deref(), t.1.as_str()),
+            (Some(10.0), Some("家"), "全市新增A级旅游景区")
+        );
+        let t = one("每年支持绿色技术研发项目平均不少于50项。");
+        assert_eq!((t.1.as_str(), t.5), ("每年支持绿色技术研发项目平均", ">="));
     }
 
     #[test]
