@@ -51,20 +51,10 @@ pub fn assemble(
     let meta = metadata::extract(&lines, header_end);
     let mut warnings = Vec::new();
 
-    let (slug, jname) = match (jurisdiction, &meta.jurisdiction) {
-        (Some(j), Some((name, _))) => (j.to_string(), name.clone()),
-        (Some(j), None) => (j.to_string(), j.to_string()),
-        (None, Some((name, slug))) => (slug.clone(), name.clone()),
-        (None, None) => {
-            return Err(vec![Diagnostic::error(path, Pos::START, "cannot tell which city or county this plan belongs to")
-                .with_help("no issuer or title names a 市/州/盟; pass --jurisdiction SLUG (e.g. --jurisdiction wuhan)")]);
-        }
-    };
-
     let mut plan = Plan {
         id: id.to_string(),
         title: String::new(),
-        jurisdiction: slug,
+        jurisdiction: String::new(),
         issuer: meta.issuer.clone(),
         doc_number: meta.doc_number.clone(),
         index_number: meta.index_number.clone(),
@@ -130,6 +120,17 @@ pub fn assemble(
         return Err(vec![Diagnostic::error(path, Pos { line, col: 1 }, "no recognisable tasks in this document")
             .with_help("import looks for numbered items (一、 / (一) / 1. / 第一章 …) under a task section, each ending with a responsibility line such as (牵头单位:…;责任单位:…)")]);
     }
+    // Asked last: a text without tasks is reported as such, not as a text without a city.
+    let (slug, jname) = match (jurisdiction, &meta.jurisdiction) {
+        (Some(j), Some((name, _))) => (j.to_string(), name.clone()),
+        (Some(j), None) => (j.to_string(), j.to_string()),
+        (None, Some((name, slug))) => (slug.clone(), name.clone()),
+        (None, None) => {
+            return Err(vec![Diagnostic::error(path, Pos::START, "cannot tell which city or county this plan belongs to")
+                .with_help("no issuer or title names a 市/州/盟/县; pass --jurisdiction SLUG (e.g. --jurisdiction wuhan)")]);
+        }
+    };
+    plan.jurisdiction = slug;
     Ok(Imported {
         plan,
         jurisdiction_name: jname,

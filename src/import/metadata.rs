@@ -42,7 +42,8 @@ static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{Han}{1,10}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号").unwrap()
 });
 static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(方案|计划|规划|意见|办法|措施|纲要|要点|清单|细则|行动|决定|通知)\s*$").unwrap()
+    Regex::new(r"(方案|计划|规划|意见|办法|措施|纲要|要点|清单|细则|行动|决定|通知)\s*([(（][^()（）]{0,20}[)）])?\s*$")
+        .unwrap()
 });
 static ISSUER_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(政府|办公厅|办公室|委员会|局|厅|委|部|中心|小组|指挥部)\s*$").unwrap()
@@ -51,7 +52,7 @@ static PERIOD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{4})\s*[—–\-－~～至到]+\s*(\d{4})\s*年").unwrap());
 static ONE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").unwrap());
 static CITY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:关于印发|关于)?(\p{Han}{2,4}?)(市|州|盟|地区)").unwrap());
+    LazyLock::new(|| Regex::new(r"^(?:关于印发|关于)?(\p{Han}{2,4}?)(市|州|盟|地区|县)").unwrap());
 static BOOK_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{4,80})》").unwrap());
 
 /// Reads the metadata. `lines` are all lines (debris included: a page's 发布时间 is metadata);
