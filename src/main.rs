@@ -60,6 +60,9 @@ enum Command {
         /// Overwrite an existing output folder.
         #[arg(long)]
         force: bool,
+        /// The units file stem (e.g. wuhan) [default: detected from the issuer or title].
+        #[arg(long)]
+        jurisdiction: Option<String>,
     },
     /// Check a copy of a site against its manifest (and signature).
     Verify {
@@ -97,11 +100,13 @@ fn main() -> ExitCode {
             id,
             out,
             force,
+            jurisdiction,
         } => gongkai::import::run(&gongkai::import::ImportOptions {
             file,
             id,
             out,
             force,
+            jurisdiction,
         }),
         Command::Verify { dir, pubkey } => gongkai::mirror::verify_command(&dir, pubkey.as_deref()),
         Command::Keygen { out } => gongkai::mirror::keygen_command(&out),

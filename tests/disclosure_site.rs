@@ -70,7 +70,10 @@ fn bundled_disclosure_content_builds_without_warnings() {
     let (_, warnings) = build(dir.path());
     // The fixture has no base URL on purpose (a mirror-anywhere site); that warning is not
     // about disclosure content.
-    let warnings: Vec<_> = warnings.into_iter().filter(|w| !w.message.starts_with("no base_url")).collect();
+    let warnings: Vec<_> = warnings
+        .into_iter()
+        .filter(|w| !w.message.starts_with("no base_url"))
+        .collect();
     assert!(warnings.is_empty(), "{warnings:#?}");
 }
 

@@ -1,0 +1,336 @@
+//! Decoded text → a [`Plan`]: debris, outline, metadata, tasks, safeguards, targets.
+//!
+//! Pure: reads nothing and writes nothing, so tests feed it strings. Which top-level parts are
+//! tasks is decided by what they hold, not by their numbers: the overall-goals part (总体要求,
+//! 工作目标 …) gives the goals text and plan-level targets; a closing part (保障措施, 工作保障,
+//! 强化组织实施 …) whose items carry no responsibility line gives safeguards; every other part
+//! gives sections (its inner headings) and tasks (its innermost items).
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::debris::{self, Line};
+use super::duty;
+use super::metadata::{self, Metadata};
+use super::model::{Duty, Plan, Safeguard, Section, Task};
+use super::outline::{self, Outline, Para};
+use super::targets;
+use super::text::{simplified_view, Dual};
+use crate::diagnostics::{Diagnostic, Pos};
+
+static GOALS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"总体要求|目标").unwrap());
+static PREFACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"指导思想|基本原则|工作原则|总体思路").unwrap());
+static SAFEGUARD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"保障措施|工作保障|组织实施|组织保障|实施保障|保障机制|工作要求|组织领导|工作机制")
+        .unwrap()
+});
+
+/// The result of reading one document.
+#[derive(Debug)]
+pub struct Imported {
+    pub plan: Plan,
+    /// The jurisdiction's printed name (e.g. 武漢市), for a new units file.
+    pub jurisdiction_name: String,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a plan document. `path` is only used in messages; `jurisdiction` overrides detection.
+pub fn assemble(
+    text: &str,
+    id: &str,
+    path: &Path,
+    jurisdiction: Option<&str>,
+) -> Result<Imported, Vec<Diagnostic>> {
+    let view = simplified_view(text);
+    let lines = debris::mark(text, &view);
+    let o = outline::build(&lines);
+    let header_end = o.first_heading.unwrap_or(lines.len());
+    let meta = metadata::extract(&lines, header_end);
+    let mut warnings = Vec::new();
+
+    let mut plan = Plan {
+        id: id.to_string(),
+        title: String::new(),
+        jurisdiction: String::new(),
+        issuer: meta.issuer.clone(),
+        doc_number: meta.doc_number.clone(),
+        index_number: meta.index_number.clone(),
+        categories: meta.categories.clone(),
+        written: meta.written,
+        published: meta.published,
+        validity: meta.validity.clone(),
+        period: meta.period,
+        source: "source.txt".into(),
+        summary: meta.summary.clone(),
+        goals: None,
+        sections: Vec::new(),
+        safeguards: Vec::new(),
+        targets: Vec::new(),
+        tasks: Vec::new(),
+    };
+    plan.title = title(&meta, &lines, &o).ok_or_else(|| {
+        vec![Diagnostic::error(path, Pos::START, "found no title for the plan")
+            .with_help("the title is read from a line ending in 方案/计划/规划/意见… above the first section, or from 《…》 in the notice")]
+    })?;
+
+    let mut prev_number = 0;
+    for &root in &o.roots {
+        let node = &o.nodes[root];
+        let pos = Pos {
+            line: node.head.line,
+            col: 1,
+        };
+        if prev_number > 0 && node.number > prev_number + 1 {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    pos,
+                    format!(
+                        "section numbering skips from {} to {}",
+                        prev_number, node.number
+                    ),
+                )
+                .with_help("the document is imported as printed; check that no part is missing"),
+            );
+        }
+        prev_number = node.number;
+        let has_duty = o.leaves(root).iter().any(|&l| item(&o, l).1.is_some());
+        let title = node.head.norm.as_str();
+        if !has_duty && PREFACE.is_match(title) && !GOALS.is_match(title) {
+            continue;
+        }
+        if !has_duty && GOALS.is_match(title) {
+            if plan.goals.is_none() {
+                goals(&o, root, &mut plan);
+            }
+            continue;
+        }
+        if !has_duty && SAFEGUARD.is_match(title) {
+            safeguards(&o, root, &mut plan);
+            continue;
+        }
+        tasks(&o, root, path, &mut plan, &mut warnings);
+    }
+
+    if plan.tasks.is_empty() {
+        let line = o.first_heading.map_or(1, |i| lines[i].no);
+        return Err(vec![Diagnostic::error(path, Pos { line, col: 1 }, "no recognisable tasks in this document")
+            .with_help("import looks for numbered items (一、 / (一) / 1. / 第一章 …) under a task section, each ending with a responsibility line such as (牵头单位:…;责任单位:…)")]);
+    }
+    // Asked last: a text without tasks is reported as such, not as a text without a city.
+    let (slug, jname) = match (jurisdiction, &meta.jurisdiction) {
+        (Some(j), Some((name, _))) => (j.to_string(), name.clone()),
+        (Some(j), None) => (j.to_string(), j.to_string()),
+        (None, Some((name, slug))) => (slug.clone(), name.clone()),
+        (None, None) => {
+            return Err(vec![Diagnostic::error(path, Pos::START, "cannot tell which city or county this plan belongs to")
+                .with_help("no issuer or title names a 市/州/盟/县; pass --jurisdiction SLUG (e.g. --jurisdiction wuhan)")]);
+        }
+    };
+    plan.jurisdiction = slug;
+    Ok(Imported {
+        plan,
+        jurisdiction_name: jname,
+        warnings,
+    })
+}
+
+fn title(meta: &Metadata, lines: &[Line], _o: &Outline) -> Option<String> {
+    meta.title.clone().or_else(|| {
+        lines
+            .iter()
+            .find(|l| l.keep && !l.norm.trim().is_empty())
+            .map(|l| l.orig.trim().to_string())
+    })
+}
+
+/// An item's paragraphs up to its responsibility line, and what the line says.
+fn item(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
+    let mut kept = Vec::new();
+    for p in o.paragraphs(i) {
+        if let Some(found) = duty::find(Dual::new(&p.orig, &p.norm)) {
+            let orig = p.orig[..found.range.start].trim_end().to_string();
+            let norm = p.norm[..found.range.start].trim_end().to_string();
+            if !orig.is_empty() {
+                kept.push(Para {
+                    line: p.line,
+                    orig,
+                    norm,
+                });
+            }
+            return (kept, Some(found.duty));
+        }
+        kept.push(p);
+    }
+    (kept, None)
+}
+
+/// Splits an item into its heading sentence and the rest.
+fn title_and_text(paras: &[Para]) -> (String, String) {
+    let Some(first) = paras.first() else {
+        return (String::new(), String::new());
+    };
+    let rest: Vec<&str> = paras[1..].iter().map(|p| p.orig.as_str()).collect();
+    let stop = first
+        .norm
+        .find(['。', '!', '！'])
+        .filter(|&i| first.norm[..i].chars().count() <= 60);
+    match stop {
+        Some(i) => {
+            let title = first.orig[..i].trim().to_string();
+            let after = first.orig[i..]
+                .chars()
+                .skip(1)
+                .collect::<String>()
+                .trim()
+                .to_string();
+            let mut parts: Vec<&str> = Vec::new();
+            if !after.is_empty() {
+                parts.push(&after);
+            }
+            parts.extend(rest);
+            let text = if parts.is_empty() {
+                title.clone()
+            } else {
+                parts.join("\n")
+            };
+            (title, text)
+        }
+        None if !rest.is_empty() => (
+            first.orig.trim_end_matches('。').to_string(),
+            rest.join("\n"),
+        ),
+        None => {
+            let cut = first
+                .norm
+                .find([',', '，', ';', '；'])
+                .unwrap_or(first.norm.len());
+            (first.orig[..cut].to_string(), first.orig.clone())
+        }
+    }
+}
+
+fn joined(paras: &[Para]) -> (String, String) {
+    let o: Vec<&str> = paras.iter().map(|p| p.orig.as_str()).collect();
+    let n: Vec<&str> = paras.iter().map(|p| p.norm.as_str()).collect();
+    (o.join("\n"), n.join("\n"))
+}
+
+fn goals(o: &Outline, root: usize, plan: &mut Plan) {
+    // A sub-part titled 目标 (工作目标, 主要目标) is the goals; otherwise the whole part.
+    let short_title = |c: usize| {
+        let head = &o.nodes[c].head.norm;
+        let title = head.split(['。', ':', '：']).next().unwrap_or("");
+        title.chars().count() <= 12 && GOALS.is_match(title)
+    };
+    let sub = o.nodes[root]
+        .children
+        .iter()
+        .copied()
+        .find(|&c| short_title(c));
+    let node = sub.unwrap_or(root);
+    // The part's own heading line is its title, not goals text.
+    let mut lines = o.full_text(node);
+    if !o.nodes[node].head.orig.is_empty()
+        && !o.nodes[node].head.norm.contains('。')
+        && !lines.is_empty()
+    {
+        lines.remove(0);
+    }
+    let text = lines.join("\n");
+    if text.trim().is_empty() {
+        return;
+    }
+    let norm = simplified_view(&text);
+    plan.targets = targets::extract(Dual::new(&text, &norm), "p-");
+    plan.goals = Some(text);
+}
+
+fn safeguards(o: &Outline, root: usize, plan: &mut Plan) {
+    let items = if o.nodes[root].children.is_empty() {
+        vec![root]
+    } else {
+        o.nodes[root].children.clone()
+    };
+    for i in items {
+        let mut paras = o.paragraphs(i);
+        for &c in &o.nodes[i].children {
+            let mut sub = Vec::new();
+            o.full_text_node_pub(c, &mut sub);
+            paras.extend(sub.into_iter().map(|s| Para {
+                line: 0,
+                norm: s.clone(),
+                orig: s,
+            }));
+        }
+        let (title, text) = if i == root {
+            let body: Vec<&str> = o.nodes[i].body.iter().map(|p| p.orig.as_str()).collect();
+            (o.nodes[i].head.orig.clone(), body.join("\n"))
+        } else {
+            title_and_text(&paras)
+        };
+        plan.safeguards.push(Safeguard {
+            path: o.path(i),
+            title,
+            text,
+        });
+    }
+}
+
+fn tasks(o: &Outline, root: usize, path: &Path, plan: &mut Plan, warnings: &mut Vec<Diagnostic>) {
+    let mut stack = vec![root];
+    let mut order = Vec::new();
+    // Pre-order walk: sections before their tasks, in document order.
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        stack.extend(o.nodes[i].children.iter().rev());
+    }
+    for i in order {
+        let node = &o.nodes[i];
+        if !node.children.is_empty() {
+            plan.sections.push(Section {
+                path: o.path(i),
+                title: node.head.orig.trim_end_matches('。').to_string(),
+            });
+            continue;
+        }
+        let (paras, duty) = item(o, i);
+        if i == root && duty.is_none() {
+            continue; // a lone top-level paragraph without units is not a task
+        }
+        let (title, text) = title_and_text(&paras);
+        let (jo, jn) = joined(&paras);
+        let n = plan.tasks.len() + 1;
+        let targets = targets::extract(Dual::new(&jo, &jn), &format!("{n}-"));
+        if duty.is_none() {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    Pos {
+                        line: node.head.line,
+                        col: 1,
+                    },
+                    format!(
+                        "item {} has no responsibility line; imported with no units",
+                        o.path(i).join(" ")
+                    ),
+                )
+                .with_help(
+                    "add the units to tasks.toml by hand if the document names them elsewhere",
+                ),
+            );
+        }
+        plan.tasks.push(Task {
+            id: n.to_string(),
+            path: o.path(i),
+            title,
+            text,
+            duty: duty.unwrap_or_default(),
+            targets,
+            line: node.head.line,
+        });
+    }
+}

@@ -1,0 +1,591 @@
+//! The text of a task (or of the goals part) → its targets.
+//!
+//! A target is a clause that states a number to reach by a date (`到2025年,污水处理率达到98%以上`)
+//! or, without a number, an outcome by a date (`到2025年,实现百里江滩岸线贯通`). The rules read
+//! the way these plans are written:
+//! - a year phrase (`到2025年`, `2023年底`, `"十四五"期间`) dates the clauses after it in its
+//!   paragraph, until the next year phrase; `较2023年` is a baseline, not a deadline;
+//! - the comparator comes from the words around the number: `以上/不低于/超过/达到` → `>=`,
+//!   `以内/以下/不超过/控制在` → `<=`, `保持/维持/左右` → `=`, `下降10%` / `增长0.8%` → by;
+//! - `分别达到80%、70%和70%` gives one target per value, paired with the metrics listed before;
+//! - numbers that only qualify a noun (`4.5米水深航道`, `20万千瓦风电项目`, `PM2.5`), numbers in
+//!   titles and document numbers, and statements of the present (`目前…为15%`, `现有60座`) are
+//!   not targets.
+//!
+//! `text` is always an exact slice of the printed text, so a reader can find it in the original.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::model::{Comparator, Target};
+use super::text::Dual;
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:(?:力争|预计|争取)?(?:到|至|截至|截止到?|展望)\s*(\d{4})\s*年(?:底|末)?(?:前|之前)?)",
+        r"|(?:(\d{4})\s*年(?:底|末)(?:前|之前)?)",
+        r"|(?:^\s*(\d{4})\s*年(?:前|之前)?\s*[,，])",
+        r"|(?:[“\x22]?(十四五|十五五)[”\x22]?(?:规划)?(?:期间|时期|末))"
+    ))
+    .unwrap()
+});
+static BASELINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:较|比|与)\s*(\d{4})\s*年(?:底|末)?(?:相比)?").unwrap());
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(\d+(?:\.\d+)?)\s*",
+        r"((?:万|亿|千万|百万)?(?:微克/立方米|毫克/升|平方公里|平方米|立方米|公里|千米|公顷|亩|千瓦时|千瓦|",
+        r"吨标准煤|吨|元|家|个|项|件|座|场|辆|台|处|条|所|户|套|艘|株|棵|人次|人|名|次|批|天|小时|倍|%|％|‰)",
+        r"(?:/(?:日|天|年|人|小时|立方米))?)?"
+    ))
+    .unwrap()
+});
+static MODIFIER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(以上|以下|以内|左右|内)").unwrap());
+static PRESENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"现有|目前|已有|已建|现状|当前").unwrap());
+/// Verbs that make "N unit noun" a count to reach ("新增10家A级旅游景区").
+static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(新增|建成|建强|完成|创建|培育|建设|实施|举办|发布|打造|改造|新建|累计|净增|达到|达|超过|提升|开展|",
+        r"引进|建立|组建|创成|形成|实现|推广|争创|申报|认定|培训|造林|绿化|治理|修复|淘汰|关停|整治|更新|",
+        r"回收|开工|抚育|创)\s*$"
+    ))
+    .unwrap()
+});
+static DECREASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(下降|降低|减少|削减|压减)了?\s*$").unwrap());
+static INCREASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(增长|提高|提升|增加)了?\s*$").unwrap());
+static AT_LEAST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(不低于|不少于|不小于|超过|大于|高于|达到|达|提高到|提高至|提升到|提升至|增加到|增加至|增至|突破|超)\s*$").unwrap()
+});
+static AT_MOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(不超过|不高于|不大于|低于|小于|少于|控制在|控制到|下降至|下降到|降至|降到|降低至|降低到|减少到|减少至|压减至|压减到)\s*$").unwrap()
+});
+static EQUAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(保持在|维持在|稳定在|保持|维持|为|约)\s*$").unwrap());
+/// Comparator words stripped from the end of a metric.
+static METRIC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(分别|均|稳定|持续|基本|逐步)?(不低于|不少于|不小于|超过|大于|高于|达到|达|提高到|提高至|提升到|提升至|增加到|增加至|增至|突破|超|不超过|不高于|不大于|低于|小于|少于|控制在|控制到|下降至|下降到|降至|降到|降低至|降低到|减少到|减少至|压减至|压减到|保持在|维持在|稳定在|保持|维持|为|约|下降|降低|减少|削减|压减|增长|提高|提升|增加)?(了)?\s*$").unwrap()
+});
+static METRIC_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(力争|确保|争取|努力|实现|全面|基本)*").unwrap());
+static RESPECTIVELY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"分别").unwrap());
+
+/// Finds the targets in `text`; ids are `<prefix><n>` counting from 1.
+pub fn extract(text: Dual, prefix: &str) -> Vec<Target> {
+    let mut found: Vec<Target> = Vec::new();
+    for para in text.split_top(&['\n']) {
+        let mut year: Option<i32> = None;
+        for sentence in para.split_top(&['。', '!', '！', '?', '？']) {
+            if sentence.trim().is_empty() || PRESENT.is_match(first_clause(sentence)) {
+                continue;
+            }
+            let before = found.len();
+            let mut dated_here: Option<(usize, i32)> = None;
+            let mut pending_prefix: Option<usize> = None;
+            for clause in sentence.split_top(&[',', '，', ';', '；', ':', '：']) {
+                let c_off = clause.offset_in(&text);
+                if let Some((pos, y)) = year_in(clause.norm) {
+                    year = Some(y);
+                    dated_here.get_or_insert((c_off + pos, y));
+                    if clause.norm[pos..].trim().len()
+                        == YEAR.find(&clause.norm[pos..]).map_or(0, |m| m.len())
+                    {
+                        // The clause is only the year phrase: the next clause's text starts here.
+                        let start = clause.norm.len() - clause.norm.trim_start().len();
+                        pending_prefix = Some(c_off + start);
+                        continue;
+                    }
+                }
+                let start = pending_prefix.take();
+                numeric(text, clause, start, year, &mut found);
+            }
+            if found.len() == before {
+                if let Some((pos, y)) = dated_here {
+                    qualitative(text, sentence, pos, y, &mut found);
+                }
+            }
+        }
+    }
+    for (i, t) in found.iter_mut().enumerate() {
+        t.id = format!("{prefix}{}", i + 1);
+    }
+    found
+}
+
+fn first_clause(s: Dual<'_>) -> &str {
+    s.split_top(&[',', '，']).first().map_or("", |c| c.norm)
+}
+
+/// The year a clause names, and where its phrase starts; phrases inside 《》 do not count.
+fn year_in(norm: &str) -> Option<(usize, i32)> {
+    for c in YEAR.captures_iter(norm) {
+        let m = c.get(0).unwrap();
+        if inside_title(norm, m.start()) {
+            continue;
+        }
+        let y = if let Some(p) = c.get(4) {
+            if p.as_str() == "十四五" {
+                2025
+            } else {
+                2030
+            }
+        } else {
+            let g = c.get(1).or(c.get(2)).or(c.get(3)).unwrap();
+            g.as_str().parse().ok()?
+        };
+        let start = m.start() + (m.as_str().len() - m.as_str().trim_start().len());
+        return Some((start, y));
+    }
+    None
+}
+
+fn inside_title(norm: &str, pos: usize) -> bool {
+    let before = &norm[..pos];
+    before.matches('《').count() > before.matches('》').count()
+        || before.matches('〔').count() > before.matches('〕').count()
+}
+
+struct Value<'a> {
+    range: std::ops::Range<usize>,
+    value: f64,
+    unit: Option<&'a str>,
+    unit_orig: Option<String>,
+    end: usize,
+}
+
+/// Numbers in `part` that state a value to reach.
+fn values<'a>(part: Dual<'a>) -> Vec<Value<'a>> {
+    let norm = part.norm;
+    let mut out = Vec::new();
+    for c in NUMBER.captures_iter(norm) {
+        let m = c.get(0).unwrap();
+        let num = c.get(1).unwrap();
+        let unit = c.get(2);
+        let before = &norm[..num.start()];
+        let end = unit.map_or(num.end(), |u| u.end());
+        let after = &norm[end..];
+        let prev = before.chars().next_back();
+        let next = after.chars().next();
+        if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.')
+            || (unit.is_none() && next.is_some_and(|n| n.is_ascii_alphabetic()))
+            || inside_title(norm, num.start())
+            || PRESENT.is_match(before)
+        {
+            continue;
+        }
+        let modifier = MODIFIER.is_match(after);
+        let terminal = next.is_none_or(|n| !is_han(n)) || modifier;
+        let accepted = match unit {
+            None => AT_LEAST.is_match(before) || AT_MOST.is_match(before) || EQUAL.is_match(before),
+            Some(u) if matches!(u.as_str(), "%" | "％" | "‰") => true,
+            Some(_) => terminal || COUNT_VERB.is_match(before),
+        };
+        let unitless_ok = unit.is_some() || next.is_none_or(|n| !is_han(n) || modifier);
+        if !accepted || !unitless_ok {
+            continue;
+        }
+        let _ = m;
+        out.push(Value {
+            range: num.start()..end,
+            value: num.as_str().parse().unwrap_or(0.0),
+            unit: unit.map(|u| u.as_str()),
+            unit_orig: unit.map(|u| part.orig[u.range()].to_string()),
+            end,
+        });
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+fn comparator(before: &str, after: &str, unit: Option<&str>, has_baseline: bool) -> Comparator {
+    let is_pct = unit.is_some_and(|u| matches!(u, "%" | "％" | "‰"));
+    if DECREASE.is_match(before) {
+        return Comparator::DecreaseBy;
+    }
+    if INCREASE.is_match(before) && (is_pct || has_baseline) {
+        return Comparator::IncreaseBy;
+    }
+    if let Some(m) = MODIFIER.captures(after) {
+        return match &m[1] {
+            "以上" => Comparator::AtLeast,
+            "左右" => Comparator::Equal,
+            _ => Comparator::AtMost,
+        };
+    }
+    // The longest phrase wins: 不低于 is ">=" although it ends in 低于.
+    let len = |re: &Regex| re.find(before).map_or(0, |m| m.len());
+    [
+        (len(&AT_LEAST), Comparator::AtLeast),
+        (len(&AT_MOST), Comparator::AtMost),
+        (len(&EQUAL), Comparator::Equal),
+    ]
+    .into_iter()
+    .filter(|&(l, _)| l > 0)
+    .max_by_key(|&(l, _)| l)
+    .map_or(Comparator::AtLeast, |(_, c)| c)
+}
+
+/// A metric name: the clause without its year and baseline phrases, comparator words and the
+/// number itself.
+fn metric(part: Dual, v_range: std::ops::Range<usize>) -> String {
+    let before = clean_metric_part(
+        &part.orig[..v_range.start],
+        &part.norm[..v_range.start],
+        true,
+    );
+    let after_norm = &part.norm[v_range.end..];
+    let skip = MODIFIER.find(after_norm).map_or(0, |m| m.end());
+    let after = part.orig[v_range.end + skip..].trim();
+    let mut s = before;
+    s.push_str(after);
+    s.trim_matches([',', '，', '、', ' ']).to_string()
+}
+
+fn clean_metric_part(orig: &str, norm: &str, strip_tail: bool) -> String {
+    // Drop year and baseline phrases (same byte ranges in both strings).
+    let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    cut.extend(YEAR.find_iter(norm).map(|m| m.range()));
+    cut.extend(BASELINE.find_iter(norm).map(|m| m.range()));
+    let mut o = String::new();
+    let mut n = String::new();
+    let mut i = 0;
+    cut.sort_by_key(|r| r.start);
+    for r in cut {
+        if r.start >= i {
+            o.push_str(&orig[i..r.start]);
+            n.push_str(&norm[i..r.start]);
+            i = r.end;
+        }
+    }
+    o.push_str(&orig[i..]);
+    n.push_str(&norm[i..]);
+    let head = METRIC_HEAD.find(&n).map_or(0, |m| m.end());
+    let mut tail = if strip_tail {
+        METRIC_TAIL
+            .find(&n[head..])
+            .map_or(n.len(), |m| head + m.start())
+    } else {
+        n.len()
+    };
+    // 平均不少于: 均 belongs to 平均, which stays in the metric.
+    if n[..tail].ends_with('平') && n[tail..].starts_with('均') {
+        tail += '均'.len_utf8();
+    }
+    o[head..tail.max(head)]
+        .trim()
+        .trim_start_matches([',', '，'])
+        .to_string()
+}
+
+fn numeric(
+    text: Dual,
+    clause: Dual,
+    prefix_start: Option<usize>,
+    year: Option<i32>,
+    out: &mut Vec<Target>,
+) {
+    let c_off = clause.offset_in(&text);
+    let c_end = c_off + clause.norm.trim_end().len();
+    let c_start = c_off + (clause.norm.len() - clause.norm.trim_start().len());
+    let baseline = BASELINE
+        .captures(clause.norm)
+        .and_then(|c| c[1].parse().ok());
+    let text_from = |start: usize, end: usize| text.orig[start..end].trim().to_string();
+
+    // 分别: metrics listed before it, values after it, paired in order.
+    if let Some(m) = RESPECTIVELY.find(clause.norm) {
+        let tail = clause.slice(m.end()..clause.norm.len());
+        let vals = values(tail);
+        if vals.len() >= 2 {
+            let head = clause.slice(0..m.start());
+            let head_text = clean_metric_part(head.orig, head.norm, false);
+            let metrics: Vec<&str> = head_text.split(['、']).map(str::trim).collect();
+            for (i, v) in vals.iter().enumerate() {
+                let metric = if metrics.len() == vals.len() {
+                    metrics[i].to_string()
+                } else {
+                    head_text.clone()
+                };
+                let before = &tail.norm[..v.range.start];
+                out.push(Target {
+                    id: String::new(),
+                    text: text_from(prefix_start.unwrap_or(c_start), c_end),
+                    metric,
+                    year,
+                    value: Some(v.value),
+                    unit: v.unit_orig.clone(),
+                    comparator: comparator(
+                        before
+                            .rsplit(['、', '和'])
+                            .next()
+                            .unwrap_or(before)
+                            .trim()
+                            .trim_end_matches(['、', '和']),
+                        &tail.norm[v.end..],
+                        v.unit,
+                        baseline.is_some(),
+                    )
+                    .pipe(|c| if i > 0 { first_comparator(out, c) } else { c }),
+                    baseline_year: baseline,
+                });
+            }
+            return;
+        }
+    }
+
+    let parts = clause.split_top(&['、']);
+    let with_values = parts.iter().filter(|p| !values(**p).is_empty()).count();
+    let parts = if with_values >= 2 {
+        parts
+    } else {
+        vec![clause]
+    };
+    for (pi, part) in parts.iter().enumerate() {
+        let vals = values(*part);
+        // In "产值超50亿元企业4家" the value is the last number; earlier ones qualify the noun.
+        let Some(v) = pick(&vals) else { continue };
+        let p_off = part.offset_in(&text);
+        let p_start = p_off + (part.norm.len() - part.norm.trim_start().len());
+        let p_end = p_off + part.norm.trim_end().len();
+        let start = if pi == 0 {
+            prefix_start.unwrap_or(p_start)
+        } else {
+            p_start
+        };
+        let before = &part.norm[..v.range.start];
+        out.push(Target {
+            id: String::new(),
+            text: text_from(start, p_end),
+            metric: metric(*part, v.range.clone()),
+            year,
+            value: Some(v.value),
+            unit: v.unit_orig.clone(),
+            comparator: comparator(before, &part.norm[v.end..], v.unit, baseline.is_some()),
+            baseline_year: baseline,
+        });
+    }
+}
+
+/// The number of a part that is its value: the last one that ends the part or is followed by
+/// a modifier, else the last one.
+fn pick<'v, 'a>(vals: &'v [Value<'a>]) -> Option<&'v Value<'a>> {
+    vals.last()
+}
+
+/// In "分别达到80%、70%和70%" the later values take the first one's comparator.
+fn first_comparator(out: &[Target], c: Comparator) -> Comparator {
+    out.last().map_or(c, |t| t.comparator)
+}
+
+trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+impl Pipe for Comparator {}
+
+fn qualitative(text: Dual, sentence: Dual, year_pos: usize, year: i32, out: &mut Vec<Target>) {
+    let s_off = sentence.offset_in(&text);
+    let end = s_off + sentence.norm.trim_end().len();
+    let t = text.orig[year_pos..end].trim().to_string();
+    let rest = text.slice(year_pos..end);
+    let metric = rest
+        .split_top(&[',', '，', ';', '；'])
+        .iter()
+        .map(|c| clean_metric_part(c.orig, c.norm, false))
+        .find(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| t.clone());
+    out.push(Target {
+        id: String::new(),
+        text: t,
+        metric,
+        year: Some(year),
+        value: None,
+        unit: None,
+        comparator: Comparator::Qualitative,
+        baseline_year: None,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::text::simplified_view;
+
+    /// text, metric, year, value, unit, comparator, baseline year
+    type Row = (
+        String,
+        String,
+        Option<i32>,
+        Option<f64>,
+        Option<String>,
+        &'static str,
+        Option<i32>,
+    );
+
+    fn targets(t: &str) -> Vec<Row> {
+        let v = simplified_view(t);
+        extract(Dual::new(t, &v), "")
+            .into_iter()
+            .map(|t| {
+                (
+                    t.text,
+                    t.metric,
+                    t.year,
+                    t.value,
+                    t.unit,
+                    t.comparator.as_str(),
+                    t.baseline_year,
+                )
+            })
+            .collect()
+    }
+
+    fn one(t: &str) -> Row {
+        let v = targets(t);
+        assert_eq!(v.len(), 1, "{v:?}");
+        v.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn dated_percentage_at_least() {
+        let t = one("推进城乡生活污水治理,到2025年,污水处理率达到98%以上。");
+        assert_eq!(t.0, "到2025年,污水处理率达到98%以上");
+        assert_eq!(t.1, "污水处理率");
+        assert_eq!(
+            (t.2, t.3, t.4.as_deref(), t.5),
+            (Some(2025), Some(98.0), Some("%"), ">=")
+        );
+    }
+
+    #[test]
+    fn year_carries_over_clauses_and_sentences_of_a_paragraph() {
+        let v = targets("到2026年,全市细颗粒物平均浓度达到28微克/立方米以下。森林覆盖率达到29.8%,草原综合植被盖度达到70%。");
+        assert_eq!(v.len(), 3);
+        assert_eq!(
+            (v[0].3, v[0].4.as_deref(), v[0].5),
+            (Some(28.0), Some("微克/立方米"), "<=")
+        );
+        assert!(v.iter().all(|t| t.2 == Some(2026)));
+    }
+
+    #[test]
+    fn decrease_with_baseline_and_about() {
+        let v = targets("全市单位GDP能耗较2023年下降10%以上,非化石能源消费比重达到17%左右,单位GDP二氧化碳排放较2023年下降9%左右。");
+        assert_eq!(
+            (v[0].3, v[0].5, v[0].6),
+            (Some(10.0), "decrease_by", Some(2023))
+        );
+        assert_eq!((v[1].3, v[1].5, v[1].6), (Some(17.0), "=", None));
+        assert_eq!(
+            (v[2].3, v[2].5, v[2].6),
+            (Some(9.0), "decrease_by", Some(2023))
+        );
+        assert_eq!(v[0].1, "全市单位GDP能耗");
+    }
+
+    #[test]
+    fn increase_by_and_within() {
+        let v = targets(
+            "到2026年,全市铁路货运量较2020年增长0.8%以上,重度及以上污染天数控制在2天以内。",
+        );
+        assert_eq!(
+            (v[0].3, v[0].5, v[0].6),
+            (Some(0.8), "increase_by", Some(2020))
+        );
+        assert_eq!(
+            (v[1].3, v[1].4.as_deref(), v[1].5),
+            (Some(2.0), Some("天"), "<=")
+        );
+    }
+
+    #[test]
+    fn respectively_gives_one_target_per_value() {
+        let v = targets("规模以上工业企业数字化研发设计工具普及率、关键工序数控化率、经营管理数字化普及率分别达到80%、70%和70%");
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[1].1, "关键工序数控化率");
+        assert_eq!((v[2].3, v[2].5), (Some(70.0), ">="));
+    }
+
+    #[test]
+    fn lists_of_counts_and_qualifying_numbers() {
+        let v = targets(
+            "培育产值超50亿元企业4家、产值超10亿元企业25家,创建国家绿色园区1个、国家绿色工厂2家。",
+        );
+        let vals: Vec<_> = v
+            .iter()
+            .map(|t| (t.3.unwrap(), t.4.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            vals,
+            [
+                (4.0, "家".into()),
+                (25.0, "家".into()),
+                (1.0, "个".into()),
+                (2.0, "家".into())
+            ]
+        );
+        assert!(targets(
+            "配合推进长江武汉至宜昌段4.5米水深航道建设,加快密山柳毛湖20万千瓦风电项目建设。"
+        )
+        .is_empty());
+        assert!(targets("重点管控PM2.5、PM10。依托全市现有的60座生活垃圾处理设施。").is_empty());
+    }
+
+    #[test]
+    fn present_state_is_not_a_target() {
+        let v =
+            targets("目前,考核评分标准中所占比例为15%,需要提高。到2023年底,考核比例达到20%以上。");
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].2, v[0].3), (Some(2023), Some(20.0)));
+    }
+
+    #[test]
+    fn count_followed_by_latin_letters_and_average() {
+        let t = one("力争全市新增10家A级旅游景区。");
+        assert_eq!(
+            (t.3, t.4.as_deref(), t.1.as_str()),
+            (Some(10.0), Some("家"), "全市新增A级旅游景区")
+        );
+        let t = one("每年支持绿色技术研发项目平均不少于50项。");
+        assert_eq!((t.1.as_str(), t.5), ("每年支持绿色技术研发项目平均", ">="));
+    }
+
+    #[test]
+    fn five_year_plan_period_means_2025() {
+        let t = one("全面加强森林经营,“十四五”期间抚育森林40万亩。");
+        assert_eq!(
+            (t.2, t.3, t.4.as_deref()),
+            (Some(2025), Some(40.0), Some("万亩"))
+        );
+    }
+
+    #[test]
+    fn dated_outcome_without_number_is_qualitative() {
+        let t = one("推进百里长江生态廊道建设,到2025年,实现百里江滩岸线贯通。");
+        assert_eq!(t.0, "到2025年,实现百里江滩岸线贯通");
+        assert_eq!((t.2, t.3, t.5), (Some(2025), None, "qualitative"));
+        let t = one("至2023年底实现原生生活垃圾零填埋。");
+        assert_eq!(t.5, "qualitative");
+    }
+
+    #[test]
+    fn unitless_index_with_comparator() {
+        let t = one("到2023年底,全市生态环境状况指数(EI)不低于66。");
+        assert_eq!((t.3, t.4, t.5), (Some(66.0), None, ">="));
+    }
+
+    #[test]
+    fn traditional_text() {
+        let t = one("到2025年,綠色技術領域高新技術企業達到1200家。");
+        assert_eq!((t.3, t.4.as_deref(), t.5), (Some(1200.0), Some("家"), ">="));
+        assert_eq!(t.1, "綠色技術領域高新技術企業");
+    }
+}
