@@ -467,6 +467,10 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
             as_of: as_of_date,
         });
         let chart = tracker_svg(t, &tracker, &points, as_of_date);
+        // Demonstration data shows through a target only where its figures (or, for a
+        // qualitative target, its task's reports) are sample data.
+        let sample = s.iter().any(|(_, _, r)| r.sample)
+            || (t.comparator == Comparator::Qualitative && sample);
         let url = match task {
             Some(task) => format!("{}#target-{}", task_url(pid, task.id.as_str()), t.id),
             None => format!("{}#target-{}", plan_url(pid), t.id),
@@ -573,10 +577,11 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
 
     let plan_sample = plan.progress.iter().any(|r| r.sample);
     let latest_any = plan.progress.iter().max_by_key(|r| r.date);
+    // Plan-level targets belong to no task: no task's report speaks for a qualitative one.
     let targets: Vec<TargetView> = plan
         .targets
         .iter()
-        .map(|t| target_view(t, None, latest_any, plan_sample))
+        .map(|t| target_view(t, None, None, plan_sample))
         .collect();
     let all_statuses = targets
         .iter()
