@@ -14,6 +14,36 @@ use crate::output::{Sink, Staging};
 use crate::render::{render_site, Renderer, Theme};
 use crate::{content, validate};
 
+/// Stage timings on stderr when `GONGKAI_TIMINGS` is set (for benchmarks).
+struct Timer {
+    start: Instant,
+    last: std::cell::Cell<Instant>,
+    on: bool,
+}
+
+impl Timer {
+    fn start() -> Timer {
+        let now = Instant::now();
+        Timer {
+            start: now,
+            last: std::cell::Cell::new(now),
+            on: std::env::var_os("GONGKAI_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!(
+                "timing: {stage:<10} {:>7} ms (total {} ms)",
+                (now - self.last.get()).as_millis(),
+                (now - self.start).as_millis()
+            );
+            self.last.set(now);
+        }
+    }
+}
+
 pub struct BuildOptions {
     pub root: PathBuf,
     pub output: Option<PathBuf>,
@@ -41,16 +71,20 @@ pub struct BuildReport {
 
 /// Loads, validates and derives: everything `check` runs, nothing written.
 pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)> {
+    let t = Timer::start();
     let (content, load_diags) = content::load(root);
     diags.extend(load_diags.into_sorted());
+    t.lap("load");
     let content = validate::validate(content, diags);
     let annual = crate::disclosure::check(&content, diags);
     let theme = Theme::load(root, &content.site.theme, diags);
+    t.lap("validate");
     if diags.has_errors() {
         return None;
     }
     let mut data = derive(&content);
     data.annual = annual;
+    t.lap("derive");
     Some((data, theme))
 }
 
@@ -134,6 +168,7 @@ pub fn write_all(
     staging: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let base_url = data.site.base_url.as_deref();
+    let t = Timer::start();
     render_site(data, renderer, staging, base_url).map_err(|e| {
         Diagnostic::error(
             theme.shown_path(e.0.split(':').next().unwrap_or("")),
@@ -144,12 +179,15 @@ pub fn write_all(
             "a template failed while rendering; the message names the template and the problem",
         )
     })?;
+    t.lap("render");
     for (path, bytes) in crate::export::export_files(data) {
         staging
             .write(&path, &bytes)
             .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
     }
+    t.lap("export");
     crate::disclosure::render(data, &data.annual, theme, renderer, staging)?;
+    t.lap("disclosure");
     for (path, bytes) in &theme.statics {
         staging
             .write(&format!("static/{path}"), bytes)

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser, Tag};
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -25,10 +25,26 @@ pub fn to_html(source: &str, heading_shift: u8) -> String {
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_FOOTNOTES);
-    let parser = Parser::new_ext(source, opts).map(|ev| shift_heading(ev, heading_shift));
+    let events: Vec<Event<'_>> = Parser::new_ext(source, opts)
+        .map(|ev| shift_heading(ev, heading_shift))
+        .collect();
     let mut out = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut out, parser);
-    sanitizer().clean(&out).to_string()
+    // pulldown-cmark escapes all text itself; only raw HTML and link targets can carry markup
+    // or scripts. Bodies without them (nearly all progress reports) skip the sanitiser, which
+    // costs more than the Markdown rendering.
+    let needs_sanitising = events.iter().any(|ev| match ev {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            !crate::validate::is_safe_url(dest_url)
+        }
+        _ => false,
+    });
+    html::push_html(&mut out, events.into_iter());
+    if needs_sanitising || out.contains("<a ") {
+        sanitizer().clean(&out).to_string()
+    } else {
+        out
+    }
 }
 
 fn shift_heading(ev: pulldown_cmark::Event<'_>, by: u8) -> pulldown_cmark::Event<'_> {
@@ -83,6 +99,20 @@ mod tests {
         assert!(!h.contains("onerror"), "{h}");
         assert!(!h.contains("javascript:"), "{h}");
         assert!(h.contains("正文"));
+    }
+
+    #[test]
+    fn plain_bodies_skip_the_sanitiser_but_stay_escaped() {
+        let h = to_html("上半年新建管网 **35 公里** & a < b", 0);
+        assert_eq!(
+            h,
+            "<p>上半年新建管网 <strong>35 公里</strong> &amp; a &lt; b</p>\n"
+        );
+        let h = to_html("[公示](https://example.org/a)", 0);
+        assert!(
+            h.contains("rel=\"noopener noreferrer\""),
+            "links still pass through ammonia: {h}"
+        );
     }
 
     #[test]

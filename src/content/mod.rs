@@ -14,6 +14,8 @@ mod site;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::model::{AnnualSource, Content, Date, Origin};
 
@@ -124,10 +126,18 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
         }
     }
 
-    for dir in files::sorted_dirs(&content_dir.join("plans")) {
-        if let Some(plan) = plans::load_plan(root, &dir, &mut diags) {
-            content.plans.push(plan);
-        }
+    // Plans are independent: load them in parallel, keeping folder order.
+    let loaded: Vec<(Option<crate::model::Plan>, Diagnostics)> =
+        files::sorted_dirs(&content_dir.join("plans"))
+            .par_iter()
+            .map(|dir| {
+                let mut d = Diagnostics::new();
+                (plans::load_plan(root, dir, &mut d), d)
+            })
+            .collect();
+    for (plan, d) in loaded {
+        diags.extend(d.into_sorted());
+        content.plans.extend(plan);
     }
 
     let disclosure = content_dir.join("disclosure");

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use toml::value::Datetime;
 use toml::Spanned;
@@ -59,11 +60,20 @@ struct RawCorrection {
 
 /// Every report in a plan's `progress/` folder, in file-name order.
 pub(super) fn load_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Report> {
-    let mut out = Vec::new();
-    for path in files::sorted_files(dir, "md", 1) {
-        if let Some(file) = files::read(root, &path, diags) {
-            out.extend(parse_markdown_report(&file, diags));
-        }
+    // Thousands of small files: read and parse them in parallel, in file-name order.
+    let parsed: Vec<(Option<Report>, Diagnostics)> = files::sorted_files(dir, "md", 1)
+        .par_iter()
+        .map(|path| {
+            let mut d = Diagnostics::new();
+            let r = files::read(root, path, &mut d)
+                .and_then(|file| parse_markdown_report(&file, &mut d));
+            (r, d)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(parsed.len());
+    for (r, d) in parsed {
+        diags.extend(d.into_sorted());
+        out.extend(r);
     }
     for path in files::sorted_files(dir, "csv", 1) {
         if let Some(file) = files::read(root, &path, diags) {

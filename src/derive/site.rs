@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::chart::tracker_svg;
@@ -372,7 +373,7 @@ pub fn derive(content: &Content) -> SiteData {
         content.units.iter().map(|u| (u.id.as_str(), u)).collect();
     let plans: Vec<PlanView> = content
         .plans
-        .iter()
+        .par_iter()
         .map(|p| derive_plan(p, as_of, &units_by_id))
         .collect();
     let units = derive_units(&content.units, &plans, &content.plans);
@@ -526,54 +527,58 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
         })
     };
 
-    let mut tasks = Vec::with_capacity(plan.tasks.len());
-    for task in &plan.tasks {
-        let reports = by_task
-            .get(task.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let latest = reports.last().copied();
-        let sample = reports.iter().any(|r| r.sample);
-        let targets: Vec<TargetView> = task
-            .targets
-            .iter()
-            .map(|t| target_view(t, Some(task), latest, sample))
-            .collect();
-        let url = task_url(pid, task.id.as_str());
-        let lead = unit_links(&task.lead, units);
-        let report_views: Vec<ReportView> = reports
-            .iter()
-            .rev()
-            .map(|r| report_view(r, plan, task, &url, &lead))
-            .collect();
-        tasks.push(TaskView {
-            id: task.id.0.clone(),
-            number: task.path.concat(),
-            path: task.path.clone(),
-            title: task.title.clone(),
-            text: task.text.clone(),
-            plan: pid.to_string(),
-            plan_title: plan.title.clone(),
-            section: section_title(&task.path),
-            lead,
-            responsible: unit_links(&task.responsible, units),
-            responsible_label: task
-                .responsible_label
-                .clone()
-                .unwrap_or_else(|| "责任单位".into()),
-            units_note: task.units_note.clone(),
-            weight: task.weight.unwrap_or(1.0),
-            status: latest.map(|r| r.status),
-            status_label: latest.map_or("暂无报告", |r| r.status.label()),
-            percent: latest.and_then(|r| r.percent),
-            target_counts: StatusCounts::from_statuses(targets.iter().map(|t| t.status)),
-            targets,
-            last_update: latest.map(|r| r.date),
-            reports: report_views,
-            sample,
-            url,
-        });
-    }
+    // Tasks are independent of each other: derive them in parallel, in document order.
+    let tasks: Vec<TaskView> = plan
+        .tasks
+        .par_iter()
+        .map(|task| {
+            let reports = by_task
+                .get(task.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let latest = reports.last().copied();
+            let sample = reports.iter().any(|r| r.sample);
+            let targets: Vec<TargetView> = task
+                .targets
+                .iter()
+                .map(|t| target_view(t, Some(task), latest, sample))
+                .collect();
+            let url = task_url(pid, task.id.as_str());
+            let lead = unit_links(&task.lead, units);
+            let report_views: Vec<ReportView> = reports
+                .iter()
+                .rev()
+                .map(|r| report_view(r, plan, task, &url, &lead))
+                .collect();
+            TaskView {
+                id: task.id.0.clone(),
+                number: task.path.concat(),
+                path: task.path.clone(),
+                title: task.title.clone(),
+                text: task.text.clone(),
+                plan: pid.to_string(),
+                plan_title: plan.title.clone(),
+                section: section_title(&task.path),
+                lead,
+                responsible: unit_links(&task.responsible, units),
+                responsible_label: task
+                    .responsible_label
+                    .clone()
+                    .unwrap_or_else(|| "责任单位".into()),
+                units_note: task.units_note.clone(),
+                weight: task.weight.unwrap_or(1.0),
+                status: latest.map(|r| r.status),
+                status_label: latest.map_or("暂无报告", |r| r.status.label()),
+                percent: latest.and_then(|r| r.percent),
+                target_counts: StatusCounts::from_statuses(targets.iter().map(|t| t.status)),
+                targets,
+                last_update: latest.map(|r| r.date),
+                reports: report_views,
+                sample,
+                url,
+            }
+        })
+        .collect();
 
     let plan_sample = plan.progress.iter().any(|r| r.sample);
     let latest_any = plan.progress.iter().max_by_key(|r| r.date);

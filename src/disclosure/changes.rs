@@ -11,6 +11,9 @@ use super::catalogue::Entry;
 use crate::derive::{ReportView, SiteData, TIMELY_WORKDAYS};
 use crate::model::Date;
 
+/// Events listed per page of the change log.
+pub const PER_PAGE: usize = 200;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub date: Date,

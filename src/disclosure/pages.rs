@@ -440,17 +440,39 @@ pub fn render(
     )?;
 
     // 更新记录.
-    out.page(
-        "disclosure/changes/index.html",
-        "disclosure_changes.html",
-        "changes",
-        log.iter().any(|c| c.sample),
-        |c| {
-            c.insert("changes", &log);
-            c.insert("late", &late);
-            c.insert("limit", &changes::LIMIT);
-        },
-    )?;
+    // Paginated: a large portal logs hundreds of thousands of events.
+    let chunks: Vec<&[changes::Change]> = if log.is_empty() {
+        vec![&[]]
+    } else {
+        log.chunks(changes::PER_PAGE).collect()
+    };
+    let pages = chunks.len();
+    let url = |n: usize| {
+        if n == 1 {
+            "disclosure/changes/index.html".to_string()
+        } else {
+            format!("disclosure/changes/page/{n}/index.html")
+        }
+    };
+    for (i, chunk) in chunks.iter().enumerate() {
+        let n = i + 1;
+        out.page(
+            &url(n),
+            "disclosure_changes.html",
+            "changes",
+            chunk.iter().any(|c| c.sample),
+            |c| {
+                c.insert("changes", chunk);
+                c.insert("total", &log.len());
+                c.insert("late", &late);
+                c.insert("limit", &changes::LIMIT);
+                c.insert("page_no", &n);
+                c.insert("pages", &pages);
+                c.insert("prev", &(n > 1).then(|| url(n - 1)));
+                c.insert("next", &(n < pages).then(|| url(n + 1)));
+            },
+        )?;
+    }
 
     // Every other disclosure document.
     for d in data

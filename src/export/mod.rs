@@ -19,17 +19,27 @@ use crate::derive::SiteData;
 /// Every export file of the site. `base_url` decides whether a sitemap can be written
 /// (it needs absolute URLs); without one the caller warns.
 pub fn export_files(data: &SiteData) -> Vec<(String, Vec<u8>)> {
+    // The files are independent; the big ones (JSON, progress CSV, feeds) run side by side.
+    let ((json, progress), (feeds, (tasks, targets))) = rayon::join(
+        || rayon::join(|| plans_json(data).into_bytes(), || progress_csv(data)),
+        || {
+            rayon::join(
+                || feeds::all_feeds(data),
+                || (tasks_csv(data), targets_csv(data)),
+            )
+        },
+    );
     let mut out = vec![
-        ("data/plans.json".to_string(), plans_json(data).into_bytes()),
-        ("data/tasks.csv".to_string(), tasks_csv(data)),
-        ("data/targets.csv".to_string(), targets_csv(data)),
-        ("data/progress.csv".to_string(), progress_csv(data)),
+        ("data/plans.json".to_string(), json),
+        ("data/tasks.csv".to_string(), tasks),
+        ("data/targets.csv".to_string(), targets),
+        ("data/progress.csv".to_string(), progress),
         (
             "data/datapackage.json".to_string(),
             csv_files::datapackage(data).into_bytes(),
         ),
     ];
-    out.extend(feeds::all_feeds(data));
+    out.extend(feeds);
     let base = data.site.base_url.as_deref();
     if let Some(b) = base {
         out.push(("sitemap.xml".to_string(), sitemap(b, data).into_bytes()));
