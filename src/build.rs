@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::derive::{derive, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
 use crate::output::{Sink, Staging};
-use crate::render::{render_site, Renderer, Theme};
+use crate::render::{render_site_cached, PageCache, Renderer, Theme};
 use crate::{content, validate};
 
 /// Stage timings on stderr when `GONGKAI_TIMINGS` is set (for benchmarks).
@@ -167,9 +167,21 @@ pub fn write_all(
     renderer: &Renderer,
     staging: &dyn Sink,
 ) -> Result<(), Diagnostic> {
+    write_all_cached(data, theme, renderer, staging, None)
+}
+
+/// [`write_all`], skipping the pages `cache` says are unchanged (`serve`'s incremental
+/// rebuild); every other output is written whole.
+pub fn write_all_cached(
+    data: &SiteData,
+    theme: &Theme,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+    cache: Option<&dyn PageCache>,
+) -> Result<(), Diagnostic> {
     let base_url = data.site.base_url.as_deref();
     let t = Timer::start();
-    render_site(data, renderer, staging, base_url).map_err(|e| {
+    render_site_cached(data, renderer, staging, base_url, cache).map_err(|e| {
         Diagnostic::error(
             theme.shown_path(e.0.split(':').next().unwrap_or("")),
             Pos::START,

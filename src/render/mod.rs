@@ -9,7 +9,7 @@
 mod pages;
 mod theme;
 
-pub use pages::render_site;
+pub use pages::{render_site, render_site_cached, PageCache};
 pub use theme::{Theme, THEME_FILES};
 
 use std::collections::HashMap;

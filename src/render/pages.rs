@@ -125,6 +125,16 @@ struct Pages<'a> {
     renderer: &'a Renderer,
     staging: &'a dyn Sink,
     base_url: Option<&'a str>,
+    cache: Option<&'a dyn PageCache>,
+}
+
+/// Lets a caller skip pages whose inputs did not change since it last rendered them
+/// (`serve`'s incremental rebuild). `build` passes none and renders every page.
+pub trait PageCache: Sync {
+    /// Called with each page's full context just before it would be rendered. `true` means
+    /// the caller still holds this page as rendered from an identical context with the same
+    /// templates, so it is neither rendered nor written.
+    fn unchanged(&self, path: &str, template: &str, ctx: &Context) -> bool;
 }
 
 #[derive(Debug)]
@@ -159,6 +169,12 @@ impl<'a> Pages<'a> {
         let mut ctx = Context::from_serialize(self.common(path, section, sample))
             .map_err(|e| RenderError(e.to_string()))?;
         fill(&mut ctx);
+        if self
+            .cache
+            .is_some_and(|c| c.unchanged(path, template, &ctx))
+        {
+            return Ok(());
+        }
         let html = self.renderer.render(template, &ctx).map_err(|e| {
             use std::error::Error;
             let mut msg = format!("{template}: {e}");
@@ -182,11 +198,23 @@ pub fn render_site(
     staging: &dyn Sink,
     base_url: Option<&str>,
 ) -> Result<(), RenderError> {
+    render_site_cached(data, renderer, staging, base_url, None)
+}
+
+/// [`render_site`], skipping the pages `cache` says are unchanged.
+pub fn render_site_cached(
+    data: &SiteData,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+    base_url: Option<&str>,
+    cache: Option<&dyn PageCache>,
+) -> Result<(), RenderError> {
     let pages = Pages {
         data,
         renderer,
         staging,
         base_url,
+        cache,
     };
     let summaries: Vec<PlanSummary> = data.plans.iter().map(summary).collect();
     let updates = data.updates();

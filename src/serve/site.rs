@@ -1,0 +1,348 @@
+//! The site as `serve` holds it: every output file in memory, rebuilt incrementally.
+//!
+//! In: the project root. Out: a map path → file (bytes and SHA-256), equal byte for byte to
+//! what `gongkai build` would write for the same content, manifest included. It never writes to
+//! disk.
+//!
+//! Why it is correct by construction: a rebuild runs the whole pipeline up to each page's
+//! template context (load → validate → derive, and every page's context), then renders only the
+//! pages whose *context* changed. Each page keeps a fingerprint — SHA-256 of the template set
+//! and the page's serialised context — so a page is skipped exactly when it would be rendered
+//! from the same inputs as the copy already held. There is no hand-written dependency graph
+//! that could drift from the templates. Exports (data files, feeds, statics) are regenerated
+//! whole; a file whose bytes did not change keeps its old hash.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::build::{prepare, write_all_cached};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::mirror::{manifest_json, ManifestEntry};
+use crate::output::Sink;
+use crate::render::{PageCache, Renderer, Theme};
+
+/// One output file.
+#[derive(Clone)]
+pub struct File {
+    pub bytes: Arc<[u8]>,
+    pub sha256: String,
+}
+
+/// Every output file of the site, by '/'-separated path relative to the site root.
+pub type Files = HashMap<String, File>;
+
+/// A [`Sink`] that keeps files in memory instead of writing them.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl MemorySink {
+    pub fn new() -> MemorySink {
+        MemorySink::default()
+    }
+
+    /// The files written, in no particular order.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        if rel.split('/').any(|c| c == ".." || c.is_empty()) || rel.starts_with('/') {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output: {rel}"),
+            ));
+        }
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
+/// Fingerprints of the pages as last rendered, checked and renewed by one rebuild.
+struct Fingerprints<'a> {
+    templates: [u8; 32],
+    previous: &'a HashMap<String, [u8; 32]>,
+    held: &'a Files,
+    next: Mutex<HashMap<String, [u8; 32]>>,
+    /// Pages skipped because they are unchanged (kept from the previous build).
+    kept: Mutex<Vec<String>>,
+    on_skip: Option<&'a (dyn Fn() + Sync)>,
+}
+
+impl PageCache for Fingerprints<'_> {
+    fn unchanged(&self, path: &str, template: &str, ctx: &tera::Context) -> bool {
+        let mut h = HashWriter(Sha256::new());
+        h.0.update(self.templates);
+        h.0.update(template.as_bytes());
+        h.0.update([0]);
+        // The context is plain serialisable data (maps are sorted), so equal contexts give
+        // equal bytes.
+        let json = ctx.clone().into_json();
+        if serde_json::to_writer(&mut h, &json).is_err() {
+            return false;
+        }
+        let fp: [u8; 32] = h.0.finalize().into();
+        self.next
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), fp);
+        let same = self.previous.get(path) == Some(&fp) && self.held.contains_key(path);
+        if same {
+            self.kept
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(path.to_string());
+            if let Some(f) = self.on_skip {
+                f();
+            }
+        }
+        same
+    }
+}
+
+struct HashWriter(Sha256);
+
+impl io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What one rebuild did, for the terminal and the benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct RebuildStats {
+    /// Load, validate and derive.
+    pub prepare: Duration,
+    /// Contexts, rendering of the changed pages, exports.
+    pub render: Duration,
+    /// Comparing with the previous files, hashing, manifest.
+    pub swap: Duration,
+    pub pages_rendered: usize,
+    pub pages_skipped: usize,
+    /// Paths whose bytes changed, appeared or disappeared (the manifest excluded).
+    pub changed: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl RebuildStats {
+    pub fn total(&self) -> Duration {
+        self.prepare + self.render + self.swap
+    }
+}
+
+/// The site held in memory, and what the next rebuild needs to skip unchanged pages.
+pub struct Incremental {
+    root: PathBuf,
+    files: Arc<Files>,
+    fingerprints: HashMap<String, [u8; 32]>,
+}
+
+/// Hooks the first (long) build reports progress through.
+pub trait Progress: Sync {
+    /// The content is loaded and derived; about `pages` pages follow.
+    fn start(&self, _pages: usize) {}
+    /// One page or file done (rendered, skipped or exported).
+    fn tick(&self) {}
+}
+
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+impl Incremental {
+    /// Nothing built yet; the first [`Incremental::rebuild`] is a full build.
+    pub fn new(root: &Path) -> Incremental {
+        Incremental {
+            root: root.to_path_buf(),
+            files: Arc::new(Files::new()),
+            fingerprints: HashMap::new(),
+        }
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> Arc<Files> {
+        Arc::clone(&self.files)
+    }
+
+    /// Rebuilds from the files on disk. On success the held site is replaced; on content
+    /// errors it is kept as it was, and the diagnostics are returned.
+    pub fn rebuild(&mut self) -> Result<RebuildStats, Diagnostics> {
+        self.rebuild_with(&NoProgress)
+    }
+
+    pub fn rebuild_with(&mut self, progress: &dyn Progress) -> Result<RebuildStats, Diagnostics> {
+        let mut stats = RebuildStats::default();
+        let started = Instant::now();
+        let mut diags = Diagnostics::new();
+        let Some((data, theme)) = prepare(&self.root, &mut diags) else {
+            return Err(diags);
+        };
+        let Some(renderer) = Renderer::new(&theme, &mut diags) else {
+            return Err(diags);
+        };
+        stats.prepare = started.elapsed();
+        progress.start(estimate_outputs(&data, &theme));
+
+        let started = Instant::now();
+        let tick = || progress.tick();
+        let cache = Fingerprints {
+            templates: template_version(&theme),
+            previous: &self.fingerprints,
+            held: &self.files,
+            next: Mutex::new(HashMap::new()),
+            kept: Mutex::new(Vec::new()),
+            on_skip: Some(&tick),
+        };
+        let sink = MemorySink::new();
+        let counting = Counting {
+            inner: &sink,
+            progress,
+        };
+        if let Err(d) = write_all_cached(&data, &theme, &renderer, &counting, Some(&cache)) {
+            diags.push(d);
+            return Err(diags);
+        }
+        stats.render = started.elapsed();
+
+        let started = Instant::now();
+        let kept = cache.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        let fingerprints = cache.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        let written = sink.into_files();
+        stats.pages_skipped = kept.len();
+        stats.pages_rendered = written.iter().filter(|(p, _)| p.ends_with(".html")).count();
+
+        let old = &self.files;
+        let mut files = Files::with_capacity(written.len() + kept.len() + 1);
+        for path in kept {
+            if let Some(f) = old.get(&path) {
+                files.insert(path, f.clone());
+            }
+        }
+        let fresh: Vec<(String, File, bool)> = {
+            use rayon::prelude::*;
+            written
+                .into_par_iter()
+                .map(|(path, bytes)| match old.get(&path) {
+                    Some(f) if *f.bytes == *bytes => {
+                        let f = f.clone();
+                        (path, f, false)
+                    }
+                    _ => {
+                        let sha256 = crate::mirror::sha256_hex(&bytes);
+                        let f = File {
+                            bytes: bytes.into(),
+                            sha256,
+                        };
+                        (path, f, true)
+                    }
+                })
+                .collect()
+        };
+        for (path, file, changed) in fresh {
+            if changed {
+                stats.changed.push(path.clone());
+            }
+            files.insert(path, file);
+        }
+        for path in old.keys() {
+            if !files.contains_key(path) && !is_manifest(path) {
+                stats.changed.push(path.clone());
+            }
+        }
+        stats.changed.sort();
+        // The manifest, as `build` writes it (serve never signs).
+        let entries: Vec<ManifestEntry> = files
+            .iter()
+            .map(|(path, f)| ManifestEntry {
+                path: path.clone(),
+                sha256: f.sha256.clone(),
+                size: f.bytes.len() as u64,
+            })
+            .collect();
+        let manifest = manifest_json(&entries).into_bytes();
+        files.insert(
+            crate::mirror::MANIFEST_FILE.to_string(),
+            File {
+                sha256: crate::mirror::sha256_hex(&manifest),
+                bytes: manifest.into(),
+            },
+        );
+        self.files = Arc::new(files);
+        self.fingerprints = fingerprints;
+        stats.swap = started.elapsed();
+        stats.warnings = diags.into_sorted();
+        Ok(stats)
+    }
+
+    /// The held site as sorted (path, bytes) pairs (for tests and comparisons).
+    pub fn sorted(&self) -> BTreeMap<String, Arc<[u8]>> {
+        self.files
+            .iter()
+            .map(|(p, f)| (p.clone(), Arc::clone(&f.bytes)))
+            .collect()
+    }
+}
+
+fn is_manifest(path: &str) -> bool {
+    path == crate::mirror::MANIFEST_FILE || path == crate::mirror::SIGNATURE_FILE
+}
+
+/// Counts what goes through to the sink and ticks the progress.
+struct Counting<'a> {
+    inner: &'a MemorySink,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for Counting<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write(rel, bytes)?;
+        self.progress.tick();
+        Ok(())
+    }
+}
+
+/// SHA-256 of every template's name and source: any template change gives a new version,
+/// which changes every page's fingerprint.
+fn template_version(theme: &Theme) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for (name, source) in &theme.templates {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(source.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().into()
+}
+
+/// About how many files a build writes (for the progress bar's length; exactness does not
+/// matter).
+fn estimate_outputs(data: &crate::derive::SiteData, theme: &Theme) -> usize {
+    let tasks: usize = data.plans.iter().map(|p| p.tasks.len()).sum();
+    let reports = data.totals.reports;
+    16 + data.plans.len() * 4 + tasks + data.units.len() + reports / 50 + theme.statics.len()
+}
+
+/// A diagnostic for a failure that is not the content's fault (a panic inside a rebuild):
+/// the server shows it like any other and keeps running.
+pub fn internal_error(message: &str) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.push(
+        Diagnostic::error("gongkai", Pos::START, format!("internal error: {message}"))
+            .with_help("this is a bug in gongkai; the last good site is still served"),
+    );
+    d
+}

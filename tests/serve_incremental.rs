@@ -1,0 +1,143 @@
+//! Incremental rebuilds in memory give exactly the files a full `build` writes.
+
+#[path = "support/site.rs"]
+mod site;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use gongkai::serve::Incremental;
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    gongkai::build::build_site(root, &public, None, None).expect("full build");
+    walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&public).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn assert_same(site: &Incremental, root: &Path, step: &str) {
+    let held: BTreeMap<String, Vec<u8>> = site
+        .sorted()
+        .into_iter()
+        .map(|(p, b)| (p, b.to_vec()))
+        .collect();
+    let full = full_build(root);
+    let held_paths: Vec<&String> = held.keys().collect();
+    let full_paths: Vec<&String> = full.keys().collect();
+    assert_eq!(held_paths, full_paths, "{step}: same files");
+    for (path, bytes) in &full {
+        assert!(
+            held[path] == *bytes,
+            "{step}: {path} differs from a full build"
+        );
+    }
+}
+
+#[test]
+fn incremental_output_equals_a_full_build_after_each_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&site::repo().join("tests/fixtures/basic"), root);
+    let mut site = Incremental::new(root);
+    let first = site.rebuild().expect("first build");
+    assert_eq!(first.pages_skipped, 0);
+    assert_same(&site, root, "first build");
+
+    // One progress file edited: its task page changes, unrelated pages are not re-rendered.
+    let report = root.join("content/plans/demo-plan/progress/2024-06-30-1.md");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(
+        &report,
+        text.replace("35 公里", "47 公里").replace("96.8", "97.1"),
+    )
+    .unwrap();
+    let stats = site.rebuild().expect("rebuild after an edit");
+    assert!(
+        stats.pages_skipped > 0,
+        "unchanged pages are skipped: {stats:?}"
+    );
+    assert!(stats
+        .changed
+        .contains(&"plans/demo-plan/tasks/1/index.html".to_string()));
+    assert!(!stats
+        .changed
+        .contains(&"plans/demo-plan/tasks/2/index.html".to_string()));
+    assert_same(&site, root, "after editing a report");
+
+    // A new report for the other task (a page that was unchanged so far).
+    fs::write(
+        root.join("content/plans/demo-plan/progress/2024-09-30-2.md"),
+        "+++\ntask = \"2\"\ndate = 2024-09-30\nstatus = \"in_progress\"\npercent = 20\n+++\n启动碳排放监测平台建设。\n",
+    )
+    .unwrap();
+    site.rebuild().expect("rebuild after a new report");
+    assert_same(&site, root, "after adding a report");
+
+    // A broken file keeps the last good site; fixing it is the same as a full build.
+    let tasks = root.join("content/plans/demo-plan/tasks.toml");
+    let good = fs::read_to_string(&tasks).unwrap();
+    fs::write(&tasks, format!("{good}\nbroken = [\n")).unwrap();
+    let before = site.sorted();
+    assert!(site.rebuild().is_err());
+    assert_eq!(
+        site.sorted(),
+        before,
+        "a failed rebuild keeps the last good site"
+    );
+    fs::write(&tasks, &good).unwrap();
+    site.rebuild().expect("rebuild after the fix");
+    assert_same(&site, root, "after fixing");
+
+    // A report removed.
+    fs::remove_file(root.join("content/plans/demo-plan/progress/2024-09-30-2.md")).unwrap();
+    site.rebuild().expect("rebuild after a removal");
+    assert_same(&site, root, "after removing a report");
+
+    // A template change re-renders every page.
+    let templates = root.join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    let base = gongkai::render::THEME_FILES
+        .get_file("templates/base.html")
+        .unwrap()
+        .contents_utf8()
+        .unwrap();
+    fs::write(
+        templates.join("base.html"),
+        base.replace("</body>", "<!-- 主题已修改 --></body>"),
+    )
+    .unwrap();
+    let stats = site.rebuild().expect("rebuild after a template change");
+    assert_eq!(
+        stats.pages_skipped, 0,
+        "a template change re-renders every page"
+    );
+    assert!(site.sorted()["index.html"]
+        .windows("主题已修改".len())
+        .any(|w| w == "主题已修改".as_bytes()));
+    assert_same(&site, root, "after a template change");
+}
