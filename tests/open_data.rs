@@ -149,3 +149,55 @@ fn a_sitemap_needs_a_base_url_and_uses_absolute_urls() {
         .unwrap()
         .contains("Sitemap: https://gk.example.org/portal/sitemap.xml"));
 }
+
+#[test]
+fn signed_builds_are_identical_verify_and_show_the_fingerprint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let keys = tmp.path().join("keys");
+    let o = gongkai(&["keygen", "--out", keys.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let key = keys.join("gongkai.key");
+    let root = repo().join("tests/fixtures/basic");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for out in [&a, &b] {
+        let o = gongkai(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--sign-key",
+            key.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(snapshot(&a), snapshot(&b), "signed builds differ");
+    assert!(a.join("manifest.sig").is_file());
+
+    let o = gongkai(&[
+        "verify",
+        a.to_str().unwrap(),
+        "--pubkey",
+        keys.join("gongkai.pub").to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.success(),
+        "a fresh build verifies: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        stderr(&o)
+    );
+
+    let sig = fs::read_to_string(a.join("manifest.sig")).unwrap();
+    let fingerprint = sig
+        .lines()
+        .find_map(|l| l.strip_prefix("key: "))
+        .unwrap()
+        .to_string();
+    for page in ["data/index.html", "disclosure/index.html"] {
+        let html = fs::read_to_string(a.join(page)).unwrap();
+        assert!(
+            html.contains(&fingerprint),
+            "{page} does not show the key fingerprint {fingerprint}"
+        );
+    }
+}

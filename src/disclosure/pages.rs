@@ -285,6 +285,7 @@ pub fn render(
         site_sample,
         |c| {
             c.insert("latest", &latest);
+            c.insert("fingerprint", &data.fingerprint);
             c.insert("entry_count", &entries.len());
             c.insert("plan_count", &data.plans.len());
             c.insert("annual", &annual_sorted.first());
