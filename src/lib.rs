@@ -9,4 +9,5 @@ pub mod diagnostics;
 pub mod import;
 pub mod mirror;
 pub mod model;
+pub mod search;
 pub mod serve;
