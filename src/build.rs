@@ -1,7 +1,18 @@
-//! `gongkai build` and `gongkai check`: the pipeline from content/ to public/.
+//! `gongkai build` and `gongkai check`: the pipeline, top to bottom.
+//!
+//! load → validate → derive → render → index → export → write. Each step is a call with a
+//! name; a step that finds errors stops the build before anything is swapped into the output,
+//! so a failed build leaves the previous site exactly as it was.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::derive::{derive, SiteData};
+use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
+use crate::output::{Sink, Staging};
+use crate::render::{render_site, Renderer, Theme};
+use crate::{content, validate};
 
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -10,12 +21,189 @@ pub struct BuildOptions {
     pub sign_key: Option<PathBuf>,
 }
 
-pub fn run(_opts: &BuildOptions) -> ExitCode {
-    eprintln!("error: build is not built yet");
-    ExitCode::from(2)
+/// Why a build did not produce a site.
+#[derive(Debug)]
+pub enum BuildFailure {
+    /// Problems in the content or theme (exit 1).
+    Content(Diagnostics),
+    /// The file system refused (exit 2).
+    Io(String),
 }
 
-pub fn check(_root: &Path) -> ExitCode {
-    eprintln!("error: check is not built yet");
-    ExitCode::from(2)
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub files: usize,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+    pub millis: u128,
+}
+
+/// Loads, validates and derives: everything `check` runs, nothing written.
+pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)> {
+    let (content, load_diags) = content::load(root);
+    diags.extend(load_diags.into_sorted());
+    let content = validate::validate(content, diags);
+    let theme = Theme::load(root, &content.site.theme, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    Some((derive(&content), theme))
+}
+
+/// Builds the site at `root` into `output`.
+pub fn build_site(
+    root: &Path,
+    output: &Path,
+    base_url: Option<&str>,
+    sign_key: Option<&Path>,
+) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    let mut diags = Diagnostics::new();
+    let Some((mut data, theme)) = prepare(root, &mut diags) else {
+        return Err(BuildFailure::Content(diags));
+    };
+    if let Some(b) = base_url {
+        data.site.base_url = Some(b.to_string());
+    }
+    if let Some(key) = sign_key {
+        match crate::mirror::public_key_fingerprint_from_secret(key) {
+            Ok(f) => data.fingerprint = Some(f),
+            Err(e) => return Err(BuildFailure::Io(format!("{}: {e}", key.display()))),
+        }
+    }
+    if data.site.base_url.is_none() {
+        diags.push(
+            Diagnostic::warning(
+                "content/site.toml",
+                Pos::START,
+                "no base_url: sitemap.xml and canonical links are left out",
+            )
+            .with_help("set base_url = \"https://…/\" in content/site.toml, or pass --base-url"),
+        );
+    }
+    let Some(renderer) = Renderer::new(&theme, &mut diags) else {
+        return Err(BuildFailure::Content(diags));
+    };
+    let staging = Staging::new(output).map_err(|e| {
+        BuildFailure::Io(format!(
+            "{}: cannot create staging folder: {e}",
+            output.display()
+        ))
+    })?;
+    match write_all(&data, &theme, &renderer, &staging) {
+        Ok(()) => {}
+        Err(d) => {
+            staging.abort();
+            diags.push(d);
+            return Err(BuildFailure::Content(diags));
+        }
+    }
+    // The manifest covers every file written so far; it and its signature come last.
+    let release = crate::mirror::release_files(&staging.written(), sign_key)
+        .map_err(|e| BuildFailure::Io(e.to_string()))?;
+    for (name, bytes) in release {
+        staging
+            .write(name, &bytes)
+            .map_err(|e| BuildFailure::Io(format!("{name}: {e}")))?;
+    }
+    let written = staging.written();
+    let pages = written.iter().filter(|w| w.path.ends_with(".html")).count();
+    staging.commit(output).map_err(|e| {
+        BuildFailure::Io(format!(
+            "{}: cannot replace the output: {e}",
+            output.display()
+        ))
+    })?;
+    Ok(BuildReport {
+        files: written.len(),
+        pages,
+        warnings: diags,
+        millis: started.elapsed().as_millis(),
+    })
+}
+
+/// Render → index → export, into the staging folder.
+pub fn write_all(
+    data: &SiteData,
+    theme: &Theme,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let base_url = data.site.base_url.as_deref();
+    render_site(data, renderer, staging, base_url).map_err(|e| {
+        Diagnostic::error(
+            theme.shown_path(e.0.split(':').next().unwrap_or("")),
+            Pos::START,
+            e.0.clone(),
+        )
+        .with_help(
+            "a template failed while rendering; the message names the template and the problem",
+        )
+    })?;
+    for (path, bytes) in crate::export::export_files(data) {
+        staging
+            .write(&path, &bytes)
+            .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
+    }
+    for (path, bytes) in &theme.statics {
+        staging
+            .write(&format!("static/{path}"), bytes)
+            .map_err(|e| {
+                Diagnostic::error(
+                    PathBuf::from(format!("static/{path}")),
+                    Pos::START,
+                    e.to_string(),
+                )
+            })?;
+    }
+    Ok(())
+}
+
+pub fn run(opts: &BuildOptions) -> ExitCode {
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("public"));
+    match build_site(
+        &opts.root,
+        &output,
+        opts.base_url.as_deref(),
+        opts.sign_key.as_deref(),
+    ) {
+        Ok(r) => {
+            let (files, pages, ms) = (r.files, r.pages, r.millis);
+            report(r.warnings);
+            eprintln!(
+                "built {pages} pages ({files} files) in {ms} ms → {}",
+                output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildFailure::Content(d)) => {
+            report(d);
+            eprintln!("build failed; {} was left as it was", output.display());
+            ExitCode::from(1)
+        }
+        Err(BuildFailure::Io(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn check(root: &Path) -> ExitCode {
+    let mut diags = Diagnostics::new();
+    let ok = match prepare(root, &mut diags) {
+        Some((_, theme)) => Renderer::new(&theme, &mut diags).is_some(),
+        None => false,
+    };
+    let errors = diags.has_errors();
+    report(diags);
+    if ok && !errors {
+        eprintln!("content is valid");
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

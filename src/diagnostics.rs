@@ -35,7 +35,12 @@ impl Diagnostic {
         Self::new(Severity::Warning, path, pos, message)
     }
 
-    fn new(severity: Severity, path: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        path: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             line: pos.line,
@@ -142,9 +147,8 @@ impl Diagnostics {
     /// exact duplicates.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(
-                &b.path, b.line, b.col, b.severity, &b.message,
-            ))
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
         });
         self.items.dedup();
         self.items
@@ -170,12 +174,17 @@ pub fn report(diags: Diagnostics) {
 /// A path shown relative to `root` when it lies under it (messages name files as the user
 /// sees them in their project, e.g. `content/plans/x/tasks.toml`).
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The candidate closest to `name` by edit distance over characters, if it is close enough to
 /// be a plausible typo or variant ("did you mean …?").
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let n = name.chars().count();
     let limit = (n / 3).max(1);
     candidates

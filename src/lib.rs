@@ -5,9 +5,16 @@
 //! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands.
 
 pub mod build;
+pub mod content;
+pub mod derive;
 pub mod diagnostics;
+pub mod export;
 pub mod import;
+pub mod markdown;
 pub mod mirror;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod search;
 pub mod serve;
+pub mod validate;

@@ -79,14 +79,30 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, sign_key } => {
-            gongkai::build::run(&gongkai::build::BuildOptions { root, output, base_url, sign_key })
-        }
+        Command::Build {
+            root,
+            output,
+            base_url,
+            sign_key,
+        } => gongkai::build::run(&gongkai::build::BuildOptions {
+            root,
+            output,
+            base_url,
+            sign_key,
+        }),
         Command::Check { root } => gongkai::build::check(&root),
         Command::Serve { root, port, bind } => gongkai::serve::run(&root, &bind, port),
-        Command::Import { file, id, out, force } => {
-            gongkai::import::run(&gongkai::import::ImportOptions { file, id, out, force })
-        }
+        Command::Import {
+            file,
+            id,
+            out,
+            force,
+        } => gongkai::import::run(&gongkai::import::ImportOptions {
+            file,
+            id,
+            out,
+            force,
+        }),
         Command::Verify { dir, pubkey } => gongkai::mirror::verify_command(&dir, pubkey.as_deref()),
         Command::Keygen { out } => gongkai::mirror::keygen_command(&out),
     }

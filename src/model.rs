@@ -42,7 +42,9 @@ impl Date {
     }
 
     pub fn parse(s: &str) -> Option<Date> {
-        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .map(Date)
     }
 }
 
@@ -111,6 +113,8 @@ pub struct SiteConfig {
     pub catalogue_prefix: Option<String>,
     /// Set when the site's own content (not only progress) is demonstration material.
     pub sample: bool,
+    /// The theme folder under themes/ whose templates override the built-in ones.
+    pub theme: String,
 }
 
 /// The office that runs the portal (政府信息公开工作机构), as the 公开指南 must name it.
@@ -312,8 +316,13 @@ pub enum ReportStatus {
 }
 
 impl ReportStatus {
-    pub const ALL: [&'static str; 5] =
-        ["not_started", "in_progress", "completed", "delayed", "suspended"];
+    pub const ALL: [&'static str; 5] = [
+        "not_started",
+        "in_progress",
+        "completed",
+        "delayed",
+        "suspended",
+    ];
 
     pub fn parse(s: &str) -> Option<ReportStatus> {
         Some(match s {

@@ -1,0 +1,119 @@
+//! Reading the user's files: sorted listings, UTF-8 with located errors, size limits.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use super::SourceFile;
+use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
+
+/// Files larger than this are refused rather than read: no content file of a real portal comes
+/// near it, and a stray multi-gigabyte file must not exhaust a build machine's memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a file as UTF-8 text. Problems become diagnostics (with the line and column of the
+/// first invalid byte for encoding errors) and `None`.
+pub(crate) fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let shown = display_path(root, path);
+    match fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            diags.push(
+                Diagnostic::error(
+                    &shown,
+                    Pos::START,
+                    format!(
+                        "file is {} MB, larger than the {} MB limit",
+                        m.len() >> 20,
+                        MAX_FILE_BYTES >> 20
+                    ),
+                )
+                .with_help(
+                    "split the content, or move large attachments out of content/ and link to them",
+                ),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                &shown,
+                Pos::START,
+                format!("cannot read file: {e}"),
+            ));
+            return None;
+        }
+    }
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                &shown,
+                Pos::START,
+                format!("cannot read file: {e}"),
+            ));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Some(SourceFile { shown, text })
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            diags.push(
+                Diagnostic::error(&shown, Pos::at(&prefix, valid), "file is not valid UTF-8")
+                    .with_help("save the file as UTF-8 (files from older Windows tools are often GBK: convert with `iconv -f GBK -t UTF-8`)"),
+            );
+            None
+        }
+    }
+}
+
+/// Files with extension `ext` directly (depth 1) under `dir`, sorted by name; none if `dir`
+/// does not exist. Hidden files and editor backups are skipped.
+pub(crate) fn sorted_files(dir: &Path, ext: &str, depth: usize) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(depth)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext) && !is_hidden(p))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Folders directly under `dir`, sorted by name.
+pub(crate) fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .filter(|p| !is_hidden(p))
+        .collect();
+    out.sort();
+    out
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
+}

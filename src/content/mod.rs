@@ -1,0 +1,166 @@
+//! Load: `content/` on disk → [`Content`] (typed, with origins), plus every problem found.
+//!
+//! In: the project root. Out: the content model and located diagnostics for syntax errors,
+//! wrong types, missing fields and malformed values. It never stops at the first bad file:
+//! each file is parsed on its own, and a file that fails is left out of the model while the
+//! rest still load, so one run reports everything. Cross-file checks (unknown units, progress
+//! for unknown tasks) are `validate`'s job. It never writes anything.
+
+mod files;
+mod frontmatter;
+mod plans;
+mod progress;
+mod site;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::model::{AnnualSource, Content, Date, Origin};
+
+pub use frontmatter::split_front_matter;
+pub use progress::{parse_progress_csv, PROGRESS_CSV_COLUMNS};
+
+/// A file of the user's, read and ready for parsing: its text and how to name it in messages.
+pub(crate) struct SourceFile {
+    pub shown: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn origin(&self, offset: usize) -> Origin {
+        Origin {
+            path: self.shown.clone(),
+            pos: Pos::at(&self.text, offset),
+        }
+    }
+
+    pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.shown, Pos::at(&self.text, offset), message)
+    }
+
+    /// A TOML parse or type error, located; `base` is the offset of the TOML text inside the
+    /// file (non-zero for front matter).
+    pub fn toml_error(&self, base: usize, err: &toml::de::Error) -> Diagnostic {
+        let offset = base + err.span().map_or(0, |s| s.start);
+        let message = err.message().trim().replace('\n', " ");
+        let help = toml_help(&message);
+        let d = self.error(offset, message);
+        match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    }
+
+    /// A TOML date value as a [`Date`]; times and offsets are refused.
+    pub fn date(
+        &self,
+        base: usize,
+        value: &toml::Spanned<toml::value::Datetime>,
+        diags: &mut Diagnostics,
+    ) -> Option<Date> {
+        let dt = value.get_ref();
+        let at = base + value.span().start;
+        match (dt.date, dt.time) {
+            (Some(d), None) => {
+                match Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)) {
+                    Some(date) => Some(date),
+                    None => {
+                        diags.push(self.error(at, format!("{dt} is not a calendar date")));
+                        None
+                    }
+                }
+            }
+            _ => {
+                diags.push(
+                    self.error(at, format!("expected a date, found {dt}"))
+                        .with_help("write a plain date such as 2024-06-30 (no time, no quotes)"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn toml_help(message: &str) -> Option<&'static str> {
+    if message.contains("missing field") {
+        Some("add the field; DESIGN §3 (README: content format) lists the required ones")
+    } else if message.contains("unknown field") {
+        Some("check the spelling; the message lists the fields this table accepts")
+    } else if message.contains("expected a TOML datetime")
+        || message.contains("invalid type: string") && message.contains("date")
+    {
+        Some("dates are written without quotes: date = 2024-06-30")
+    } else if message.contains("invalid string") || message.contains("expected `\"`") {
+        Some("text values are written in double quotes; use \"\"\" … \"\"\" for text over several lines")
+    } else {
+        None
+    }
+}
+
+/// Reads everything under `root/content`.
+pub fn load(root: &Path) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let content_dir = root.join("content");
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                display_path(root, &content_dir),
+                Pos::START,
+                "no content/ folder here",
+            )
+            .with_help("run gongkai in a project folder, or point --root at one"),
+        );
+        return (content, diags);
+    }
+    let read = |path: &Path, diags: &mut Diagnostics| files::read(root, path, diags);
+
+    if let Some(file) = read(&content_dir.join("site.toml"), &mut diags) {
+        content.site = site::parse_site(&file, &mut diags);
+    }
+    for path in files::sorted_files(&content_dir.join("units"), "toml", 1) {
+        if let Some(file) = read(&path, &mut diags) {
+            content.units.extend(site::parse_units(&file, &mut diags));
+        }
+    }
+
+    for dir in files::sorted_dirs(&content_dir.join("plans")) {
+        if let Some(plan) = plans::load_plan(root, &dir, &mut diags) {
+            content.plans.push(plan);
+        }
+    }
+
+    let disclosure = content_dir.join("disclosure");
+    for path in files::sorted_files(&disclosure, "md", 1) {
+        if let Some(file) = read(&path, &mut diags) {
+            if let Some(doc) = site::parse_disclosure(&file, &mut diags) {
+                content.disclosure.push(doc);
+            }
+        }
+    }
+    for path in files::sorted_files(&disclosure.join("annual"), "toml", 1) {
+        if let Some(file) = read(&path, &mut diags) {
+            match path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.parse().ok())
+            {
+                Some(year) => content.annual.push(AnnualSource {
+                    year,
+                    path: file.shown,
+                    text: file.text,
+                }),
+                None => diags.push(
+                    file.error(0, "an annual report file must be named after its year")
+                        .with_help("rename it like disclosure/annual/2024.toml"),
+                ),
+            }
+        }
+    }
+    (content, diags)
+}
+
+/// Reads a user file as UTF-8 text, reporting problems as diagnostics.
+pub fn read_user_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    files::read(root, path, diags).map(|f| f.text)
+}

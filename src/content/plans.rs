@@ -1,0 +1,386 @@
+//! `plans/<id>/`: plan.toml, tasks.toml, source.txt and progress/.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::value::Datetime;
+use toml::Spanned;
+
+use super::site::is_url_segment;
+use super::{files, progress, SourceFile};
+use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::model::{
+    Baseline, Comparator, Period, Plan, PlanId, Safeguard, Section, Target, TargetId, Task, TaskId,
+    UnitRef,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    id: Spanned<String>,
+    title: String,
+    jurisdiction: Option<String>,
+    issuer: Option<String>,
+    doc_number: Option<String>,
+    index_number: Option<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    written: Option<Spanned<Datetime>>,
+    published: Option<Spanned<Datetime>>,
+    validity: Option<String>,
+    period: Option<Spanned<RawPeriod>>,
+    source: Option<String>,
+    summary: Option<String>,
+    goals: Option<String>,
+    #[serde(default)]
+    section: Vec<RawSection>,
+    #[serde(default)]
+    safeguard: Vec<RawSafeguard>,
+    #[serde(default)]
+    target: Vec<Spanned<RawTarget>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    start: i32,
+    end: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    path: Vec<String>,
+    title: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSafeguard {
+    #[serde(default)]
+    path: Vec<String>,
+    title: String,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTasks {
+    #[serde(default)]
+    task: Vec<Spanned<RawTask>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTask {
+    id: Spanned<String>,
+    #[serde(default)]
+    path: Vec<String>,
+    title: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    lead: Vec<Spanned<String>>,
+    #[serde(default)]
+    responsible: Vec<Spanned<String>>,
+    responsible_label: Option<String>,
+    units_note: Option<String>,
+    weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    target: Vec<Spanned<RawTarget>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    id: Spanned<String>,
+    text: String,
+    metric: Option<String>,
+    year: Option<Spanned<i64>>,
+    value: Option<f64>,
+    unit: Option<String>,
+    comparator: Spanned<String>,
+    baseline: Option<Spanned<RawBaseline>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBaseline {
+    value: Option<f64>,
+    date: Option<Spanned<Datetime>>,
+    year: Option<i32>,
+    source: Option<String>,
+}
+
+/// Loads one plan folder; `None` when plan.toml is missing or unreadable (already reported).
+pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Plan> {
+    let plan_path = dir.join("plan.toml");
+    if !plan_path.is_file() {
+        diags.push(
+            Diagnostic::error(display_path(root, dir), Pos::START, "plan folder has no plan.toml")
+                .with_help("every folder under content/plans/ is one plan: add plan.toml (gongkai import makes one from a plan document)"),
+        );
+        return None;
+    }
+    let file = files::read(root, &plan_path, diags)?;
+    let raw: RawPlan = match toml::from_str(&file.text) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(file.toml_error(0, &e));
+            return None;
+        }
+    };
+    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let id = raw.id.get_ref();
+    if id != folder {
+        diags.push(
+            file.error(
+                raw.id.span().start,
+                format!("plan id \"{id}\" differs from its folder name \"{folder}\""),
+            )
+            .with_help(
+                "the folder name is the plan's id and URL segment: rename one to match the other",
+            ),
+        );
+    } else if !is_url_segment(id) {
+        diags.push(
+            file.error(
+                raw.id.span().start,
+                format!("plan id \"{id}\" cannot be used in a URL"),
+            )
+            .with_help("use lowercase ASCII letters, digits and '-', e.g. \"wuhan-yangtze-2022\""),
+        );
+    }
+    let period = raw.period.as_ref().and_then(|p| {
+        let r = p.get_ref();
+        if r.start > r.end {
+            diags.push(file.error(
+                p.span().start,
+                format!("period starts ({}) after it ends ({})", r.start, r.end),
+            ));
+            None
+        } else {
+            Some(Period {
+                start: r.start,
+                end: r.end,
+            })
+        }
+    });
+    let targets = raw
+        .target
+        .into_iter()
+        .filter_map(|t| target(&file, 0, t, diags))
+        .collect();
+
+    let source_text = {
+        let name = raw.source.as_deref().unwrap_or("source.txt");
+        let p = dir.join(name);
+        if p.is_file() {
+            files::read(root, &p, diags).map(|f| f.text)
+        } else {
+            if raw.source.is_some() {
+                diags.push(
+                    file.error(0, format!("source \"{name}\" not found in the plan folder"))
+                        .with_help(
+                            "put the original text next to plan.toml, or remove the source field",
+                        ),
+                );
+            }
+            None
+        }
+    };
+
+    let tasks = load_tasks(root, &dir.join("tasks.toml"), diags);
+    let progress = progress::load_dir(root, &dir.join("progress"), diags);
+
+    Some(Plan {
+        id: PlanId(raw.id.into_inner()),
+        title: raw.title,
+        jurisdiction: raw.jurisdiction,
+        issuer: raw.issuer,
+        doc_number: raw.doc_number,
+        index_number: raw.index_number,
+        categories: raw.categories,
+        keywords: raw.keywords,
+        written: raw.written.as_ref().and_then(|d| file.date(0, d, diags)),
+        published: raw.published.as_ref().and_then(|d| file.date(0, d, diags)),
+        validity: raw.validity,
+        period,
+        summary: raw.summary,
+        goals: raw.goals,
+        sections: raw
+            .section
+            .into_iter()
+            .map(|s| Section {
+                path: s.path,
+                title: s.title,
+            })
+            .collect(),
+        safeguards: raw
+            .safeguard
+            .into_iter()
+            .map(|s| Safeguard {
+                path: s.path,
+                title: s.title,
+                text: s.text,
+            })
+            .collect(),
+        targets,
+        tasks,
+        source_text,
+        progress,
+        origin: file.origin(0),
+    })
+}
+
+fn load_tasks(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Task> {
+    if !path.is_file() {
+        diags.push(
+            Diagnostic::warning(
+                display_path(root, path),
+                Pos::START,
+                "plan has no tasks.toml",
+            )
+            .with_help("add [[task]] entries (gongkai import makes them from a plan document)"),
+        );
+        return Vec::new();
+    }
+    let Some(file) = files::read(root, path, diags) else {
+        return Vec::new();
+    };
+    let raw: RawTasks = match toml::from_str(&file.text) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(file.toml_error(0, &e));
+            return Vec::new();
+        }
+    };
+    raw.task
+        .into_iter()
+        .map(|t| {
+            let start = t.span().start;
+            let t = t.into_inner();
+            if !is_url_segment(t.id.get_ref()) {
+                diags.push(
+                    file.error(
+                        t.id.span().start,
+                        format!("task id \"{}\" cannot be used in a URL", t.id.get_ref()),
+                    )
+                    .with_help("use ASCII letters, digits and '-', e.g. \"9\" or \"2-1\""),
+                );
+            }
+            let weight = t.weight.as_ref().and_then(|w| {
+                let v = *w.get_ref();
+                if v.is_finite() && v >= 0.0 {
+                    Some(v)
+                } else {
+                    diags.push(
+                        file.error(w.span().start, format!("weight {v} must be a number ≥ 0")),
+                    );
+                    None
+                }
+            });
+            let units = |list: Vec<Spanned<String>>| -> Vec<UnitRef> {
+                list.into_iter()
+                    .map(|u| UnitRef {
+                        origin: file.origin(u.span().start),
+                        printed: u.into_inner(),
+                        unit: None,
+                    })
+                    .collect()
+            };
+            Task {
+                id: TaskId(t.id.into_inner()),
+                path: t.path,
+                title: t.title,
+                text: t.text,
+                lead: units(t.lead),
+                responsible: units(t.responsible),
+                responsible_label: t.responsible_label,
+                units_note: t.units_note,
+                weight,
+                targets: t
+                    .target
+                    .into_iter()
+                    .filter_map(|x| target(&file, 0, x, diags))
+                    .collect(),
+                origin: file.origin(start),
+            }
+        })
+        .collect()
+}
+
+fn target(
+    file: &SourceFile,
+    base: usize,
+    raw: Spanned<RawTarget>,
+    diags: &mut Diagnostics,
+) -> Option<Target> {
+    let start = base + raw.span().start;
+    let raw = raw.into_inner();
+    let comparator = match Comparator::parse(raw.comparator.get_ref()) {
+        Some(c) => c,
+        None => {
+            diags.push(
+                file.error(
+                    base + raw.comparator.span().start,
+                    format!("unknown comparator \"{}\"", raw.comparator.get_ref()),
+                )
+                .with_help(format!(
+                    "use one of {}",
+                    Comparator::ALL.map(|c| format!("\"{c}\"")).join(", ")
+                )),
+            );
+            return None;
+        }
+    };
+    if comparator != Comparator::Qualitative && raw.value.is_none() {
+        diags.push(
+            file.error(start, format!("target \"{}\" has comparator \"{}\" but no value", raw.id.get_ref(), comparator.as_str()))
+                .with_help("give the number (value = 98.0), or use comparator = \"qualitative\" for an outcome without a number"),
+        );
+    }
+    if let Some(v) = raw.value {
+        if !v.is_finite() {
+            diags.push(file.error(start, format!("target value {v} is not a finite number")));
+            return None;
+        }
+    }
+    let year = match &raw.year {
+        Some(y) if !(1900..=2200).contains(y.get_ref()) => {
+            diags.push(
+                file.error(
+                    base + y.span().start,
+                    format!("year {} is out of range", y.get_ref()),
+                )
+                .with_help("write the four-digit year, e.g. 2025"),
+            );
+            None
+        }
+        Some(y) => Some(*y.get_ref() as i32),
+        None => None,
+    };
+    let baseline = raw.baseline.map(|b| {
+        let b = b.into_inner();
+        Baseline {
+            value: b.value,
+            date: b.date.as_ref().and_then(|d| file.date(base, d, diags)),
+            year: b.year,
+            source: b.source,
+        }
+    });
+    Some(Target {
+        id: TargetId(raw.id.into_inner()),
+        text: raw.text,
+        metric: raw.metric,
+        year,
+        value: raw.value,
+        unit: raw.unit,
+        comparator,
+        baseline,
+        origin: file.origin(start),
+    })
+}

@@ -1,0 +1,792 @@
+//! The tracker chart: a small inline SVG of one numeric target, drawn at build time.
+//!
+//! In: a [`Target`], the [`Tracker`] computed for it, its measurements and the `as_of` date.
+//! Out: an SVG string to embed in a page (or an empty string when there is nothing to draw).
+//!
+//! It shows time from the baseline to the deadline and values with their unit: the measurements
+//! (points joined by a line), the baseline, the required path (dashed, from the baseline to the
+//! target value at the deadline, compounded like the status rule), a horizontal target line, and
+//! vertical marks for the deadline and the `as_of` date; the status is in the title.
+//!
+//! It must never run script, load fonts or anything else, or show meaning by colour alone:
+//! every series has its own dash pattern or marker shape and a text label, colours have at least
+//! 3:1 contrast on white, and `<title>`/`<desc>` carry a full Chinese text alternative. All text
+//! from content is escaped. Output is deterministic: numbers are printed with a fixed precision.
+
+use std::fmt::Write;
+
+use crate::derive::status::{tidy, Tracker};
+use crate::model::{Comparator, Date, Target};
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 64.0;
+const RIGHT: f64 = 624.0;
+const TOP: f64 = 30.0;
+const BOTTOM: f64 = 200.0;
+
+/// Colours (contrast on white): measurements 8.3:1, target 6.6:1, lines and text ≥ 7:1.
+const C_MEASURE: &str = "#1f4e9c";
+const C_TARGET: &str = "#a33a00";
+const C_REQUIRED: &str = "#555555";
+const C_INK: &str = "#333333";
+const C_GRID: &str = "#d9d9d9";
+/// A white outline behind labels that sit on lines, so they stay legible.
+const HALO: &str = r#" paint-order="stroke" stroke="white" stroke-width="3""#;
+
+/// Draw the tracker chart of a numeric target; empty when there is nothing to draw (a
+/// qualitative target, or neither a baseline nor a measurement on or before `as_of`).
+pub fn tracker_svg(
+    target: &Target,
+    tracker: &Tracker,
+    measures: &[(Date, f64)],
+    as_of: Date,
+) -> String {
+    if target.comparator == Comparator::Qualitative {
+        return String::new();
+    }
+    let mut points: Vec<(Date, f64)> = measures
+        .iter()
+        .copied()
+        .filter(|(d, v)| *d <= as_of && v.is_finite())
+        .collect();
+    points.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let baseline = tracker
+        .baseline
+        .as_ref()
+        .and_then(|b| Some((b.date?, b.value)))
+        .filter(|(_, v)| v.is_finite());
+    if points.is_empty() && baseline.is_none() {
+        return String::new();
+    }
+    let target_value = tracker.target_value.filter(|v| v.is_finite());
+    let deadline = tracker.deadline;
+
+    // Time axis: everything dated, plus a small margin.
+    let dates: Vec<Date> = points
+        .iter()
+        .map(|p| p.0)
+        .chain(baseline.map(|b| b.0))
+        .chain(deadline)
+        .chain(Some(as_of))
+        .collect();
+    let (Some(&first), Some(&last)) = (dates.iter().min(), dates.iter().max()) else {
+        return String::new();
+    };
+    let span = (last.0 - first.0).num_days() as f64;
+    let (t_lo, t_hi) = if span > 0.0 {
+        (-span * 0.04, span * 1.04)
+    } else {
+        (-183.0, 183.0)
+    };
+    let x = |d: Date| {
+        LEFT + ((d.0 - first.0).num_days() as f64 - t_lo) / (t_hi - t_lo) * (RIGHT - LEFT)
+    };
+
+    // Value axis: every value shown, padded, widened to whole ticks.
+    let values: Vec<f64> = points
+        .iter()
+        .map(|p| p.1)
+        .chain(baseline.map(|b| b.1))
+        .chain(target_value)
+        .collect();
+    let Some(axis) = ValueAxis::new(&values) else {
+        return String::new();
+    };
+    let y = |v: f64| BOTTOM - (v - axis.lo) / (axis.hi - axis.lo) * (BOTTOM - TOP);
+
+    let unit = target.unit.as_deref().unwrap_or("");
+    let short_unit = unit.chars().count() <= 2;
+    let status = tracker.status;
+    let name = target.metric.as_deref().unwrap_or(&target.text);
+    let title = format!("{}：{}{}", name, status.symbol(), status.label());
+    let desc = description(target, tracker, &points, as_of);
+    let id = dom_id(target.id.as_str(), &title, &desc);
+
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" class="tracker-chart status-{st}" font-family="inherit" font-size="12">"#,
+        w = WIDTH,
+        h = HEIGHT,
+        id = id,
+        st = status.as_str(),
+    );
+    let _ = write!(
+        s,
+        r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        esc(&title),
+        esc(&desc),
+    );
+    // Visible title.
+    let _ = write!(
+        s,
+        r#"<text class="title" x="{}" y="18" fill="{C_INK}" font-weight="bold">{}</text>"#,
+        f1(LEFT),
+        esc(&truncate(&title, 40)),
+    );
+
+    // Grid and value ticks.
+    s.push_str(r#"<g class="y-axis">"#);
+    for k in axis.k_lo..=axis.k_hi {
+        let v = k as f64 * axis.step;
+        let yy = y(v);
+        let label = if short_unit {
+            format!("{}{}", axis.label(v), unit)
+        } else {
+            axis.label(v)
+        };
+        let _ = write!(
+            s,
+            r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{C_GRID}" stroke-width="1"/><text x="{}" y="{}" text-anchor="end" fill="{C_INK}">{}</text>"#,
+            f1(LEFT),
+            f1(RIGHT),
+            f1(LEFT - 6.0),
+            f1(yy + 4.0),
+            esc(&label),
+            y = f1(yy),
+        );
+    }
+    if !short_unit {
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end" fill="{C_INK}">单位：{}</text>"#,
+            f1(LEFT - 6.0),
+            f1(TOP - 14.0),
+            esc(&truncate(unit, 8)),
+        );
+    }
+    s.push_str("</g>");
+
+    // Time axis with year ticks.
+    let _ = write!(
+        s,
+        r#"<g class="x-axis"><line x1="{l}" y1="{b}" x2="{r}" y2="{b}" stroke="{C_INK}" stroke-width="1"/>"#,
+        l = f1(LEFT),
+        r = f1(RIGHT),
+        b = f1(BOTTOM),
+    );
+    for year in year_ticks(first, t_lo, t_hi) {
+        let Some(jan1) = Date::from_ymd(year, 1, 1) else {
+            continue;
+        };
+        let xx = x(jan1);
+        let _ = write!(
+            s,
+            r#"<line x1="{x}" y1="{b}" x2="{x}" y2="{b2}" stroke="{C_INK}" stroke-width="1"/><text x="{x}" y="{ty}" text-anchor="middle" fill="{C_INK}">{year}</text>"#,
+            x = f1(xx),
+            b = f1(BOTTOM),
+            b2 = f1(BOTTOM + 4.0),
+            ty = f1(BOTTOM + 16.0),
+        );
+    }
+    s.push_str("</g>");
+
+    // Target line (dash-dot), labelled.
+    if let Some(t) = target_value {
+        let yy = f1(y(t));
+        let _ = write!(
+            s,
+            r#"<line class="target" x1="{}" y1="{yy}" x2="{}" y2="{yy}" stroke="{C_TARGET}" stroke-width="2" stroke-dasharray="10 3 2 3"/><text x="{}" y="{}" fill="{C_TARGET}"{HALO}>目标 {}</text>"#,
+            f1(LEFT),
+            f1(RIGHT),
+            f1(LEFT + 4.0),
+            f1(y(t) - 5.0),
+            esc(&format!("{}{}", fmt_value(t), unit)),
+        );
+    }
+
+    // Required path: baseline → target at the deadline, compounded at the required rate.
+    if let (Some((t0, b)), Some(t), Some(d)) = (baseline, target_value, deadline) {
+        if d > t0 {
+            let total = d.years_since(t0);
+            let steps = 24;
+            let mut pts = Vec::with_capacity(steps + 1);
+            for i in 0..=steps {
+                let frac = i as f64 / steps as f64;
+                let v = match tracker.required_rate {
+                    Some(r) if i < steps => b * (1.0 + r).powf(frac * total),
+                    _ if i == steps => t,
+                    _ => b + (t - b) * frac,
+                };
+                let xx = x(t0) + (x(d) - x(t0)) * frac;
+                pts.push(format!("{},{}", f1(xx), f1(y(v))));
+            }
+            let _ = write!(
+                s,
+                r#"<polyline class="required" points="{}" fill="none" stroke="{C_REQUIRED}" stroke-width="1.5" stroke-dasharray="6 4"/>"#,
+                pts.join(" ")
+            );
+        }
+    }
+
+    // Deadline (solid) and as-of (dotted) marks.
+    if let Some(d) = deadline {
+        let xx = x(d);
+        let (anchor, tx) = side(xx);
+        let _ = write!(
+            s,
+            r#"<line class="deadline" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-width="1.5"/><text x="{tx}" y="{ty}" text-anchor="{anchor}" fill="{C_INK}"{HALO}>期限 {d}</text>"#,
+            x = f1(xx),
+            t = f1(TOP),
+            b = f1(BOTTOM),
+            tx = f1(tx),
+            ty = f1(TOP + 26.0),
+        );
+    }
+    {
+        let xx = x(as_of);
+        let (anchor, tx) = side(xx);
+        let _ = write!(
+            s,
+            r#"<line class="as-of" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-width="1" stroke-dasharray="2 3"/><text x="{tx}" y="{ty}" text-anchor="{anchor}" fill="{C_INK}"{HALO}>截至 {as_of}</text>"#,
+            x = f1(xx),
+            t = f1(TOP),
+            b = f1(BOTTOM),
+            tx = f1(tx),
+            ty = f1(TOP + 12.0),
+        );
+    }
+
+    // Measurements: a solid line through filled circles.
+    if !points.is_empty() {
+        let coords: Vec<String> = points
+            .iter()
+            .map(|&(d, v)| format!("{},{}", f1(x(d)), f1(y(v))))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<g class="measures"><polyline points="{}" fill="none" stroke="{C_MEASURE}" stroke-width="2"/>"#,
+            coords.join(" ")
+        );
+        for &(d, v) in &points {
+            let _ = write!(
+                s,
+                r#"<circle class="measure" cx="{}" cy="{}" r="3.5" fill="{C_MEASURE}"><title>{}</title></circle>"#,
+                f1(x(d)),
+                f1(y(v)),
+                esc(&format!("{d}：{}{unit}", fmt_value(v))),
+            );
+        }
+        s.push_str("</g>");
+    }
+
+    // Baseline: a hollow square.
+    if let Some((t0, b)) = baseline {
+        let _ = write!(
+            s,
+            r#"<rect class="baseline" x="{}" y="{}" width="8" height="8" fill="white" stroke="{C_INK}" stroke-width="2"><title>{}</title></rect>"#,
+            f1(x(t0) - 4.0),
+            f1(y(b) - 4.0),
+            esc(&format!("基线 {t0}：{}{unit}", fmt_value(b))),
+        );
+    }
+
+    // Legend: the shape and dash of every series, named.
+    let ly = HEIGHT - 16.0;
+    let _ = write!(
+        s,
+        concat!(
+            r#"<g class="legend" fill="{ink}">"#,
+            r#"<line x1="64" y1="{l}" x2="84" y2="{l}" stroke="{m}" stroke-width="2"/><circle cx="74" cy="{l}" r="3.5" fill="{m}"/><text x="88" y="{t}">测量值</text>"#,
+            r#"<rect x="150" y="{r}" width="8" height="8" fill="white" stroke="{ink}" stroke-width="2"/><text x="164" y="{t}">基线</text>"#,
+            r#"<line x1="210" y1="{l}" x2="240" y2="{l}" stroke="{req}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="244" y="{t}">所需路径</text>"#,
+            r#"<line x1="310" y1="{l}" x2="340" y2="{l}" stroke="{tg}" stroke-width="2" stroke-dasharray="10 3 2 3"/><text x="344" y="{t}">目标值</text>"#,
+            r#"<line x1="400" y1="{l}" x2="420" y2="{l}" stroke="{ink}" stroke-width="1" stroke-dasharray="2 3"/><text x="424" y="{t}">截至日期</text>"#,
+            "</g>"
+        ),
+        ink = C_INK,
+        m = C_MEASURE,
+        req = C_REQUIRED,
+        tg = C_TARGET,
+        l = f1(ly),
+        r = f1(ly - 4.0),
+        t = f1(ly + 4.0),
+    );
+    s.push_str("</svg>");
+    s
+}
+
+/// The text alternative: everything the chart shows, in words.
+fn description(target: &Target, tracker: &Tracker, points: &[(Date, f64)], as_of: Date) -> String {
+    let unit = target.unit.as_deref().unwrap_or("");
+    let mut parts = vec![target.text.clone()];
+    parts.push(format!(
+        "状态（截至{as_of}）：{}{}",
+        tracker.status.symbol(),
+        tracker.status.label()
+    ));
+    match &tracker.baseline {
+        Some(b) => {
+            let source = match b.source {
+                crate::derive::status::BaselineSource::Declared => "规划给出",
+                crate::derive::status::BaselineSource::EarliestMeasurement => "取最早的测量值",
+                crate::derive::status::BaselineSource::MeasurementInBaselineYear => {
+                    "取基线年份内的测量值"
+                }
+            };
+            let date = b.date.map(|d| format!("，{d}")).unwrap_or_default();
+            parts.push(format!(
+                "基线：{}{unit}（{source}{date}）",
+                fmt_value(b.value)
+            ));
+        }
+        None => parts.push("基线：无".to_string()),
+    }
+    match tracker.latest {
+        Some(p) => parts.push(format!(
+            "最新值：{}{unit}（{}）",
+            fmt_value(p.value),
+            p.date
+        )),
+        None => parts.push("最新值：暂无测量数据".to_string()),
+    }
+    let relation = match target.comparator {
+        Comparator::AtLeast | Comparator::IncreaseBy => "不低于",
+        Comparator::AtMost | Comparator::DecreaseBy => "不高于",
+        Comparator::Equal => "保持在（±2%）",
+        Comparator::Qualitative => "",
+    };
+    match tracker.target_value {
+        Some(t) => {
+            let by = match (target.comparator, target.value) {
+                (Comparator::DecreaseBy, Some(x)) => format!("较基线下降{}%，即", fmt_value(x)),
+                (Comparator::IncreaseBy, Some(x)) => format!("较基线提高{}%，即", fmt_value(x)),
+                _ => String::new(),
+            };
+            parts.push(format!("目标：{by}{relation}{}{unit}", fmt_value(t)));
+        }
+        None => parts.push("目标值：无法确定".to_string()),
+    }
+    match tracker.deadline {
+        Some(d) => parts.push(format!("期限：{d}")),
+        None => parts.push("期限：未规定".to_string()),
+    }
+    let mut rates = Vec::new();
+    if let Some(r) = tracker.required_rate {
+        rates.push(format!("所需年均增长率{}", fmt_pct(r)));
+    }
+    if let Some(a) = tracker.actual_rate {
+        rates.push(format!("实际年均增长率{}", fmt_pct(a)));
+    }
+    if let Some(r) = tracker.ratio {
+        rates.push(format!("进展比率{}", fmt_pct(r)));
+    }
+    if !rates.is_empty() {
+        parts.push(rates.join("，"));
+    }
+    if !points.is_empty() {
+        let series: Vec<String> = points
+            .iter()
+            .map(|&(d, v)| format!("{d} {}{unit}", fmt_value(v)))
+            .collect();
+        parts.push(format!("测量值：{}", series.join("，")));
+    }
+    if tracker.overdue {
+        parts.push("已过期限".to_string());
+    }
+    if let Some(note) = &tracker.note {
+        parts.push(format!("说明：{note}"));
+    }
+    let mut text = parts.join("。");
+    text.push('。');
+    text
+}
+
+/// The value axis: `lo..=hi` spans whole ticks `k_lo·step ..= k_hi·step`.
+struct ValueAxis {
+    lo: f64,
+    hi: f64,
+    step: f64,
+    k_lo: i64,
+    k_hi: i64,
+    decimals: usize,
+}
+
+impl ValueAxis {
+    fn new(values: &[f64]) -> Option<ValueAxis> {
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !(min.is_finite() && max.is_finite()) {
+            return None;
+        }
+        let pad = if max > min {
+            (max - min) * 0.1
+        } else {
+            (min.abs() * 0.1).max(1.0)
+        };
+        let (lo, hi) = (min - pad, max + pad);
+        let raw = (hi - lo) / 4.0;
+        if !(raw.is_finite() && raw > 0.0) {
+            return None;
+        }
+        let mag = 10f64.powi(raw.log10().floor() as i32);
+        let norm = raw / mag;
+        let nice = if norm <= 1.0 {
+            1.0
+        } else if norm <= 2.0 {
+            2.0
+        } else if norm <= 5.0 {
+            5.0
+        } else {
+            10.0
+        };
+        let step = nice * mag;
+        let k_lo = (lo / step).floor();
+        let k_hi = (hi / step).ceil();
+        if !(step > 0.0 && k_lo.is_finite() && k_hi.is_finite()) || k_hi - k_lo > 20.0 {
+            return None;
+        }
+        let decimals = if step >= 1.0 {
+            0
+        } else {
+            ((-step.log10()).ceil() as usize).min(12)
+        };
+        Some(ValueAxis {
+            lo: k_lo * step,
+            hi: k_hi * step,
+            step,
+            k_lo: k_lo as i64,
+            k_hi: k_hi as i64,
+            decimals,
+        })
+    }
+
+    fn label(&self, v: f64) -> String {
+        no_minus_zero(format!("{:.*}", self.decimals, v))
+    }
+}
+
+/// Years whose 1 January falls inside the time axis; every 2nd/5th/10th year when crowded.
+fn year_ticks(first: Date, t_lo: f64, t_hi: f64) -> Vec<i32> {
+    let in_axis = |y: i32| {
+        Date::from_ymd(y, 1, 1).is_some_and(|d| {
+            let days = (d.0 - first.0).num_days() as f64;
+            days >= t_lo && days <= t_hi
+        })
+    };
+    let start = first.year() - 1;
+    let end = first.year() + (t_hi / 365.0).ceil() as i32 + 1;
+    let years: Vec<i32> = (start..=end).filter(|&y| in_axis(y)).collect();
+    let every = match years.len() {
+        0..=12 => 1,
+        13..=24 => 2,
+        25..=60 => 5,
+        _ => 10,
+    };
+    years
+        .into_iter()
+        .filter(|y| y.rem_euclid(every) == 0)
+        .collect()
+}
+
+/// Label placement beside a vertical mark: to its right, or to its left near the right edge.
+fn side(x: f64) -> (&'static str, f64) {
+    if x > (LEFT + RIGHT) / 2.0 {
+        ("end", x - 4.0)
+    } else {
+        ("start", x + 4.0)
+    }
+}
+
+/// A coordinate with one decimal, never `-0.0`.
+fn f1(v: f64) -> String {
+    no_minus_zero(format!("{v:.1}"))
+}
+
+/// A value as a person would write it: tidied, shortest round-trip form (96, 95.1, 0.3).
+fn fmt_value(v: f64) -> String {
+    no_minus_zero(format!("{}", tidy(v)))
+}
+
+/// A rate or ratio as a percentage with two decimals.
+fn fmt_pct(v: f64) -> String {
+    no_minus_zero(format!("{:.2}%", v * 100.0))
+}
+
+fn no_minus_zero(s: String) -> String {
+    if s.starts_with('-') && s[1..].chars().all(|c| matches!(c, '0' | '.' | '%')) {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// An element id for the chart's title and description: the target id (letters, digits, `-`,
+/// `_` kept, anything else `_`) plus a short hash of the text, so charts of same-id targets of
+/// different plans on one page (a unit's scorecard) never share an id — and two charts that
+/// do share one say exactly the same thing.
+fn dom_id(target_id: &str, title: &str, desc: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let id: String = target_id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let hash = Sha256::new()
+        .chain_update(title.as_bytes())
+        .chain_update([0])
+        .chain_update(desc.as_bytes())
+        .finalize();
+    let short: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("tracker-{id}-{short}")
+}
+
+/// Escape text for SVG/HTML text and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::status::{assess, TargetStatus, TrackerInput};
+    use crate::model::{Baseline, Origin, TargetId};
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).expect("test date")
+    }
+
+    fn sample_target(text: &str) -> Target {
+        Target {
+            id: TargetId("9-1".into()),
+            text: text.into(),
+            metric: Some("污水处理率".into()),
+            year: Some(2025),
+            value: Some(98.0),
+            unit: Some("%".into()),
+            comparator: Comparator::AtLeast,
+            baseline: Some(Baseline {
+                value: Some(95.1),
+                date: Some(d("2021-12-31")),
+                year: None,
+                source: None,
+            }),
+            origin: Origin::default(),
+        }
+    }
+
+    fn chart(target: &Target, measures: &[(Date, f64)], as_of: &str) -> String {
+        let tracker = assess(&TrackerInput {
+            target,
+            plan_end: None,
+            measures,
+            latest_report: None,
+            as_of: d(as_of),
+        });
+        tracker_svg(target, &tracker, measures, d(as_of))
+    }
+
+    const MEASURES: [(&str, f64); 3] = [
+        ("2022-12-31", 95.6),
+        ("2023-12-31", 96.3),
+        ("2024-06-30", 96.8),
+    ];
+
+    fn measures() -> Vec<(Date, f64)> {
+        MEASURES.iter().map(|&(s, v)| (d(s), v)).collect()
+    }
+
+    /// The value of attribute `name` in the first element starting with `open`.
+    fn attr_str<'a>(svg: &'a str, open: &str, name: &str) -> &'a str {
+        let start = svg.find(open).expect("element present");
+        let rest = &svg[start..];
+        let key = format!(" {name}=\"");
+        let i = rest.find(&key).expect("attribute present") + key.len();
+        let j = rest[i..].find('"').expect("closing quote") + i;
+        &rest[i..j]
+    }
+
+    fn attr(svg: &str, open: &str, name: &str) -> f64 {
+        attr_str(svg, open, name).parse().expect("number")
+    }
+
+    #[test]
+    fn hostile_target_text_is_escaped() {
+        let hostile = r#"<script>alert('x')</script> & "q""#;
+        let mut t = sample_target(hostile);
+        t.metric = Some("<b>率</b>".into());
+        t.unit = Some("<i>'\"&".into());
+        let svg = chart(&t, &measures(), "2024-06-30");
+        assert!(!svg.contains("<script"));
+        assert!(!svg.contains("<b>") && !svg.contains("<i>"));
+        assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
+        assert!(!svg.contains("'x'"));
+    }
+
+    #[test]
+    fn chart_is_accessible_with_title_and_full_description() {
+        let svg = chart(
+            &sample_target("到2025年,污水处理率达到98%以上"),
+            &measures(),
+            "2024-06-30",
+        );
+        assert!(svg.starts_with("<svg "));
+        assert!(svg.ends_with("</svg>"));
+        assert!(svg.contains(r#"role="img""#));
+        let id = attr_str(&svg, "<svg ", "aria-labelledby");
+        let (title_id, desc_id) = id.split_once(' ').expect("two ids");
+        assert!(title_id.starts_with("tracker-9-1-") && title_id.ends_with("-title"));
+        assert_eq!(desc_id, title_id.replace("-title", "-desc"));
+        assert!(svg.contains(&format!(
+            r#"<title id="{title_id}">污水处理率：◆需加快</title>"#
+        )));
+        assert!(svg.contains(&format!(r#"<desc id="{desc_id}">"#)));
+        let desc_start = svg.find("<desc").unwrap();
+        let desc = &svg[desc_start..svg.find("</desc>").unwrap()];
+        for needle in [
+            "基线：95.1%",
+            "最新值：96.8%（2024-06-30）",
+            "不低于98%",
+            "期限：2025-12-31",
+            "需加快",
+        ] {
+            assert!(desc.contains(needle), "missing {needle} in {desc}");
+        }
+        assert!(
+            !svg.contains("<script") && !svg.contains("font-face") && !svg.contains("http://fonts")
+        );
+    }
+
+    #[test]
+    fn output_has_no_nan_or_float_noise() {
+        let mut t = sample_target("x");
+        t.comparator = Comparator::DecreaseBy;
+        t.value = Some(10.0);
+        let svg = chart(
+            &t,
+            &[(d("2023-12-31"), 0.1 + 0.2), (d("2024-12-31"), -0.0)],
+            "2025-01-01",
+        );
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        assert!(!svg.contains("0000000"), "float noise in {svg}");
+        assert!(!svg.contains("\"-0.0\""));
+        // Degenerate cases: a single point, a zero baseline, all values equal.
+        let mut z = sample_target("x");
+        z.baseline = Some(Baseline {
+            value: Some(0.0),
+            date: Some(d("2021-12-31")),
+            year: None,
+            source: None,
+        });
+        z.value = Some(0.0);
+        for (target, m) in [
+            (sample_target("x"), vec![]),
+            (z.clone(), vec![(d("2023-12-31"), 0.0)]),
+            (z, vec![(d("2021-12-31"), 0.0)]),
+        ] {
+            let svg = chart(&target, &m, "2024-01-01");
+            assert!(!svg.is_empty());
+            assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let t = sample_target("到2025年,污水处理率达到98%以上");
+        let mut m = measures();
+        let a = chart(&t, &m, "2024-06-30");
+        m.reverse();
+        let b = chart(&t, &m, "2024-06-30");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn point_above_the_target_is_drawn_above_the_target_line() {
+        let t = sample_target("x");
+        let svg = chart(&t, &[(d("2024-06-30"), 99.0)], "2024-06-30");
+        let target_y = attr(&svg, "<line class=\"target\"", "y1");
+        let point_y = attr(&svg, "<circle class=\"measure\"", "cy");
+        assert!(
+            point_y < target_y,
+            "point {point_y} should be above target line {target_y}"
+        );
+        let baseline_y = attr(&svg, "<rect class=\"baseline\"", "y") + 4.0;
+        assert!(
+            baseline_y > target_y,
+            "baseline 95.1 is below the target 98"
+        );
+    }
+
+    #[test]
+    fn nothing_to_draw_gives_an_empty_string() {
+        let mut t = sample_target("x");
+        t.baseline = None;
+        assert_eq!(chart(&t, &[], "2024-06-30"), "");
+        // Only measurements after as_of: nothing on or before it.
+        assert_eq!(chart(&t, &[(d("2025-06-30"), 97.0)], "2024-06-30"), "");
+        let mut q = sample_target("x");
+        q.comparator = Comparator::Qualitative;
+        assert_eq!(chart(&q, &measures(), "2024-06-30"), "");
+    }
+
+    #[test]
+    #[ignore = "writes the sample chart to $CHART_OUT for a look"]
+    fn write_sample_chart() {
+        let mut t = sample_target("到2025年,化学需氧量排放较2021年下降10%");
+        t.comparator = Comparator::DecreaseBy;
+        t.value = Some(10.0);
+        t.unit = Some("万吨".into());
+        t.baseline.as_mut().unwrap().value = Some(12.4);
+        let m = [
+            (d("2022-12-31"), 12.1),
+            (d("2023-12-31"), 11.9),
+            (d("2024-12-31"), 11.2),
+        ];
+        let svg = chart(&t, &m, "2025-03-31");
+        std::fs::write(std::env::var("CHART_OUT").unwrap(), svg).unwrap();
+    }
+
+    #[test]
+    fn status_is_in_the_visible_title_and_the_class() {
+        let t = sample_target("x");
+        let svg = chart(&t, &[(d("2024-06-30"), 94.0)], "2024-06-30");
+        assert!(svg.contains(TargetStatus::Deteriorating.label()));
+        assert!(svg.contains("status-deteriorating"));
+        assert!(svg.contains(r#"<text class="title""#));
+    }
+
+    #[test]
+    fn charts_of_different_targets_with_one_id_get_different_element_ids() {
+        let a = chart(&sample_target("甲"), &measures(), "2024-06-30");
+        let b = chart(&sample_target("乙"), &measures(), "2024-06-30");
+        assert_ne!(
+            attr_str(&a, "<svg ", "aria-labelledby"),
+            attr_str(&b, "<svg ", "aria-labelledby")
+        );
+    }
+
+    #[test]
+    fn long_units_go_to_an_axis_caption() {
+        let mut t = sample_target("x");
+        t.unit = Some("万吨标准煤".into());
+        let svg = chart(&t, &measures(), "2024-06-30");
+        assert!(svg.contains("单位：万吨标准煤"));
+    }
+}

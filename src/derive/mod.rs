@@ -1,0 +1,13 @@
+//! Derive: the validated content → [`SiteData`], the one value every output renders from.
+//!
+//! In: [`Content`] after validation. Out: plain serialisable data — target status and tracker
+//! inputs, task status and roll-ups, unit responsibility lists and scorecards, the update
+//! timeline, page URLs — with nothing left to compute in templates. Computed as of one date
+//! (`site.toml`'s `as_of`, else the newest report), never the wall clock, so the same input
+//! always derives the same value. It never touches the file system.
+
+pub mod chart;
+mod site;
+pub mod status;
+
+pub use site::*;

@@ -1,0 +1,816 @@
+//! The site value: plans, tasks, targets, units and updates as pages show them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::chart::tracker_svg;
+use super::status::{assess, TargetStatus, Tracker, TrackerInput};
+use crate::markdown;
+use crate::model::{
+    Comparator, Content, Correction, Date, DisclosureDoc, Evidence, Plan, Report, ReportStatus,
+    SiteConfig, Target, Task, Unit, UnitRef,
+};
+
+/// Counts per target status, in the order of [`TargetStatus::ALL`].
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct StatusCounts {
+    pub total: usize,
+    pub items: Vec<StatusCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: TargetStatus,
+    pub label: &'static str,
+    pub symbol: &'static str,
+    pub count: usize,
+    /// Share of the total, in percent (for the stacked bar).
+    pub share: f64,
+}
+
+impl StatusCounts {
+    fn from_statuses(statuses: impl Iterator<Item = TargetStatus>) -> Self {
+        let mut counts: BTreeMap<TargetStatus, usize> = BTreeMap::new();
+        let mut total = 0;
+        for s in statuses {
+            *counts.entry(s).or_default() += 1;
+            total += 1;
+        }
+        let items = TargetStatus::ALL
+            .iter()
+            .filter_map(|s| {
+                let count = *counts.get(s)?;
+                Some(StatusCount {
+                    status: *s,
+                    label: s.label(),
+                    symbol: s.symbol(),
+                    count,
+                    share: round1(100.0 * count as f64 / total as f64),
+                })
+            })
+            .collect();
+        StatusCounts { total, items }
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A unit as linked from a page: the name as printed, and its page when it resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLink {
+    pub name: String,
+    pub id: Option<String>,
+    pub url: Option<String>,
+    pub collective: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureView {
+    pub date: Date,
+    pub value: f64,
+    pub source: Option<String>,
+    /// Anchor of the report on the task page.
+    pub report: String,
+    pub corrected: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetView {
+    pub id: String,
+    pub text: String,
+    pub metric: Option<String>,
+    pub year: Option<i32>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub comparator: Comparator,
+    pub comparator_label: &'static str,
+    pub baseline: Option<crate::model::Baseline>,
+    pub status: TargetStatus,
+    pub status_label: &'static str,
+    pub symbol: &'static str,
+    pub tracker: Tracker,
+    pub measures: Vec<MeasureView>,
+    /// The inline SVG chart (trusted: generated here, every text in it escaped).
+    pub chart: String,
+    pub task: Option<String>,
+    pub task_title: Option<String>,
+    pub plan: String,
+    pub plan_title: String,
+    pub url: String,
+    pub sample: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub anchor: String,
+    pub task: String,
+    pub task_title: String,
+    pub task_url: String,
+    pub plan: String,
+    pub plan_title: String,
+    pub date: Date,
+    pub published: Option<Date>,
+    pub status: ReportStatus,
+    pub status_label: &'static str,
+    pub percent: Option<f64>,
+    pub reporter: Option<String>,
+    pub sample: bool,
+    pub measures: Vec<ReportMeasure>,
+    pub evidence: Vec<Evidence>,
+    pub corrections: Vec<Correction>,
+    /// The body as written (Markdown), for the progress export.
+    #[serde(skip)]
+    pub body: String,
+    /// Sanitised HTML of the body.
+    pub body_html: String,
+    pub body_text: String,
+    /// Working days between the reported date and publication, when published is given.
+    pub delay_workdays: Option<i64>,
+    pub late: bool,
+    pub lead_units: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportMeasure {
+    pub target: String,
+    pub target_text: String,
+    pub value: f64,
+    /// The unit to show: as written, else the target's.
+    pub unit: Option<String>,
+    /// The unit exactly as the report wrote it (for the progress export).
+    #[serde(skip)]
+    pub unit_as_written: Option<String>,
+    pub as_of: Date,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    pub id: String,
+    pub path: Vec<String>,
+    /// The numbering joined as printed, e.g. "二(九)".
+    pub number: String,
+    pub title: String,
+    pub text: String,
+    pub url: String,
+    pub plan: String,
+    pub plan_title: String,
+    pub section: Option<String>,
+    pub lead: Vec<UnitLink>,
+    pub responsible: Vec<UnitLink>,
+    pub responsible_label: String,
+    pub units_note: Option<String>,
+    pub weight: f64,
+    pub status: Option<ReportStatus>,
+    pub status_label: &'static str,
+    pub percent: Option<f64>,
+    pub targets: Vec<TargetView>,
+    pub target_counts: StatusCounts,
+    pub reports: Vec<ReportView>,
+    pub sample: bool,
+    pub last_update: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub path: Vec<String>,
+    pub number: String,
+    pub title: String,
+    pub depth: usize,
+    /// Indexes into the plan's `tasks` of the tasks directly in this section (not in a
+    /// sub-section).
+    pub tasks: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView {
+    pub id: String,
+    pub title: String,
+    pub jurisdiction: Option<String>,
+    pub issuer: Option<String>,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+    pub categories: Vec<String>,
+    pub keywords: Vec<String>,
+    pub written: Option<Date>,
+    pub published: Option<Date>,
+    pub validity: Option<String>,
+    pub void: bool,
+    pub period: Option<crate::model::Period>,
+    pub summary: Option<String>,
+    pub goals: Option<String>,
+    pub url: String,
+    pub source_url: Option<String>,
+    /// The original text (原文), for its own page; not repeated in every context.
+    #[serde(skip)]
+    pub source_text: Option<String>,
+    pub sections: Vec<SectionView>,
+    pub safeguards: Vec<crate::model::Safeguard>,
+    pub targets: Vec<TargetView>,
+    pub tasks: Vec<TaskView>,
+    pub target_counts: StatusCounts,
+    /// Weighted mean of the tasks' latest percent (tasks without a report count as 0).
+    pub percent: f64,
+    pub weighted: bool,
+    pub report_count: usize,
+    pub sample: bool,
+    pub last_update: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitTaskRef {
+    pub plan: String,
+    pub plan_title: String,
+    pub task: String,
+    pub number: String,
+    pub title: String,
+    pub url: String,
+    pub role: &'static str,
+    pub status_label: &'static str,
+    pub percent: Option<f64>,
+    pub overdue_targets: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitView {
+    pub id: String,
+    pub name: String,
+    pub full_name: Option<String>,
+    pub aliases: Vec<String>,
+    pub collective: bool,
+    pub jurisdiction: String,
+    pub jurisdiction_name: Option<String>,
+    pub url: String,
+    pub lead: Vec<UnitTaskRef>,
+    pub shared: Vec<UnitTaskRef>,
+    /// Statuses of the targets of the tasks this unit leads.
+    pub scorecard: StatusCounts,
+    pub overdue: Vec<TargetRef>,
+    pub sample: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRef {
+    pub id: String,
+    pub text: String,
+    pub url: String,
+    pub status_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub plans: usize,
+    pub tasks: usize,
+    pub targets: usize,
+    pub reports: usize,
+    pub units: usize,
+}
+
+/// The whole derived site.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteData {
+    pub site: SiteConfig,
+    pub as_of: Option<Date>,
+    pub plans: Vec<PlanView>,
+    pub units: Vec<UnitView>,
+    pub disclosure: Vec<DisclosureDoc>,
+    pub totals: Totals,
+    pub target_counts: StatusCounts,
+    /// True when any progress shown is demonstration data.
+    pub has_sample: bool,
+    /// The fingerprint of the key the manifest is signed with, when the build signs it.
+    pub fingerprint: Option<String>,
+}
+
+impl SiteData {
+    /// Every report of every plan, newest first (then by plan and task).
+    pub fn updates(&self) -> Vec<&ReportView> {
+        let mut all: Vec<&ReportView> = self
+            .plans
+            .iter()
+            .flat_map(|p| p.tasks.iter().flat_map(|t| t.reports.iter()))
+            .collect();
+        all.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.plan.cmp(&b.plan))
+                .then_with(|| a.task.cmp(&b.task))
+        });
+        all
+    }
+
+    /// Every target of every plan (plan-level first, then by task), in document order.
+    pub fn targets(&self) -> impl Iterator<Item = &TargetView> {
+        self.plans.iter().flat_map(|p| {
+            p.targets
+                .iter()
+                .chain(p.tasks.iter().flat_map(|t| t.targets.iter()))
+        })
+    }
+}
+
+pub fn plan_url(plan: &str) -> String {
+    format!("plans/{plan}/index.html")
+}
+
+pub fn task_url(plan: &str, task: &str) -> String {
+    format!("plans/{plan}/tasks/{task}/index.html")
+}
+
+pub fn unit_url(unit: &str) -> String {
+    format!("units/{unit}/index.html")
+}
+
+fn comparator_label(c: Comparator) -> &'static str {
+    match c {
+        Comparator::AtLeast => "不低于",
+        Comparator::AtMost => "不高于",
+        Comparator::Equal => "保持在",
+        Comparator::DecreaseBy => "较基线下降",
+        Comparator::IncreaseBy => "较基线提高",
+        Comparator::Qualitative => "定性",
+    }
+}
+
+/// Working days (Monday–Friday) from `from` (exclusive) to `to` (inclusive).
+pub fn workdays_between(from: Date, to: Date) -> i64 {
+    use chrono::{Datelike, Weekday};
+    if to <= from {
+        return 0;
+    }
+    let days = (to.0 - from.0).num_days();
+    let weeks = days / 7;
+    let mut count = weeks * 5;
+    let mut d = from.0 + chrono::Duration::days(weeks * 7);
+    while d < to.0 {
+        d = d.succ_opt().unwrap_or(d);
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Reports published more than this many working days after the date they report on are
+/// flagged (政府信息公开条例 第二十六条: 20 working days).
+pub const TIMELY_WORKDAYS: i64 = 20;
+
+pub fn derive(content: &Content) -> SiteData {
+    let as_of = content.site.as_of.or_else(|| {
+        content
+            .plans
+            .iter()
+            .flat_map(|p| p.progress.iter().map(|r| r.date))
+            .max()
+    });
+    let units_by_id: HashMap<&str, &Unit> =
+        content.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let plans: Vec<PlanView> = content
+        .plans
+        .iter()
+        .map(|p| derive_plan(p, as_of, &units_by_id))
+        .collect();
+    let units = derive_units(&content.units, &plans, &content.plans);
+    let target_counts = StatusCounts::from_statuses(
+        plans
+            .iter()
+            .flat_map(|p| {
+                p.targets
+                    .iter()
+                    .chain(p.tasks.iter().flat_map(|t| t.targets.iter()))
+            })
+            .map(|t| t.status),
+    );
+    let totals = Totals {
+        plans: plans.len(),
+        tasks: plans.iter().map(|p| p.tasks.len()).sum(),
+        targets: target_counts.total,
+        reports: plans.iter().map(|p| p.report_count).sum(),
+        units: units.len(),
+    };
+    let has_sample = plans.iter().any(|p| p.sample) || content.site.sample;
+    let mut disclosure = content.disclosure.clone();
+    disclosure.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
+    SiteData {
+        site: content.site.clone(),
+        as_of,
+        plans,
+        units,
+        disclosure,
+        totals,
+        target_counts,
+        has_sample,
+        fingerprint: None,
+    }
+}
+
+fn unit_links(refs: &[UnitRef], units: &HashMap<&str, &Unit>) -> Vec<UnitLink> {
+    refs.iter()
+        .map(|r| {
+            let unit = r.unit.as_ref().and_then(|id| units.get(id.as_str()));
+            UnitLink {
+                name: r.printed.clone(),
+                id: r.unit.as_ref().map(|u| u.0.clone()),
+                url: r.unit.as_ref().map(|u| unit_url(u.as_str())),
+                collective: unit.is_some_and(|u| u.collective),
+            }
+        })
+        .collect()
+}
+
+fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -> PlanView {
+    let as_of_date = as_of.unwrap_or_else(|| Date::end_of_year(1970));
+    let pid = plan.id.as_str();
+    let plan_end = plan.period.map(|p| p.end);
+
+    // Reports by task, oldest first for the measurement series.
+    let mut by_task: HashMap<&str, Vec<&Report>> = HashMap::new();
+    for r in &plan.progress {
+        by_task.entry(r.task.as_str()).or_default().push(r);
+    }
+    for v in by_task.values_mut() {
+        v.sort_by_key(|r| r.date);
+    }
+    // Measurements by target (the corrected value is the one in the report; the published
+    // earlier figure is kept beside it).
+    let mut series: HashMap<&str, Vec<(Date, f64, &Report)>> = HashMap::new();
+    for r in &plan.progress {
+        for m in &r.measures {
+            series
+                .entry(m.target.as_str())
+                .or_default()
+                .push((m.as_of, m.value, r));
+        }
+    }
+    for v in series.values_mut() {
+        v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.slug.cmp(&b.2.slug)));
+    }
+
+    let target_view = |t: &Target,
+                       task: Option<&Task>,
+                       latest_report: Option<&Report>,
+                       sample: bool|
+     -> TargetView {
+        let s = series.get(t.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let points: Vec<(Date, f64)> = s.iter().map(|(d, v, _)| (*d, *v)).collect();
+        let tracker = assess(&TrackerInput {
+            target: t,
+            plan_end,
+            measures: &points,
+            latest_report: latest_report.map(|r| r.status),
+            as_of: as_of_date,
+        });
+        let chart = tracker_svg(t, &tracker, &points, as_of_date);
+        let url = match task {
+            Some(task) => format!("{}#target-{}", task_url(pid, task.id.as_str()), t.id),
+            None => format!("{}#target-{}", plan_url(pid), t.id),
+        };
+        TargetView {
+            id: t.id.0.clone(),
+            text: t.text.clone(),
+            metric: t.metric.clone(),
+            year: t.year,
+            value: t.value,
+            unit: t.unit.clone(),
+            comparator: t.comparator,
+            comparator_label: comparator_label(t.comparator),
+            baseline: t.baseline.clone(),
+            status: tracker.status,
+            status_label: tracker.status.label(),
+            symbol: tracker.status.symbol(),
+            measures: s
+                .iter()
+                .map(|(d, v, r)| MeasureView {
+                    date: *d,
+                    value: *v,
+                    source: r
+                        .measures
+                        .iter()
+                        .find(|m| m.target == t.id)
+                        .and_then(|m| m.source.clone()),
+                    report: r.slug.clone(),
+                    corrected: r
+                        .corrections
+                        .iter()
+                        .find(|c| c.target.as_ref().is_none_or(|x| *x == t.id))
+                        .and_then(|c| c.previous),
+                })
+                .collect(),
+            tracker,
+            chart,
+            task: task.map(|t| t.id.0.clone()),
+            task_title: task.map(|t| t.title.clone()),
+            plan: pid.to_string(),
+            plan_title: plan.title.clone(),
+            url,
+            sample,
+        }
+    };
+
+    let section_title = |path: &[String]| -> Option<String> {
+        (1..path.len()).rev().find_map(|n| {
+            plan.sections
+                .iter()
+                .find(|s| s.path == path[..n])
+                .map(|s| s.title.clone())
+        })
+    };
+
+    let mut tasks = Vec::with_capacity(plan.tasks.len());
+    for task in &plan.tasks {
+        let reports = by_task
+            .get(task.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let latest = reports.last().copied();
+        let sample = reports.iter().any(|r| r.sample);
+        let targets: Vec<TargetView> = task
+            .targets
+            .iter()
+            .map(|t| target_view(t, Some(task), latest, sample))
+            .collect();
+        let url = task_url(pid, task.id.as_str());
+        let lead = unit_links(&task.lead, units);
+        let report_views: Vec<ReportView> = reports
+            .iter()
+            .rev()
+            .map(|r| report_view(r, plan, task, &url, &lead))
+            .collect();
+        tasks.push(TaskView {
+            id: task.id.0.clone(),
+            number: task.path.concat(),
+            path: task.path.clone(),
+            title: task.title.clone(),
+            text: task.text.clone(),
+            plan: pid.to_string(),
+            plan_title: plan.title.clone(),
+            section: section_title(&task.path),
+            lead,
+            responsible: unit_links(&task.responsible, units),
+            responsible_label: task
+                .responsible_label
+                .clone()
+                .unwrap_or_else(|| "责任单位".into()),
+            units_note: task.units_note.clone(),
+            weight: task.weight.unwrap_or(1.0),
+            status: latest.map(|r| r.status),
+            status_label: latest.map_or("暂无报告", |r| r.status.label()),
+            percent: latest.and_then(|r| r.percent),
+            target_counts: StatusCounts::from_statuses(targets.iter().map(|t| t.status)),
+            targets,
+            last_update: latest.map(|r| r.date),
+            reports: report_views,
+            sample,
+            url,
+        });
+    }
+
+    let plan_sample = plan.progress.iter().any(|r| r.sample);
+    let latest_any = plan.progress.iter().max_by_key(|r| r.date);
+    let targets: Vec<TargetView> = plan
+        .targets
+        .iter()
+        .map(|t| target_view(t, None, latest_any, plan_sample))
+        .collect();
+    let all_statuses = targets
+        .iter()
+        .chain(tasks.iter().flat_map(|t| t.targets.iter()))
+        .map(|t| t.status);
+    let target_counts = StatusCounts::from_statuses(all_statuses);
+    let total_weight: f64 = tasks.iter().map(|t| t.weight).sum();
+    let percent = if total_weight > 0.0 {
+        round1(
+            tasks
+                .iter()
+                .map(|t| t.weight * t.percent.unwrap_or(0.0))
+                .sum::<f64>()
+                / total_weight,
+        )
+    } else {
+        0.0
+    };
+
+    PlanView {
+        id: pid.to_string(),
+        title: plan.title.clone(),
+        jurisdiction: plan.jurisdiction.clone(),
+        issuer: plan.issuer.clone(),
+        doc_number: plan.doc_number.clone(),
+        index_number: plan.index_number.clone(),
+        categories: plan.categories.clone(),
+        keywords: plan.keywords.clone(),
+        written: plan.written,
+        published: plan.published,
+        validity: plan.validity.clone(),
+        void: plan.is_void(),
+        period: plan.period,
+        summary: plan.summary.clone(),
+        goals: plan.goals.clone(),
+        url: plan_url(pid),
+        source_url: plan
+            .source_text
+            .as_ref()
+            .map(|_| format!("plans/{pid}/source/index.html")),
+        source_text: plan.source_text.clone(),
+        sections: sections(plan),
+        safeguards: plan.safeguards.clone(),
+        targets,
+        weighted: plan.tasks.iter().any(|t| t.weight.is_some()),
+        tasks,
+        target_counts,
+        percent,
+        report_count: plan.progress.len(),
+        sample: plan_sample,
+        last_update: latest_any.map(|r| r.date),
+    }
+}
+
+/// Sections with the tasks that sit directly in them; tasks outside every section get a
+/// nameless section of their own so no task is left off the plan page.
+fn sections(plan: &Plan) -> Vec<SectionView> {
+    let mut out: Vec<SectionView> = plan
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            number: s.path.concat(),
+            path: s.path.clone(),
+            title: s.title.clone(),
+            depth: s.path.len(),
+            tasks: Vec::new(),
+        })
+        .collect();
+    let mut loose = Vec::new();
+    for (i, t) in plan.tasks.iter().enumerate() {
+        let home = (1..t.path.len())
+            .rev()
+            .find_map(|n| out.iter().position(|s| s.path == t.path[..n]));
+        match home {
+            Some(s) => out[s].tasks.push(i),
+            None => loose.push(i),
+        }
+    }
+    if !loose.is_empty() {
+        out.push(SectionView {
+            path: Vec::new(),
+            number: String::new(),
+            title: "任务".into(),
+            depth: 1,
+            tasks: loose,
+        });
+    }
+    out
+}
+
+fn report_view(
+    r: &Report,
+    plan: &Plan,
+    task: &Task,
+    task_url: &str,
+    lead: &[UnitLink],
+) -> ReportView {
+    let delay = r.published.map(|p| workdays_between(r.date, p));
+    ReportView {
+        anchor: format!("report-{}", r.slug),
+        task: task.id.0.clone(),
+        task_title: task.title.clone(),
+        task_url: task_url.to_string(),
+        plan: plan.id.0.clone(),
+        plan_title: plan.title.clone(),
+        date: r.date,
+        published: r.published,
+        status: r.status,
+        status_label: r.status.label(),
+        percent: r.percent,
+        reporter: r.reporter.clone(),
+        sample: r.sample,
+        measures: r
+            .measures
+            .iter()
+            .map(|m| {
+                let t = task
+                    .targets
+                    .iter()
+                    .chain(plan.targets.iter())
+                    .find(|t| t.id == m.target);
+                ReportMeasure {
+                    target: m.target.0.clone(),
+                    target_text: t.map(|t| t.text.clone()).unwrap_or_default(),
+                    value: m.value,
+                    unit: m.unit.clone().or_else(|| t.and_then(|t| t.unit.clone())),
+                    unit_as_written: m.unit.clone(),
+                    as_of: m.as_of,
+                    source: m.source.clone(),
+                }
+            })
+            .collect(),
+        evidence: r.evidence.clone(),
+        corrections: r.corrections.clone(),
+        body: r.body.clone(),
+        body_html: markdown::to_html(&r.body, 2),
+        body_text: markdown::to_text(&r.body),
+        delay_workdays: delay,
+        late: delay.is_some_and(|d| d > TIMELY_WORKDAYS),
+        lead_units: lead.iter().map(|u| u.name.clone()).collect(),
+    }
+}
+
+fn derive_units(units: &[Unit], plans: &[PlanView], source: &[Plan]) -> Vec<UnitView> {
+    let mut lead: HashMap<&str, Vec<UnitTaskRef>> = HashMap::new();
+    let mut shared: HashMap<&str, Vec<UnitTaskRef>> = HashMap::new();
+    let mut statuses: HashMap<&str, Vec<TargetStatus>> = HashMap::new();
+    let mut overdue: HashMap<&str, Vec<TargetRef>> = HashMap::new();
+    let mut sample: HashMap<&str, bool> = HashMap::new();
+    for (pv, p) in plans.iter().zip(source) {
+        for (tv, t) in pv.tasks.iter().zip(&p.tasks) {
+            let r = |role| UnitTaskRef {
+                plan: pv.id.clone(),
+                plan_title: pv.title.clone(),
+                task: tv.id.clone(),
+                number: tv.number.clone(),
+                title: tv.title.clone(),
+                url: tv.url.clone(),
+                role,
+                status_label: tv.status_label,
+                percent: tv.percent,
+                overdue_targets: tv
+                    .targets
+                    .iter()
+                    .filter(|x| x.tracker.overdue || x.status == TargetStatus::Missed)
+                    .count(),
+            };
+            for u in t.lead.iter().filter_map(|u| u.unit.as_ref()) {
+                lead.entry(u.as_str()).or_default().push(r("牵头"));
+                statuses
+                    .entry(u.as_str())
+                    .or_default()
+                    .extend(tv.targets.iter().map(|x| x.status));
+                *sample.entry(u.as_str()).or_default() |= tv.sample;
+                for x in tv
+                    .targets
+                    .iter()
+                    .filter(|x| x.tracker.overdue || x.status == TargetStatus::Missed)
+                {
+                    overdue.entry(u.as_str()).or_default().push(TargetRef {
+                        id: x.id.clone(),
+                        text: x.text.clone(),
+                        url: x.url.clone(),
+                        status_label: x.status_label,
+                    });
+                }
+            }
+            for u in t.responsible.iter().filter_map(|u| u.unit.as_ref()) {
+                if !t.lead.iter().any(|l| l.unit.as_ref() == Some(u)) {
+                    shared.entry(u.as_str()).or_default().push(r("责任"));
+                    *sample.entry(u.as_str()).or_default() |= tv.sample;
+                }
+            }
+        }
+    }
+    let mut out: Vec<UnitView> = units
+        .iter()
+        .map(|u| {
+            let id = u.id.as_str();
+            UnitView {
+                id: id.to_string(),
+                name: u.name.clone(),
+                full_name: u.full_name.clone(),
+                aliases: u.aliases.clone(),
+                collective: u.collective,
+                jurisdiction: u.jurisdiction.clone(),
+                jurisdiction_name: u.jurisdiction_name.clone(),
+                url: unit_url(id),
+                lead: lead.remove(id).unwrap_or_default(),
+                shared: shared.remove(id).unwrap_or_default(),
+                scorecard: StatusCounts::from_statuses(
+                    statuses.remove(id).unwrap_or_default().into_iter(),
+                ),
+                overdue: overdue.remove(id).unwrap_or_default(),
+                sample: sample.get(id).copied().unwrap_or(false),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.jurisdiction
+            .cmp(&b.jurisdiction)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workdays_skip_weekends() {
+        let d = |s| Date::parse(s).unwrap();
+        // Fri 2024-06-28 → Fri 2024-07-05: five working days.
+        assert_eq!(workdays_between(d("2024-06-28"), d("2024-07-05")), 5);
+        // Sun 2024-06-30 → Wed 2024-07-31: 23 working days.
+        assert_eq!(workdays_between(d("2024-06-30"), d("2024-07-31")), 23);
+        assert_eq!(workdays_between(d("2024-07-05"), d("2024-06-28")), 0);
+    }
+}

@@ -1,0 +1,314 @@
+//! The CSV files of `data/` and their Frictionless Data descriptor.
+//!
+//! CSVs are UTF-8 with a byte-order mark so Excel opens Chinese text correctly; the first row
+//! names the columns. `progress.csv` uses exactly [`PROGRESS_CSV_COLUMNS`], the format that
+//! `progress/*.csv` input accepts, so an export can be edited in a spreadsheet and read back.
+
+use serde_json::json;
+
+use crate::content::PROGRESS_CSV_COLUMNS;
+use crate::derive::SiteData;
+use crate::render::format_number;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut out = BOM.to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(header);
+        for r in rows {
+            let _ = w.write_record(&r);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+/// A unit-like enum's serde name (its snake_case form).
+fn snake<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(format_number).unwrap_or_default()
+}
+
+pub const TASK_COLUMNS: [(&str, &str, &str); 11] = [
+    ("plan", "string", "规划 id"),
+    ("task", "string", "任务 id(在规划内唯一)"),
+    ("number", "string", "印发文本中的序号"),
+    ("title", "string", "任务名称"),
+    ("lead", "string", "牵头单位(多个以“、”分隔,按原文)"),
+    (
+        "responsible",
+        "string",
+        "责任/配合单位(多个以“、”分隔,按原文)",
+    ),
+    (
+        "status",
+        "string",
+        "最新进展状态:not_started/in_progress/completed/delayed/suspended",
+    ),
+    ("percent", "number", "最新报告的完成百分比"),
+    ("last_update", "date", "最新报告日期"),
+    ("targets", "integer", "目标个数"),
+    ("url", "string", "任务页面(相对站点根目录)"),
+];
+
+pub fn tasks_csv(data: &SiteData) -> Vec<u8> {
+    let header: Vec<&str> = TASK_COLUMNS.iter().map(|c| c.0).collect();
+    let rows = data.plans.iter().flat_map(|p| {
+        p.tasks.iter().map(move |t| {
+            vec![
+                p.id.clone(),
+                t.id.clone(),
+                t.number.clone(),
+                t.title.clone(),
+                t.lead
+                    .iter()
+                    .map(|u| u.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                t.responsible
+                    .iter()
+                    .map(|u| u.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                t.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                num(t.percent),
+                opt(&t.last_update),
+                t.targets.len().to_string(),
+                super::pretty(&t.url),
+            ]
+        })
+    });
+    write(&header, rows)
+}
+
+pub const TARGET_COLUMNS: [(&str, &str, &str); 21] = [
+    ("plan", "string", "规划 id"),
+    ("task", "string", "任务 id(规划总体目标为空)"),
+    ("target", "string", "目标 id"),
+    ("text", "string", "目标原文"),
+    ("metric", "string", "指标"),
+    ("year", "integer", "目标年份"),
+    ("value", "number", "目标值"),
+    ("unit", "string", "单位"),
+    ("comparator", "string", ">= <= = decrease_by increase_by qualitative"),
+    ("baseline_value", "number", "计算所用基线值"),
+    ("baseline_date", "date", "基线日期"),
+    ("baseline_year", "integer", "基线年份"),
+    ("baseline_source", "string", "基线来源:declared/earliest_measurement/measurement_in_baseline_year"),
+    ("latest_value", "number", "最新测量值"),
+    ("latest_date", "date", "最新测量日期"),
+    ("target_value", "number", "换算后的目标值"),
+    ("deadline", "date", "期限"),
+    ("ratio", "number", "进展比率(实际年均变化 ÷ 所需年均变化)"),
+    ("status", "string", "状态:achieved/on_track/needs_acceleration/limited_progress/deteriorating/missed/no_data/qualitative"),
+    ("overdue", "boolean", "期限已过而无测量数据"),
+    ("url", "string", "目标所在页面(相对站点根目录)"),
+];
+
+pub fn targets_csv(data: &SiteData) -> Vec<u8> {
+    let header: Vec<&str> = TARGET_COLUMNS.iter().map(|c| c.0).collect();
+    let rows = data.targets().map(|t| {
+        let tr = &t.tracker;
+        let b = tr.baseline.as_ref();
+        vec![
+            t.plan.clone(),
+            opt(&t.task),
+            t.id.clone(),
+            t.text.clone(),
+            opt(&t.metric),
+            opt(&t.year),
+            num(t.value),
+            opt(&t.unit),
+            t.comparator.as_str().to_string(),
+            num(b.map(|b| b.value)),
+            b.and_then(|b| b.date)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            b.and_then(|b| b.year)
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            b.map(|b| snake(&b.source)).unwrap_or_default(),
+            num(tr.latest.as_ref().map(|l| l.value)),
+            tr.latest
+                .as_ref()
+                .map(|l| l.date.to_string())
+                .unwrap_or_default(),
+            num(tr.target_value),
+            opt(&tr.deadline),
+            tr.ratio.map(|r| format!("{r:.4}")).unwrap_or_default(),
+            tr.status.as_str().to_string(),
+            tr.overdue.to_string(),
+            super::pretty(&t.url),
+        ]
+    });
+    write(&header, rows)
+}
+
+/// The columns of `progress.csv` with their types and meaning (names = [`PROGRESS_CSV_COLUMNS`]).
+pub const PROGRESS_COLUMNS: [(&str, &str, &str); 16] = [
+    ("plan", "string", "规划 id"),
+    ("task", "string", "任务 id"),
+    ("date", "date", "报告所述日期"),
+    ("published", "date", "公开日期"),
+    (
+        "status",
+        "string",
+        "not_started/in_progress/completed/delayed/suspended",
+    ),
+    ("percent", "number", "完成百分比 0–100"),
+    ("reporter", "string", "报告单位"),
+    ("sample", "boolean", "是否为示例数据"),
+    ("target", "string", "测量的目标 id"),
+    ("value", "number", "测量值"),
+    ("unit", "string", "测量值单位"),
+    ("as_of", "date", "测量值所对应日期"),
+    ("source", "string", "数据来源"),
+    ("evidence", "string", "佐证材料,每行“标题 | 网址”"),
+    (
+        "corrections",
+        "string",
+        "更正记录,每行“日期 | 目标 | 原数值 | 说明”",
+    ),
+    ("body", "string", "报告正文(Markdown)"),
+];
+
+/// One row per report and measure, newest report first is *not* used here: rows follow plan,
+/// task and date order so a spreadsheet reads like the plan.
+pub fn progress_csv(data: &SiteData) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for p in &data.plans {
+        for t in &p.tasks {
+            for r in t.reports.iter().rev() {
+                let base =
+                    |target: String, value: String, unit: String, as_of: String, source: String| {
+                        vec![
+                            p.id.clone(),
+                            t.id.clone(),
+                            r.date.to_string(),
+                            opt(&r.published),
+                            r.status.as_str().to_string(),
+                            num(r.percent),
+                            opt(&r.reporter),
+                            r.sample.to_string(),
+                            target,
+                            value,
+                            unit,
+                            as_of,
+                            source,
+                            r.evidence
+                                .iter()
+                                .map(|e| format!("{} | {}", e.title, e.url))
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                            r.corrections
+                                .iter()
+                                .map(|c| {
+                                    format!(
+                                        "{} | {} | {} | {}",
+                                        c.date,
+                                        opt(&c.target),
+                                        num(c.previous),
+                                        c.note
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                            r.body.clone(),
+                        ]
+                    };
+                if r.measures.is_empty() {
+                    rows.push(base(
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ));
+                }
+                for m in &r.measures {
+                    rows.push(base(
+                        m.target.clone(),
+                        format_number(m.value),
+                        opt(&m.unit_as_written),
+                        m.as_of.to_string(),
+                        opt(&m.source),
+                    ));
+                }
+            }
+        }
+    }
+    write(&PROGRESS_CSV_COLUMNS, rows.into_iter())
+}
+
+fn resource(name: &str, title: &str, cols: Vec<(&str, &str, &str)>) -> serde_json::Value {
+    json!({
+        "name": name,
+        "title": title,
+        "path": format!("{name}.csv"),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "dialect": { "delimiter": ",", "lineTerminator": "\r\n", "header": true },
+        "schema": {
+            "fields": cols.iter().map(|(n, t, d)| {
+                let mut f = json!({ "name": n, "type": t, "description": d });
+                if *t == "boolean" {
+                    f["trueValues"] = json!(["true"]);
+                    f["falseValues"] = json!(["false"]);
+                }
+                f
+            }).collect::<Vec<_>>(),
+            "missingValues": [""],
+        },
+    })
+}
+
+/// `data/datapackage.json`: a Frictionless Data (tabular data package) descriptor of the CSVs.
+pub fn datapackage(data: &SiteData) -> String {
+    let mut pkg = json!({
+        "profile": "tabular-data-package",
+        "name": "gongkai-plans",
+        "title": data.site.title,
+        "resources": [
+            resource("tasks", "任务", TASK_COLUMNS.to_vec()),
+            resource("targets", "目标及其评估", TARGET_COLUMNS.to_vec()),
+            resource("progress", "进展报告与测量值", PROGRESS_COLUMNS.to_vec()),
+        ],
+    });
+    if let Some(b) = &data.site.base_url {
+        pkg["homepage"] = json!(b);
+    }
+    if let Some(d) = data.as_of {
+        pkg["version"] = json!(d.to_string());
+    }
+    let mut s = serde_json::to_string_pretty(&pkg).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_column_docs_name_the_input_columns() {
+        let names: Vec<&str> = PROGRESS_COLUMNS.iter().map(|c| c.0).collect();
+        assert_eq!(names, PROGRESS_CSV_COLUMNS);
+    }
+}

@@ -1,0 +1,178 @@
+//! Atom feeds of progress reports: site-wide (`feed.xml`), per plan and per unit.
+//!
+//! Entry ids are `tag:` URIs built from plan, task and report date, so they stay the same
+//! wherever the site is mirrored; links are relative to the feed's own location (Atom allows
+//! relative references, resolved against the feed URL), or absolute when a base URL is known.
+
+use crate::derive::{ReportView, SiteData};
+use crate::export::xml_escape;
+
+/// How many reports a feed carries (newest first).
+pub const FEED_ENTRIES: usize = 100;
+
+pub struct FeedEntry<'a> {
+    pub report: &'a ReportView,
+}
+
+fn datetime(d: crate::model::Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// An Atom document for `reports` (already newest first), written at `path` in the output.
+pub fn atom_feed(
+    data: &SiteData,
+    path: &str,
+    title: &str,
+    page: &str,
+    reports: &[&ReportView],
+) -> String {
+    let root = "../".repeat(path.matches('/').count());
+    let link = |rel: &str| match &data.site.base_url {
+        Some(b) => format!("{}/{}", b.trim_end_matches('/'), rel),
+        None => format!("{root}{rel}"),
+    };
+    let authority = data.site.base_url.as_deref().map_or("gongkai", |b| {
+        b.split("://")
+            .nth(1)
+            .unwrap_or(b)
+            .split('/')
+            .next()
+            .unwrap_or("gongkai")
+    });
+    let updated = reports
+        .iter()
+        .map(|r| r.published.unwrap_or(r.date))
+        .max()
+        .or(data.as_of);
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
+    s.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
+    s.push_str(&format!(
+        "  <id>tag:{},2000:{}</id>\n",
+        xml_escape(authority),
+        xml_escape(path)
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        xml_escape(&link(path))
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&link(page))
+    ));
+    s.push_str(&format!(
+        "  <updated>{}</updated>\n",
+        datetime(updated.unwrap_or_else(|| crate::model::Date::end_of_year(2000)))
+    ));
+    s.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(if data.site.publisher.name.is_empty() {
+            &data.site.title
+        } else {
+            &data.site.publisher.name
+        })
+    ));
+    s.push_str("  <generator>gongkai</generator>\n");
+    for r in reports.iter().take(FEED_ENTRIES) {
+        let mut title = format!("{} {} · {}", r.date, r.task_title, r.status_label);
+        if let Some(p) = r.percent {
+            title.push_str(&format!(" {}%", crate::render::format_number(p)));
+        }
+        if r.sample {
+            title.push_str("(示例数据)");
+        }
+        s.push_str("  <entry>\n");
+        s.push_str(&format!("    <title>{}</title>\n", xml_escape(&title)));
+        s.push_str(&format!(
+            "    <id>tag:{},2000:{}/{}/{}</id>\n",
+            xml_escape(authority),
+            xml_escape(&r.plan),
+            xml_escape(&r.task),
+            r.anchor
+        ));
+        s.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&link(&format!("{}#{}", r.task_url, r.anchor)))
+        ));
+        s.push_str(&format!(
+            "    <published>{}</published>\n",
+            datetime(r.published.unwrap_or(r.date))
+        ));
+        s.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            datetime(
+                r.corrections
+                    .iter()
+                    .map(|c| c.date)
+                    .max()
+                    .unwrap_or(r.published.unwrap_or(r.date))
+                    .max(r.published.unwrap_or(r.date))
+            )
+        ));
+        if let Some(rep) = &r.reporter {
+            s.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                xml_escape(rep)
+            ));
+        }
+        s.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\"/>\n",
+            r.status.as_str(),
+            r.status_label
+        ));
+        let mut html = String::new();
+        if r.sample {
+            html.push_str("<p><strong>示例数据</strong>:本条为演示用示例数据,不是官方统计。</p>");
+        }
+        html.push_str(&format!("<p>{}</p>", xml_escape(&r.plan_title)));
+        html.push_str(&r.body_html);
+        s.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            xml_escape(&html)
+        ));
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+pub(super) fn all_feeds(data: &SiteData) -> Vec<(String, Vec<u8>)> {
+    let updates = data.updates();
+    let mut out = vec![(
+        "feed.xml".to_string(),
+        atom_feed(
+            data,
+            "feed.xml",
+            &format!("{} · 进展动态", data.site.title),
+            "updates/index.html",
+            &updates,
+        )
+        .into_bytes(),
+    )];
+    for p in &data.plans {
+        let rs: Vec<&ReportView> = updates.iter().copied().filter(|r| r.plan == p.id).collect();
+        let path = format!("plans/{}/feed.xml", p.id);
+        out.push((
+            path.clone(),
+            atom_feed(data, &path, &format!("{} · 进展动态", p.title), &p.url, &rs).into_bytes(),
+        ));
+    }
+    for u in &data.units {
+        let tasks: std::collections::HashSet<(&str, &str)> = u
+            .lead
+            .iter()
+            .chain(&u.shared)
+            .map(|t| (t.plan.as_str(), t.task.as_str()))
+            .collect();
+        let rs: Vec<&ReportView> = updates
+            .iter()
+            .copied()
+            .filter(|r| tasks.contains(&(r.plan.as_str(), r.task.as_str())))
+            .collect();
+        let path = format!("units/{}/feed.xml", u.id);
+        out.push((
+            path.clone(),
+            atom_feed(data, &path, &format!("{} · 进展动态", u.name), &u.url, &rs).into_bytes(),
+        ));
+    }
+    out
+}

@@ -1,0 +1,130 @@
+//! `data/plans.json` (DESIGN §5 ⚑): every plan with its tasks, targets, status and the inputs
+//! each status was computed from, so anyone can recompute it.
+
+use serde::Serialize;
+
+use crate::derive::status::{BaselineUsed, Point, TargetStatus};
+use crate::derive::{PlanView, SiteData, TargetView};
+use crate::model::{Comparator, Date};
+
+#[derive(Serialize)]
+struct Root<'a> {
+    generator: &'static str,
+    as_of: Option<Date>,
+    plans: Vec<Plan<'a>>,
+}
+
+#[derive(Serialize)]
+struct Plan<'a> {
+    id: &'a str,
+    title: &'a str,
+    issuer: &'a Option<String>,
+    doc_number: &'a Option<String>,
+    index_number: &'a Option<String>,
+    written: Option<Date>,
+    published: Option<Date>,
+    validity: &'a Option<String>,
+    url: String,
+    percent: f64,
+    targets: Vec<Target<'a>>,
+    tasks: Vec<Task<'a>>,
+}
+
+#[derive(Serialize)]
+struct Task<'a> {
+    id: &'a str,
+    path: &'a [String],
+    title: &'a str,
+    lead: Vec<&'a str>,
+    responsible: Vec<&'a str>,
+    url: String,
+    status: Option<&'static str>,
+    percent: Option<f64>,
+    targets: Vec<Target<'a>>,
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    id: &'a str,
+    text: &'a str,
+    metric: &'a Option<String>,
+    year: Option<i32>,
+    value: Option<f64>,
+    unit: &'a Option<String>,
+    comparator: Comparator,
+    baseline: Option<&'a BaselineUsed>,
+    latest: Option<&'a Point>,
+    status: TargetStatus,
+    target_value: Option<f64>,
+    deadline: Option<Date>,
+    required_rate: Option<f64>,
+    actual_rate: Option<f64>,
+    ratio: Option<f64>,
+    overdue: bool,
+    note: &'a Option<String>,
+}
+
+fn target(t: &TargetView) -> Target<'_> {
+    let tr = &t.tracker;
+    Target {
+        id: &t.id,
+        text: &t.text,
+        metric: &t.metric,
+        year: t.year,
+        value: t.value,
+        unit: &t.unit,
+        comparator: t.comparator,
+        baseline: tr.baseline.as_ref(),
+        latest: tr.latest.as_ref(),
+        status: tr.status,
+        target_value: tr.target_value,
+        deadline: tr.deadline,
+        required_rate: tr.required_rate,
+        actual_rate: tr.actual_rate,
+        ratio: tr.ratio,
+        overdue: tr.overdue,
+        note: &tr.note,
+    }
+}
+
+fn plan(p: &PlanView) -> Plan<'_> {
+    Plan {
+        id: &p.id,
+        title: &p.title,
+        issuer: &p.issuer,
+        doc_number: &p.doc_number,
+        index_number: &p.index_number,
+        written: p.written,
+        published: p.published,
+        validity: &p.validity,
+        url: super::pretty(&p.url),
+        percent: p.percent,
+        targets: p.targets.iter().map(target).collect(),
+        tasks: p
+            .tasks
+            .iter()
+            .map(|t| Task {
+                id: &t.id,
+                path: &t.path,
+                title: &t.title,
+                lead: t.lead.iter().map(|u| u.name.as_str()).collect(),
+                responsible: t.responsible.iter().map(|u| u.name.as_str()).collect(),
+                url: super::pretty(&t.url),
+                status: t.status.map(|s| s.as_str()),
+                percent: t.percent,
+                targets: t.targets.iter().map(target).collect(),
+            })
+            .collect(),
+    }
+}
+
+pub fn plans_json(data: &SiteData) -> String {
+    let root = Root {
+        generator: "gongkai",
+        as_of: data.as_of,
+        plans: data.plans.iter().map(plan).collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&root).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

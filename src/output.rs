@@ -1,0 +1,160 @@
+//! Write: output files go to a staging folder beside the output, which replaces the output
+//! in one step at the end — so a failed build leaves the previous site untouched.
+//!
+//! In: (relative path, bytes) pairs from every renderer, from many threads. Out: the files on
+//! disk and, for the manifest, each file's SHA-256 and size, computed as it is written (the
+//! bytes are hashed once, never read back). It never writes outside the staging folder and the
+//! output it replaces.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use crate::mirror::ManifestEntry as Written;
+
+/// Where renderers put files: a staging folder for `build`, memory for `serve`.
+pub trait Sink: Sync {
+    /// Stores one file. `rel` is '/'-separated, relative to the output root.
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
+/// A staging folder being filled; [`Staging::commit`] swaps it in for the output.
+pub struct Staging {
+    dir: PathBuf,
+    written: Mutex<Vec<Written>>,
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `output` (same file system, so the final
+    /// rename is atomic per folder).
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = output
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public");
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            written: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes one file. `rel` is '/'-separated and must stay inside the output.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        if rel.split('/').any(|c| c == ".." || c.is_empty()) || rel.starts_with('/') {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output: {rel}"),
+            ));
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, bytes)?;
+        let w = crate::mirror::entry(rel, bytes);
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(w);
+        Ok(())
+    }
+
+    /// Everything written so far, sorted by path.
+    pub fn written(&self) -> Vec<Written> {
+        let mut v = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        v.sort();
+        v
+    }
+
+    /// Replaces `output` with the staged files: the old output is moved aside, the staging
+    /// folder renamed into place, and the old one removed.
+    pub fn commit(self, output: &Path) -> io::Result<()> {
+        let old = self.dir.with_file_name(format!(
+            ".{}.old-{}",
+            output
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("public"),
+            std::process::id()
+        ));
+        let had_old = output.exists();
+        if had_old {
+            fs::rename(output, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, output) {
+            if had_old {
+                let _ = fs::rename(&old, output);
+            }
+            return Err(e);
+        }
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Throws the staged files away, leaving the output as it was.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_output_and_abort_keeps_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.commit(&out).unwrap();
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+
+        let s = Staging::new(&out).unwrap();
+        s.write("b.html", b"two").unwrap();
+        s.abort();
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+        assert!(!out.join("b.html").exists());
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no staging folder left behind"
+        );
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        assert!(s.write("../x", b"").is_err());
+        assert!(s.write("/etc/x", b"").is_err());
+        s.abort();
+    }
+}

@@ -1,0 +1,130 @@
+//! Render: [`SiteData`] → HTML pages, through the theme's Tera templates.
+//!
+//! In: the derived site and a [`Theme`]. Out: (path, bytes) pairs handed to the writer as they
+//! are made, pages rendered in parallel. Templates hold presentation only: every number,
+//! status and URL arrives computed. Each page's context carries `root` (the relative path
+//! back to the site root, e.g. `../../`), so every link works under any path and from disk.
+//! It never reads content files and never writes outside the writer it is given.
+
+mod pages;
+mod theme;
+
+pub use pages::render_site;
+pub use theme::{Theme, THEME_FILES};
+
+use std::collections::HashMap;
+
+use tera::{Tera, Value};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+
+/// Tera with the theme's templates and the project's filters.
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme, diags: &mut Diagnostics) -> Option<Renderer> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        tera.set_escape_fn(escape_html);
+        let files: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(files) {
+            diags.push(template_error(theme, &e));
+            return None;
+        }
+        tera.register_filter("num", num_filter);
+        Some(Renderer { tera })
+    }
+
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, tera::Error> {
+        self.tera.render(template, ctx)
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+}
+
+/// A Tera error as a diagnostic naming the template file (with the line Tera reports, when it
+/// reports one).
+pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
+    use std::error::Error;
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    let name = msg.split('\'').nth(1).unwrap_or("").to_string();
+    // Tera's parse errors carry " --> LINE:COL".
+    let mut at = msg
+        .split(" --> ")
+        .nth(1)
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_digit());
+    let line = at.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let col = at.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+    Diagnostic::error(theme.shown_path(&name), Pos { line, col }, msg)
+        .with_help("fix the template; built-in templates are listed in the README (themes)")
+}
+
+/// HTML escaping for text and attribute values: the five characters that can end a text node
+/// or an attribute. (Tera's default also escapes `/`, which makes every relative URL unreadable
+/// in the page source without adding safety inside quoted attributes.)
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `{{ x | num }}`: a number without float noise or needless zeros (98.0 → 98, 29.80 → 29.8).
+fn num_filter(value: &Value, _args: &HashMap<String, Value>) -> tera::Result<Value> {
+    match value.as_f64() {
+        Some(v) => Ok(Value::String(format_number(v))),
+        None if value.is_null() => Ok(Value::String(String::new())),
+        None => Ok(value.clone()),
+    }
+}
+
+/// Formats a figure for people: at most 3 decimals, trailing zeros dropped.
+pub fn format_number(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_like_people_write_them() {
+        assert_eq!(format_number(98.0), "98");
+        assert_eq!(format_number(29.8), "29.8");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+        assert_eq!(format_number(-0.0001), "0");
+    }
+}

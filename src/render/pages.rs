@@ -1,0 +1,540 @@
+//! The HTML pages of DESIGN §5, each a template and a context.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::Renderer;
+use crate::derive::{PlanView, SiteData, TargetView, TaskView, UnitView};
+use crate::model::Date;
+use crate::output::Sink;
+
+/// Updates listed per page on `updates/`.
+pub const UPDATES_PER_PAGE: usize = 50;
+
+/// What every page's context holds besides its own data.
+#[derive(Serialize)]
+struct Common<'a> {
+    root: String,
+    site: &'a crate::model::SiteConfig,
+    as_of: Option<Date>,
+    /// The page shows demonstration data: the template puts the 示例数据 banner on top.
+    sample: bool,
+    /// The nav entry to mark as current.
+    section: &'static str,
+    /// This page's path relative to the site root.
+    page: String,
+    canonical: Option<String>,
+    lang: &'a str,
+}
+
+/// A plan as lists show it (no tasks, no reports).
+#[derive(Serialize)]
+struct PlanSummary<'a> {
+    id: &'a str,
+    title: &'a str,
+    issuer: &'a Option<String>,
+    doc_number: &'a Option<String>,
+    published: Option<Date>,
+    written: Option<Date>,
+    validity: &'a Option<String>,
+    void: bool,
+    url: &'a str,
+    tasks: usize,
+    targets: usize,
+    percent: f64,
+    target_counts: &'a crate::derive::StatusCounts,
+    sample: bool,
+    last_update: Option<Date>,
+}
+
+fn summary(p: &PlanView) -> PlanSummary<'_> {
+    PlanSummary {
+        id: &p.id,
+        title: &p.title,
+        issuer: &p.issuer,
+        doc_number: &p.doc_number,
+        published: p.published,
+        written: p.written,
+        validity: &p.validity,
+        void: p.void,
+        url: &p.url,
+        tasks: p.tasks.len(),
+        targets: p.target_counts.total,
+        percent: p.percent,
+        target_counts: &p.target_counts,
+        sample: p.sample,
+        last_update: p.last_update,
+    }
+}
+
+/// A target as the `targets/` tables show it (no chart).
+#[derive(Serialize)]
+struct TargetRow<'a> {
+    id: &'a str,
+    text: &'a str,
+    plan: &'a str,
+    plan_title: &'a str,
+    task: &'a Option<String>,
+    task_title: &'a Option<String>,
+    url: &'a str,
+    status: crate::derive::status::TargetStatus,
+    status_label: &'static str,
+    symbol: &'static str,
+    latest: Option<f64>,
+    latest_date: Option<Date>,
+    unit: &'a Option<String>,
+    value: Option<f64>,
+    comparator_label: &'static str,
+    deadline: Option<Date>,
+    overdue: bool,
+    sample: bool,
+}
+
+fn row(t: &TargetView) -> TargetRow<'_> {
+    TargetRow {
+        id: &t.id,
+        text: &t.text,
+        plan: &t.plan,
+        plan_title: &t.plan_title,
+        task: &t.task,
+        task_title: &t.task_title,
+        url: &t.url,
+        status: t.status,
+        status_label: t.status_label,
+        symbol: t.symbol,
+        latest: t.tracker.latest.as_ref().map(|p| p.value),
+        latest_date: t.tracker.latest.as_ref().map(|p| p.date),
+        unit: &t.unit,
+        value: t.value,
+        comparator_label: t.comparator_label,
+        deadline: t.tracker.deadline,
+        overdue: t.tracker.overdue,
+        sample: t.sample,
+    }
+}
+
+/// The relative way back to the site root from a page at `path` (e.g. "plans/x/index.html"
+/// → "../../").
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+struct Pages<'a> {
+    data: &'a SiteData,
+    renderer: &'a Renderer,
+    staging: &'a dyn Sink,
+    base_url: Option<&'a str>,
+}
+
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl<'a> Pages<'a> {
+    fn common(&self, page: &str, section: &'static str, sample: bool) -> Common<'a> {
+        let canonical = self.base_url.map(|b| {
+            let pretty = page.strip_suffix("index.html").unwrap_or(page);
+            format!("{}/{}", b.trim_end_matches('/'), pretty)
+        });
+        Common {
+            root: root_of(page),
+            site: &self.data.site,
+            as_of: self.data.as_of,
+            sample,
+            section,
+            page: page.to_string(),
+            canonical,
+            lang: &self.data.site.language,
+        }
+    }
+
+    fn page(
+        &self,
+        path: &str,
+        template: &str,
+        section: &'static str,
+        sample: bool,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<(), RenderError> {
+        let mut ctx = Context::from_serialize(self.common(path, section, sample))
+            .map_err(|e| RenderError(e.to_string()))?;
+        fill(&mut ctx);
+        let html = self.renderer.render(template, &ctx).map_err(|e| {
+            use std::error::Error;
+            let mut msg = format!("{template}: {e}");
+            let mut s = e.source();
+            while let Some(x) = s {
+                msg.push_str(&format!(": {x}"));
+                s = x.source();
+            }
+            RenderError(msg)
+        })?;
+        self.staging
+            .write(path, html.as_bytes())
+            .map_err(|e| RenderError(format!("{path}: {e}")))
+    }
+}
+
+/// Renders every HTML page into `staging`.
+pub fn render_site(
+    data: &SiteData,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+    base_url: Option<&str>,
+) -> Result<(), RenderError> {
+    let pages = Pages {
+        data,
+        renderer,
+        staging,
+        base_url,
+    };
+    let summaries: Vec<PlanSummary> = data.plans.iter().map(summary).collect();
+    let updates = data.updates();
+
+    pages.page("index.html", "index.html", "home", data.has_sample, |c| {
+        c.insert("plans", &summaries);
+        c.insert("totals", &data.totals);
+        c.insert("target_counts", &data.target_counts);
+        c.insert("updates", &updates.iter().take(8).collect::<Vec<_>>());
+    })?;
+    pages.page("404.html", "404.html", "", false, |_| {})?;
+
+    data.plans
+        .par_iter()
+        .try_for_each(|plan| render_plan(&pages, plan))?;
+
+    render_units(&pages, &data.units)?;
+    render_targets(&pages, data)?;
+    render_updates(&pages, data, &updates)?;
+    let tables = [
+        DataTable {
+            name: "tasks",
+            columns: crate::export::TASK_COLUMNS.to_vec(),
+        },
+        DataTable {
+            name: "targets",
+            columns: crate::export::TARGET_COLUMNS.to_vec(),
+        },
+        DataTable {
+            name: "progress",
+            columns: crate::export::PROGRESS_COLUMNS.to_vec(),
+        },
+    ];
+    pages.page(
+        "data/index.html",
+        "data.html",
+        "data",
+        data.has_sample,
+        |c| {
+            c.insert("tables", &tables);
+            c.insert("fingerprint", &data.fingerprint);
+        },
+    )?;
+    if renderer.has_template("search.html") {
+        pages.page("search/index.html", "search.html", "search", false, |_| {})?;
+    }
+    Ok(())
+}
+
+fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
+    let sum = summary(plan);
+    pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
+        c.insert("plan", plan);
+    })?;
+    if let Some(src) = &plan.source_url {
+        pages.page(src, "source.html", "plans", false, |c| {
+            c.insert("plan", &sum);
+            c.insert(
+                "source",
+                &source_paragraphs(plan.source_text.as_deref().unwrap_or("")),
+            );
+        })?;
+    }
+    plan.tasks.par_iter().enumerate().try_for_each(|(i, task)| {
+        let prev = i
+            .checked_sub(1)
+            .and_then(|j| plan.tasks.get(j))
+            .map(|t| Neighbour::of(t));
+        let next = plan.tasks.get(i + 1).map(Neighbour::of);
+        pages.page(&task.url, "task.html", "plans", task.sample, |c| {
+            c.insert("plan", &sum);
+            c.insert("task", task);
+            c.insert("prev", &prev);
+            c.insert("next", &next);
+            c.insert("feedback", &feedback_link(pages.data, plan, task));
+        })
+    })
+}
+
+/// The original text as paragraphs: one per non-blank line, as published.
+fn source_paragraphs(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Neighbour<'a> {
+    number: &'a str,
+    title: &'a str,
+    url: &'a str,
+}
+
+impl<'a> Neighbour<'a> {
+    fn of(t: &'a TaskView) -> Self {
+        Neighbour {
+            number: &t.number,
+            title: &t.title,
+            url: &t.url,
+        }
+    }
+}
+
+/// The 对此项有意见/纠错 link of a task page: the configured form, else a mailto with the plan
+/// and task in the subject.
+pub fn feedback_link(data: &SiteData, plan: &PlanView, task: &TaskView) -> Option<String> {
+    let subject = format!("[{}] {} {}", plan.title, task.number, task.title);
+    if let Some(form) = &data.site.feedback.form_url {
+        let sep = if form.contains('?') { '&' } else { '?' };
+        return Some(format!(
+            "{form}{sep}plan={}&task={}",
+            enc(&plan.id),
+            enc(&task.id)
+        ));
+    }
+    let email = data
+        .site
+        .feedback
+        .email
+        .as_ref()
+        .or(data.site.publisher.email.as_ref())?;
+    Some(format!("mailto:{email}?subject={}", enc(&subject)))
+}
+
+/// Percent-encodes everything but unreserved ASCII (RFC 3986).
+pub fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct UnitSummary<'a> {
+    id: &'a str,
+    name: &'a str,
+    full_name: &'a Option<String>,
+    aliases: &'a [String],
+    collective: bool,
+    url: &'a str,
+    lead: usize,
+    shared: usize,
+    overdue: usize,
+}
+
+#[derive(Serialize)]
+struct Jurisdiction<'a> {
+    id: &'a str,
+    name: &'a str,
+    units: Vec<UnitSummary<'a>>,
+}
+
+fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), RenderError> {
+    let mut groups: Vec<Jurisdiction> = Vec::new();
+    for u in units {
+        let s = UnitSummary {
+            id: &u.id,
+            name: &u.name,
+            full_name: &u.full_name,
+            aliases: &u.aliases,
+            collective: u.collective,
+            url: &u.url,
+            lead: u.lead.len(),
+            shared: u.shared.len(),
+            overdue: u.overdue.len(),
+        };
+        match groups.last_mut() {
+            Some(g) if g.id == u.jurisdiction => g.units.push(s),
+            _ => groups.push(Jurisdiction {
+                id: &u.jurisdiction,
+                name: u.jurisdiction_name.as_deref().unwrap_or(&u.jurisdiction),
+                units: vec![s],
+            }),
+        }
+    }
+    pages.page("units/index.html", "units.html", "units", false, |c| {
+        c.insert("jurisdictions", &groups)
+    })?;
+    units.par_iter().try_for_each(|u| {
+        pages.page(&u.url, "unit.html", "units", u.sample, |c| {
+            c.insert("unit", u)
+        })
+    })
+}
+
+#[derive(Serialize)]
+struct DataTable {
+    name: &'static str,
+    columns: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+#[derive(Serialize)]
+struct View {
+    kind: &'static str,
+    key: String,
+    label: String,
+    url: String,
+    count: usize,
+}
+
+fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), RenderError> {
+    let all: Vec<&TargetView> = data.targets().collect();
+    let mut views: Vec<(View, Vec<&TargetView>)> = Vec::new();
+    for s in crate::derive::status::TargetStatus::ALL {
+        let ts: Vec<&TargetView> = all.iter().copied().filter(|t| t.status == s).collect();
+        if !ts.is_empty() {
+            views.push((
+                View {
+                    kind: "status",
+                    key: s.as_str().into(),
+                    label: format!("{} {}", s.symbol(), s.label()),
+                    url: format!("targets/status/{}/index.html", s.as_str()),
+                    count: ts.len(),
+                },
+                ts,
+            ));
+        }
+    }
+    for p in &data.plans {
+        let ts: Vec<&TargetView> = all.iter().copied().filter(|t| t.plan == p.id).collect();
+        views.push((
+            View {
+                kind: "plan",
+                key: p.id.clone(),
+                label: p.title.clone(),
+                url: format!("targets/plan/{}/index.html", p.id),
+                count: ts.len(),
+            },
+            ts,
+        ));
+    }
+    let mut years: Vec<i32> = all
+        .iter()
+        .filter_map(|t| t.tracker.deadline.map(|d| d.year()))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    for y in years {
+        let ts: Vec<&TargetView> = all
+            .iter()
+            .copied()
+            .filter(|t| t.tracker.deadline.map(|d| d.year()) == Some(y))
+            .collect();
+        views.push((
+            View {
+                kind: "year",
+                key: y.to_string(),
+                label: format!("{y}年"),
+                url: format!("targets/year/{y}/index.html"),
+                count: ts.len(),
+            },
+            ts,
+        ));
+    }
+    let index: Vec<&View> = views.iter().map(|(v, _)| v).collect();
+    let sample = all.iter().any(|t| t.sample);
+    let rows: Vec<TargetRow> = all.iter().map(|t| row(t)).collect();
+    pages.page(
+        "targets/index.html",
+        "targets.html",
+        "targets",
+        sample,
+        |c| {
+            c.insert("views", &index);
+            c.insert("current", &Option::<&View>::None);
+            c.insert("targets", &rows);
+            c.insert("counts", &data.target_counts);
+        },
+    )?;
+    views.par_iter().try_for_each(|(v, ts)| {
+        let rows: Vec<TargetRow> = ts.iter().map(|t| row(t)).collect();
+        let sample = ts.iter().any(|t| t.sample);
+        pages.page(&v.url, "targets.html", "targets", sample, |c| {
+            c.insert("views", &index);
+            c.insert("current", &Some(v));
+            c.insert("targets", &rows);
+            c.insert("counts", &data.target_counts);
+        })
+    })
+}
+
+#[derive(Serialize)]
+struct Pager {
+    page: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    links: Vec<(usize, String)>,
+}
+
+fn updates_url(page: usize) -> String {
+    if page == 1 {
+        "updates/index.html".into()
+    } else {
+        format!("updates/page/{page}/index.html")
+    }
+}
+
+fn render_updates(
+    pages: &Pages,
+    data: &SiteData,
+    updates: &[&crate::derive::ReportView],
+) -> Result<(), RenderError> {
+    let _ = data;
+    let chunks: Vec<&[&crate::derive::ReportView]> = if updates.is_empty() {
+        vec![&[]]
+    } else {
+        updates.chunks(UPDATES_PER_PAGE).collect()
+    };
+    let n = chunks.len();
+    chunks.par_iter().enumerate().try_for_each(|(i, chunk)| {
+        let page = i + 1;
+        let pager = Pager {
+            page,
+            pages: n,
+            prev: (page > 1).then(|| updates_url(page - 1)),
+            next: (page < n).then(|| updates_url(page + 1)),
+            links: (1..=n).map(|p| (p, updates_url(p))).collect(),
+        };
+        let sample = chunk.iter().any(|r| r.sample);
+        pages.page(&updates_url(page), "updates.html", "updates", sample, |c| {
+            c.insert("updates", chunk);
+            c.insert("pager", &pager);
+            c.insert("total", &updates.len());
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_climbs_one_level_per_folder() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("plans/x/index.html"), "../../");
+        assert_eq!(root_of("plans/x/tasks/9/index.html"), "../../../../");
+    }
+
+    #[test]
+    fn mailto_subjects_are_percent_encoded() {
+        assert_eq!(enc("a b&c"), "a%20b%26c");
+        assert_eq!(enc("绿"), "%E7%BB%BF");
+    }
+}
