@@ -254,7 +254,7 @@ fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
         let prev = i
             .checked_sub(1)
             .and_then(|j| plan.tasks.get(j))
-            .map(|t| Neighbour::of(t));
+            .map(Neighbour::of);
         let next = plan.tasks.get(i + 1).map(Neighbour::of);
         pages.page(&task.url, "task.html", "plans", task.sample, |c| {
             c.insert("plan", &sum);

@@ -99,11 +99,24 @@ fn single(s: &str) -> Option<char> {
 
 /// Folds one code point (see the module documentation).
 pub fn fold_char(c: char) -> char {
+    static BMP: OnceLock<Vec<char>> = OnceLock::new();
+    let bmp = BMP.get_or_init(|| {
+        (0..0x1_0000u32)
+            .map(|u| char::from_u32(u).map_or('\u{FFFD}', fold_char_slow))
+            .collect()
+    });
+    match bmp.get(c as usize) {
+        Some(&f) if (c as u32) < 0x1_0000 => f,
+        _ => fold_char_slow(c),
+    }
+}
+
+fn fold_char_slow(c: char) -> char {
     let u = c as u32;
     match u {
         0x41..=0x5A => char::from_u32(u + 0x20).unwrap_or(c),
         0xC0..=0xDE if u != 0xD7 => char::from_u32(u + 0x20).unwrap_or(c),
-        0xFF01..=0xFF5E => fold_char(char::from_u32(u - 0xFEE0).unwrap_or(c)),
+        0xFF01..=0xFF5E => fold_char_slow(char::from_u32(u - 0xFEE0).unwrap_or(c)),
         0x3000 => ' ',
         _ if u >= 0x3400 => t2s_table().get(&c).copied().unwrap_or(c),
         _ => c,

@@ -17,7 +17,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use super::fold::{fold_char, t2s_pairs};
+use super::fold::{fold_char, is_han, t2s_pairs};
 use super::tokenize::{for_each_index_token, Tok};
 use super::SearchDoc;
 
@@ -125,6 +125,10 @@ impl Hasher for FxHasher {
     fn write_u128(&mut self, i: u128) {
         self.write_u64(i as u64);
         self.write_u64((i >> 64) as u64);
+        // Mix the high bits down: shards are taken from the top of the hash.
+        self.0 ^= self.0 >> 29;
+        self.0 = self.0.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        self.0 ^= self.0 >> 32;
     }
     fn write_u64(&mut self, i: u64) {
         self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
@@ -133,68 +137,179 @@ impl Hasher for FxHasher {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// A term as a key: Han n-grams packed into a number (no allocation), words as strings.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Key {
-    Han(u128),
-    Word(String),
-}
+/// A term as a number, so the build never allocates per token: Han n-grams pack up to four
+/// code points (21 bits each) and their length; word runs (all their characters are at most
+/// U+00FF) pack up to 15 bytes under a flag bit. Longer words are rare and get a hash, with their
+/// text kept aside.
+type Key = u128;
 
-fn key_of(t: Tok) -> Key {
+const WORD_FLAG: u128 = 1 << 127;
+const LONG_FLAG: u128 = 1 << 126;
+
+fn key_of(t: Tok, long_words: &mut Vec<(Key, String)>) -> Key {
     match t {
         Tok::Han(cs) => {
             let mut k = cs.len() as u128;
             for (i, &c) in cs.iter().enumerate() {
                 k |= (c as u128) << (3 + 21 * i);
             }
-            Key::Han(k)
+            k
         }
-        Tok::Word(cs) => Key::Word(cs.iter().collect()),
+        Tok::Word(cs) if cs.len() <= 15 => {
+            let mut k = WORD_FLAG | (cs.len() as u128) << 120;
+            for (i, &c) in cs.iter().enumerate() {
+                k |= ((c as u32 & 0xFF) as u128) << (8 * i);
+            }
+            k
+        }
+        Tok::Word(cs) => {
+            let text: String = cs.iter().collect();
+            let mut h = FxHasher::default();
+            h.write(text.as_bytes());
+            let mut h2 = FxHasher(0x9e37_79b9_7f4a_7c15);
+            h2.write(text.as_bytes());
+            let k = WORD_FLAG | LONG_FLAG | (h.finish() as u128) << 64 | h2.finish() as u128;
+            long_words.push((k, text));
+            k
+        }
     }
 }
 
-fn key_text(k: &Key) -> String {
-    match k {
-        Key::Han(v) => {
-            let len = (v & 7) as usize;
-            (0..len)
-                .filter_map(|i| char::from_u32(((v >> (3 + 21 * i)) & 0x1F_FFFF) as u32))
-                .collect()
-        }
-        Key::Word(s) => s.clone(),
+fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
+    if k & WORD_FLAG == 0 {
+        let len = (k & 7) as usize;
+        (0..len)
+            .filter_map(|i| char::from_u32(((k >> (3 + 21 * i)) & 0x1F_FFFF) as u32))
+            .collect()
+    } else if k & LONG_FLAG != 0 {
+        long_words.get(&k).cloned().unwrap_or_default()
+    } else {
+        let len = ((k >> 120) & 0x3F) as usize;
+        (0..len)
+            .map(|i| char::from(((k >> (8 * i)) & 0xFF) as u8))
+            .collect()
     }
 }
 
-/// The distinct terms of one document, per set.
+/// How many independent term maps the build fills in parallel.
+const SHARDS: usize = 64;
+/// How many documents are tokenized before their terms are merged (bounds memory).
+const BATCH: usize = 512;
+
+const IN_HEAD: u32 = 1;
+const IN_TITLE: u32 = 2;
+
+fn shard_of(k: Key) -> usize {
+    let mut h = FxHasher::default();
+    h.write_u128(k);
+    (h.finish() >> 58) as usize % SHARDS
+}
+
+/// The distinct terms of one document with their flags ([`IN_HEAD`], [`IN_TITLE`]), grouped by
+/// shard, and where each shard's run starts.
 struct DocTerms {
-    all: Vec<Key>,
-    head: Vec<Key>,
-    title: Vec<Key>,
+    keys: Vec<(Key, u32)>,
+    starts: [u32; SHARDS + 1],
+    long_words: Vec<(Key, String)>,
 }
 
-fn terms_of(folded: &[char]) -> Vec<Key> {
-    let mut keys = Vec::with_capacity(folded.len() * 4);
-    for_each_index_token(folded, |t| keys.push(key_of(t)));
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+/// Scratch space reused across the documents one thread tokenizes.
+#[derive(Default)]
+struct Scratch {
+    flags: FxMap<Key, u32>,
+    folded: Vec<char>,
 }
 
-fn doc_terms(doc: &SearchDoc) -> DocTerms {
-    let fold = |s: &str| s.chars().map(fold_char).collect::<Vec<char>>();
-    let mut title = fold(&doc.title);
-    title.push('\n');
-    title.extend(fold(doc.number.as_deref().unwrap_or("")));
-    let body = fold(&doc.body);
-    let head_end = body.len().min(HEAD_CHARS);
-    let mut all = title.clone();
-    all.push('\n');
-    all.extend_from_slice(&body);
-    DocTerms {
-        all: terms_of(&all),
-        head: terms_of(&body[..head_end]),
-        title: terms_of(&title),
+fn add_terms(
+    folded: &[char],
+    flag: u32,
+    flags: &mut FxMap<Key, u32>,
+    long_words: &mut Vec<(Key, String)>,
+) {
+    for_each_index_token(folded, |t| {
+        *flags.entry(key_of(t, long_words)).or_insert(0) |= flag;
+    });
+}
+
+fn doc_terms(scratch: &mut Scratch, doc: &SearchDoc) -> DocTerms {
+    let Scratch { flags, folded } = scratch;
+    flags.clear();
+    let mut long_words = Vec::new();
+    // Title and number (flag IN_TITLE), then the body; a line break keeps n-grams from
+    // spanning two fields.
+    folded.clear();
+    folded.extend(doc.title.chars().map(fold_char));
+    folded.push('\n');
+    folded.extend(doc.number.as_deref().unwrap_or("").chars().map(fold_char));
+    add_terms(folded, IN_TITLE, flags, &mut long_words);
+    folded.clear();
+    folded.extend(doc.body.chars().map(fold_char));
+    add_terms(folded, 0, flags, &mut long_words);
+    // The head, cut where no word run is split (a cut "2025" would add "20").
+    let wordish = |c: char| (c.is_alphanumeric() && !is_han(c)) || c == '.' || c == '%';
+    let mut head_end = folded.len().min(HEAD_CHARS);
+    while head_end > 0
+        && head_end < folded.len()
+        && wordish(folded[head_end - 1])
+        && wordish(folded[head_end])
+    {
+        head_end -= 1;
     }
+    add_terms(&folded[..head_end], IN_HEAD, flags, &mut long_words);
+    let mut starts = [0u32; SHARDS + 1];
+    let shard: Vec<(usize, Key, u32)> = flags.iter().map(|(&k, &f)| (shard_of(k), k, f)).collect();
+    for &(s, _, _) in &shard {
+        starts[s + 1] += 1;
+    }
+    for i in 0..SHARDS {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts;
+    let mut keys = vec![(0u128, 0u32); shard.len()];
+    for (s, k, f) in shard {
+        keys[next[s] as usize] = (k, f);
+        next[s] += 1;
+    }
+    long_words.sort_unstable();
+    long_words.dedup();
+    DocTerms {
+        keys,
+        starts,
+        long_words,
+    }
+}
+
+/// Time spent tokenizing, for `GONGKAI_SEARCH_TIMING`.
+static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+type Shards = Vec<FxMap<Key, Vec<u32>>>;
+
+fn postings(docs: &[SearchDoc]) -> (Shards, HashMap<Key, String>) {
+    let mut shards: Shards = (0..SHARDS).map(|_| FxMap::default()).collect();
+    let mut long_words = HashMap::new();
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        let t = std::time::Instant::now();
+        let terms: Vec<DocTerms> = batch
+            .par_iter()
+            .map_init(Scratch::default, doc_terms)
+            .collect();
+        TOKENIZE_NANOS.fetch_add(
+            t.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        shards.par_iter_mut().enumerate().for_each(|(s, map)| {
+            for (i, d) in terms.iter().enumerate() {
+                let id = ((b * BATCH + i) as u32) << 2;
+                for &(k, flags) in &d.keys[d.starts[s] as usize..d.starts[s + 1] as usize] {
+                    map.entry(k).or_default().push(id | flags);
+                }
+            }
+        });
+        for d in terms {
+            long_words.extend(d.long_words);
+        }
+    }
+    (shards, long_words)
 }
 
 /// The head of a body as the record keeps it.
@@ -213,48 +328,62 @@ fn json_str(s: &str) -> String {
 /// Builds every search file (see [`super`]).
 pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let total = docs.len() as u32;
-    let per_doc: Vec<DocTerms> = docs.par_iter().map(doc_terms).collect();
-
-    // Term → [all, head, title] document lists; documents arrive in order, so lists are sorted.
-    let mut postings: FxMap<Key, [Vec<u32>; 3]> = FxMap::default();
-    for (id, terms) in per_doc.into_iter().enumerate() {
-        let id = id as u32;
-        for (set, keys) in [terms.all, terms.head, terms.title].into_iter().enumerate() {
-            for k in keys {
-                postings.entry(k).or_default()[set].push(id);
-            }
-        }
+    let timing = std::env::var_os("GONGKAI_SEARCH_TIMING").is_some();
+    let started = std::time::Instant::now();
+    let (shards, long_words) = postings(docs);
+    if timing {
+        let tok = TOKENIZE_NANOS.load(std::sync::atomic::Ordering::Relaxed);
+        eprintln!(
+            "search: postings {:.2?} (tokenizing {:.2}s)",
+            started.elapsed(),
+            tok as f64 / 1e9
+        );
     }
-
-    let mut entries: Vec<(String, String)> = postings
+    let entries: Vec<(String, String)> = shards
         .into_par_iter()
-        .map(|(k, [a, h, t])| {
-            let enc = |s: &Vec<u32>| {
-                if s.is_empty() {
-                    String::new()
-                } else if *s == a {
-                    "=".to_string()
-                } else {
-                    encode_set(s, total)
-                }
-            };
-            let value = format!(
-                "[\"{}\",\"{}\",\"{}\"]",
-                encode_set(&a, total),
-                enc(&h),
-                enc(&t)
-            );
-            (key_text(&k), value)
+        .flat_map_iter(|map| {
+            let long_words = &long_words;
+            map.into_iter().map(move |(k, list)| {
+                let a: Vec<u32> = list.iter().map(|v| v >> 2).collect();
+                let pick = |flag: u32| -> String {
+                    let s: Vec<u32> = list
+                        .iter()
+                        .filter(|&&v| v & flag != 0)
+                        .map(|v| v >> 2)
+                        .collect();
+                    if s.is_empty() {
+                        String::new()
+                    } else if s.len() == a.len() {
+                        "=".to_string()
+                    } else {
+                        encode_set(&s, total)
+                    }
+                };
+                let value = format!(
+                    "[\"{}\",\"{}\",\"{}\"]",
+                    encode_set(&a, total),
+                    pick(IN_HEAD),
+                    pick(IN_TITLE)
+                );
+                (key_text(k, long_words), value)
+            })
         })
         .collect();
-    entries.par_sort_unstable();
 
+    if timing {
+        eprintln!(
+            "search: {} terms encoded {:.2?}",
+            entries.len(),
+            started.elapsed()
+        );
+    }
     let size: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
     let parts = size.div_ceil(PART_TARGET).max(1);
     let mut by_part: Vec<Vec<&(String, String)>> = vec![Vec::new(); parts];
     for e in &entries {
         by_part[term_hash(&e.0) as usize % parts].push(e);
     }
+    by_part.par_iter_mut().for_each(|p| p.sort_unstable());
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(parts + docs.len() + 2);
     files.push((
@@ -313,6 +442,9 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.extend(doc_files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    if timing {
+        eprintln!("search: files {:.2?}", started.elapsed());
+    }
     files
 }
 
