@@ -23,6 +23,7 @@
 
 pub mod fold;
 pub mod index;
+pub mod site;
 pub mod tokenize;
 
 /// One searchable document, as the site core hands it over.
