@@ -118,8 +118,13 @@ fn gzip_len(bytes: &[u8]) -> usize {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("gzip");
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    child.wait_with_output().unwrap().stdout.len()
+    // Feed gzip from a thread: writing everything before reading would deadlock on a full pipe.
+    let mut stdin = child.stdin.take().unwrap();
+    let data = bytes.to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&data));
+    let len = child.wait_with_output().unwrap().stdout.len();
+    feeder.join().unwrap().unwrap();
+    len
 }
 
 fn main() {

@@ -24,7 +24,7 @@ use super::SearchDoc;
 /// The number of characters of a document's body kept in its record (for the snippet).
 pub const HEAD_CHARS: usize = 600;
 /// The aimed-for size of one index part, in bytes before compression.
-pub const PART_TARGET: usize = 12_000;
+pub const PART_TARGET: usize = 6_000;
 /// Bumped whenever the file format changes; `search.js` checks it.
 pub const FORMAT_VERSION: u32 = 1;
 

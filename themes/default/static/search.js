@@ -155,12 +155,7 @@
     var push = function (t) { if (out.indexOf(t) < 0) out.push(t); };
     runs(f).forEach(function (r) {
       if (r.han && r.e - r.s > MAX_GRAM) {
-        var i = r.s;
-        while (i + MAX_GRAM < r.e) {
-          push(str(f, i, i + MAX_GRAM));
-          i += 2;
-        }
-        push(str(f, r.e - MAX_GRAM, r.e));
+        for (var i = r.s; i + MAX_GRAM <= r.e; i++) push(str(f, i, i + MAX_GRAM));
       } else {
         push(str(f, r.s, r.e));
       }
