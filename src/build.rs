@@ -198,6 +198,12 @@ pub fn write_all_cached(
             .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
     }
     t.lap("export");
+    for (path, bytes) in crate::search::build_index(&crate::search::site::documents(data)) {
+        staging
+            .write(&path, &bytes)
+            .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
+    }
+    t.lap("search");
     crate::disclosure::render(data, &data.annual, theme, renderer, staging)?;
     t.lap("disclosure");
     for (path, bytes) in &theme.statics {

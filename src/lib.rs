@@ -16,5 +16,6 @@ pub mod mirror;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod validate;

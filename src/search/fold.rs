@@ -1,0 +1,178 @@
+//! Character folding shared by the index and the browser: one code point in, one code point out.
+//!
+//! Folding is strictly one-to-one per code point, so an offset in folded text is the same offset
+//! in the original text: the browser highlights hits in the original snippet without guessing.
+//!
+//! - full-width ASCII (`ＰＭ２．５`, `９８％`) → ASCII; the ideographic space → a space;
+//! - Latin capitals (ASCII and Latin-1) → small letters;
+//! - Traditional → Simplified, character by character, with OpenCC's `t2s` rules (through the
+//!   `ferrous-opencc` crate). The table is derived once per process and written into the site
+//!   as `search/fold.js` by [`crate::search::build_index`], so the browser folds with exactly the
+//!   table the index was built with.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use ferrous_opencc::config::BuiltinConfig;
+use ferrous_opencc::OpenCC;
+
+/// Code point ranges holding Han characters (CJK Unified Ideographs, Extension A, the
+/// compatibility ideographs, and the supplementary ideographic planes).
+pub const HAN_RANGES: &[(u32, u32)] = &[
+    (0x3007, 0x3007),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+];
+
+/// Is `c` a Han character (indexed as n-grams)?
+pub fn is_han(c: char) -> bool {
+    let u = c as u32;
+    HAN_RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+}
+
+/// The Traditional → Simplified table: every Han code point whose OpenCC `t2s` conversion, on
+/// its own, is a single different code point. Chains are resolved (the table is idempotent).
+pub fn t2s_table() -> &'static BTreeMap<char, char> {
+    static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
+    TABLE.get_or_init(derive_t2s_table)
+}
+
+fn derive_t2s_table() -> BTreeMap<char, char> {
+    let opencc = OpenCC::from_config(BuiltinConfig::T2s)
+        .expect("ferrous-opencc ships its t2s configuration");
+    let chars: Vec<char> = HAN_RANGES
+        .iter()
+        .flat_map(|&(lo, hi)| (lo..=hi).filter_map(char::from_u32))
+        .collect();
+    // One conversion call over all characters, each on its own line: phrase rules never span
+    // a line break, so every character is converted on its own.
+    let mut input = String::with_capacity(chars.len() * 4);
+    for c in &chars {
+        input.push(*c);
+        input.push('\n');
+    }
+    let output = opencc.convert(&input);
+    let lines: Vec<&str> = output.split('\n').collect();
+    let mut table = BTreeMap::new();
+    if lines.len() != chars.len() + 1 {
+        // Line structure not preserved: fall back to one call per character.
+        for &c in &chars {
+            if let Some(s) = single(&opencc.convert(&c.to_string())) {
+                if s != c {
+                    table.insert(c, s);
+                }
+            }
+        }
+    } else {
+        for (&c, line) in chars.iter().zip(&lines) {
+            if let Some(s) = single(line) {
+                if s != c {
+                    table.insert(c, s);
+                }
+            }
+        }
+    }
+    // Resolve chains (a → b, b → c gives a → c) so folding twice changes nothing.
+    let snapshot = table.clone();
+    for v in table.values_mut() {
+        let mut seen = 0;
+        while let Some(&next) = snapshot.get(v) {
+            if next == *v || seen > 8 {
+                break;
+            }
+            *v = next;
+            seen += 1;
+        }
+    }
+    table
+}
+
+fn single(s: &str) -> Option<char> {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// Folds one code point (see the module documentation).
+pub fn fold_char(c: char) -> char {
+    static BMP: OnceLock<Vec<char>> = OnceLock::new();
+    let bmp = BMP.get_or_init(|| {
+        (0..0x1_0000u32)
+            .map(|u| char::from_u32(u).map_or('\u{FFFD}', fold_char_slow))
+            .collect()
+    });
+    match bmp.get(c as usize) {
+        Some(&f) if (c as u32) < 0x1_0000 => f,
+        _ => fold_char_slow(c),
+    }
+}
+
+fn fold_char_slow(c: char) -> char {
+    let u = c as u32;
+    match u {
+        0x41..=0x5A => char::from_u32(u + 0x20).unwrap_or(c),
+        0xC0..=0xDE if u != 0xD7 => char::from_u32(u + 0x20).unwrap_or(c),
+        0xFF01..=0xFF5E => fold_char_slow(char::from_u32(u - 0xFEE0).unwrap_or(c)),
+        0x3000 => ' ',
+        _ if u >= 0x3400 => t2s_table().get(&c).copied().unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Folds a whole text; the result has exactly as many code points as the input.
+pub fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+/// The table as the browser loads it: pairs of code points, Traditional then Simplified.
+pub fn t2s_pairs() -> String {
+    let table = t2s_table();
+    let mut s = String::with_capacity(table.len() * 6);
+    for (t, simp) in table {
+        s.push(*t);
+        s.push(*simp);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traditional_folds_to_simplified() {
+        assert_eq!(fold("碳達峰"), "碳达峰");
+        assert_eq!(fold("污水處理率達到98%"), "污水处理率达到98%");
+        assert_eq!(fold("市發改委、市經信局"), "市发改委、市经信局");
+        assert_eq!(fold("綠色發展"), "绿色发展");
+    }
+
+    #[test]
+    fn simplified_text_is_unchanged() {
+        let s = "到2025年,污水处理率达到98%以上,市林草局";
+        assert_eq!(fold(s), s);
+    }
+
+    #[test]
+    fn full_width_and_latin_fold() {
+        assert_eq!(fold("ＰＭ２．５"), "pm2.5");
+        assert_eq!(fold("９８％"), "98%");
+        assert_eq!(fold("GDP　CO2"), "gdp co2");
+    }
+
+    #[test]
+    fn folding_is_one_to_one_and_idempotent() {
+        for (&t, &s) in t2s_table() {
+            assert_eq!(fold_char(s), s, "{t} → {s} is not a fixpoint");
+        }
+        assert!(
+            t2s_table().len() > 2000,
+            "table too small: {}",
+            t2s_table().len()
+        );
+    }
+}

@@ -1,0 +1,475 @@
+//! The compact, term-split inverted index and the per-document records.
+//!
+//! For every term (see [`super::tokenize`]) the index holds three sets of document numbers:
+//! documents holding the term anywhere (`a`), in the head of their text — the part the record
+//! keeps for the snippet — (`h`), and in their title or number (`t`). The browser intersects the
+//! sets of a query's terms and ranks title hits first, then head hits, then the rest.
+//!
+//! A set is written as the shorter of two strings: a delta list (each gap as a base-64 varint,
+//! five bits per character, the sixth set on all but the last character) or, prefixed with `~`,
+//! a bitmap over all documents (six documents per character). `=` means "the same as `a`".
+//!
+//! Terms go to part `fnv1a(code points) % parts`; the browser computes the same hash, so it needs
+//! no term directory. `parts` is chosen so a part holds about [`PART_TARGET`] bytes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use super::fold::{fold_char, is_han, t2s_pairs};
+use super::tokenize::{for_each_index_token, Tok};
+use super::SearchDoc;
+
+/// The number of characters of a document's body kept in its record (for the snippet).
+pub const HEAD_CHARS: usize = 600;
+/// The aimed-for size of one index part, in bytes before compression.
+pub const PART_TARGET: usize = 6_000;
+/// Bumped whenever the file format changes; `search.js` checks it.
+pub const FORMAT_VERSION: u32 = 1;
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The hash that places a term in a part; `search.js` has the same function.
+pub fn term_hash(term: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in term.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Encodes a sorted set of document numbers (see the module documentation).
+pub fn encode_set(ids: &[u32], total: u32) -> String {
+    if ids.is_empty() {
+        return String::new();
+    }
+    let mut sparse = String::new();
+    let mut prev: i64 = -1;
+    for &id in ids {
+        let mut gap = (id as i64 - prev - 1) as u64;
+        prev = id as i64;
+        let mut groups = [0u8; 13];
+        let mut n = 0;
+        loop {
+            groups[n] = (gap & 31) as u8;
+            n += 1;
+            gap >>= 5;
+            if gap == 0 {
+                break;
+            }
+        }
+        for i in (0..n).rev() {
+            let g = groups[i] | if i > 0 { 32 } else { 0 };
+            sparse.push(B64[g as usize] as char);
+        }
+    }
+    let dense_len = (total as usize).div_ceil(6) + 1;
+    if sparse.len() <= dense_len {
+        return sparse;
+    }
+    let mut bits = vec![0u8; (total as usize).div_ceil(6)];
+    for &id in ids {
+        bits[id as usize / 6] |= 1 << (id % 6);
+    }
+    let mut dense = String::with_capacity(dense_len);
+    dense.push('~');
+    dense.extend(bits.iter().map(|&b| B64[b as usize] as char));
+    dense
+}
+
+/// Decodes [`encode_set`]'s output (used by tests and the benchmark).
+pub fn decode_set(s: &str) -> Vec<u32> {
+    let val = |c: u8| B64.iter().position(|&b| b == c).unwrap_or(0) as u64;
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    if let Some(rest) = bytes.strip_prefix(b"~") {
+        for (i, &c) in rest.iter().enumerate() {
+            let v = val(c);
+            for bit in 0..6 {
+                if v & (1 << bit) != 0 {
+                    out.push((i * 6 + bit) as u32);
+                }
+            }
+        }
+        return out;
+    }
+    let mut prev: i64 = -1;
+    let mut acc: u64 = 0;
+    for &c in bytes {
+        let v = val(c);
+        acc = (acc << 5) | (v & 31);
+        if v & 32 == 0 {
+            prev += acc as i64 + 1;
+            out.push(prev as u32);
+            acc = 0;
+        }
+    }
+    out
+}
+
+/// A fast hasher for the build's term maps (keys are ours, not an attacker's).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.write_u64(i as u64);
+        self.write_u64((i >> 64) as u64);
+        // Mix the high bits down: shards are taken from the top of the hash.
+        self.0 ^= self.0 >> 29;
+        self.0 = self.0.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        self.0 ^= self.0 >> 32;
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A term as a number, so the build never allocates per token: Han n-grams pack up to four
+/// code points (21 bits each) and their length; word runs (all their characters are at most
+/// U+00FF) pack up to 15 bytes under a flag bit. Longer words are rare and get a hash, with their
+/// text kept aside.
+type Key = u128;
+
+const WORD_FLAG: u128 = 1 << 127;
+const LONG_FLAG: u128 = 1 << 126;
+
+fn key_of(t: Tok, long_words: &mut Vec<(Key, String)>) -> Key {
+    match t {
+        Tok::Han(cs) => {
+            let mut k = cs.len() as u128;
+            for (i, &c) in cs.iter().enumerate() {
+                k |= (c as u128) << (3 + 21 * i);
+            }
+            k
+        }
+        Tok::Word(cs) if cs.len() <= 15 => {
+            let mut k = WORD_FLAG | (cs.len() as u128) << 120;
+            for (i, &c) in cs.iter().enumerate() {
+                k |= ((c as u32 & 0xFF) as u128) << (8 * i);
+            }
+            k
+        }
+        Tok::Word(cs) => {
+            let text: String = cs.iter().collect();
+            let mut h = FxHasher::default();
+            h.write(text.as_bytes());
+            let mut h2 = FxHasher(0x9e37_79b9_7f4a_7c15);
+            h2.write(text.as_bytes());
+            let k = WORD_FLAG | LONG_FLAG | (h.finish() as u128) << 64 | h2.finish() as u128;
+            long_words.push((k, text));
+            k
+        }
+    }
+}
+
+fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
+    if k & WORD_FLAG == 0 {
+        let len = (k & 7) as usize;
+        (0..len)
+            .filter_map(|i| char::from_u32(((k >> (3 + 21 * i)) & 0x1F_FFFF) as u32))
+            .collect()
+    } else if k & LONG_FLAG != 0 {
+        long_words.get(&k).cloned().unwrap_or_default()
+    } else {
+        let len = ((k >> 120) & 0x3F) as usize;
+        (0..len)
+            .map(|i| char::from(((k >> (8 * i)) & 0xFF) as u8))
+            .collect()
+    }
+}
+
+/// How many independent term maps the build fills in parallel.
+const SHARDS: usize = 64;
+/// How many documents are tokenized before their terms are merged (bounds memory).
+const BATCH: usize = 512;
+
+const IN_HEAD: u32 = 1;
+const IN_TITLE: u32 = 2;
+
+fn shard_of(k: Key) -> usize {
+    let mut h = FxHasher::default();
+    h.write_u128(k);
+    (h.finish() >> 58) as usize % SHARDS
+}
+
+/// The distinct terms of one document with their flags ([`IN_HEAD`], [`IN_TITLE`]), grouped by
+/// shard, and where each shard's run starts.
+struct DocTerms {
+    keys: Vec<(Key, u32)>,
+    starts: [u32; SHARDS + 1],
+    long_words: Vec<(Key, String)>,
+}
+
+/// Scratch space reused across the documents one thread tokenizes.
+#[derive(Default)]
+struct Scratch {
+    flags: FxMap<Key, u32>,
+    folded: Vec<char>,
+}
+
+fn add_terms(
+    folded: &[char],
+    flag: u32,
+    flags: &mut FxMap<Key, u32>,
+    long_words: &mut Vec<(Key, String)>,
+) {
+    for_each_index_token(folded, |t| {
+        *flags.entry(key_of(t, long_words)).or_insert(0) |= flag;
+    });
+}
+
+fn doc_terms(scratch: &mut Scratch, doc: &SearchDoc) -> DocTerms {
+    let Scratch { flags, folded } = scratch;
+    flags.clear();
+    let mut long_words = Vec::new();
+    // Title and number (flag IN_TITLE), then the body; a line break keeps n-grams from
+    // spanning two fields.
+    folded.clear();
+    folded.extend(doc.title.chars().map(fold_char));
+    folded.push('\n');
+    folded.extend(doc.number.as_deref().unwrap_or("").chars().map(fold_char));
+    add_terms(folded, IN_TITLE, flags, &mut long_words);
+    folded.clear();
+    folded.extend(doc.body.chars().map(fold_char));
+    add_terms(folded, 0, flags, &mut long_words);
+    // The head, cut where no word run is split (a cut "2025" would add "20").
+    let wordish = |c: char| (c.is_alphanumeric() && !is_han(c)) || c == '.' || c == '%';
+    let mut head_end = folded.len().min(HEAD_CHARS);
+    while head_end > 0
+        && head_end < folded.len()
+        && wordish(folded[head_end - 1])
+        && wordish(folded[head_end])
+    {
+        head_end -= 1;
+    }
+    add_terms(&folded[..head_end], IN_HEAD, flags, &mut long_words);
+    let mut starts = [0u32; SHARDS + 1];
+    let shard: Vec<(usize, Key, u32)> = flags.iter().map(|(&k, &f)| (shard_of(k), k, f)).collect();
+    for &(s, _, _) in &shard {
+        starts[s + 1] += 1;
+    }
+    for i in 0..SHARDS {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts;
+    let mut keys = vec![(0u128, 0u32); shard.len()];
+    for (s, k, f) in shard {
+        keys[next[s] as usize] = (k, f);
+        next[s] += 1;
+    }
+    long_words.sort_unstable();
+    long_words.dedup();
+    DocTerms {
+        keys,
+        starts,
+        long_words,
+    }
+}
+
+/// Time spent tokenizing, for `GONGKAI_SEARCH_TIMING`.
+static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+type Shards = Vec<FxMap<Key, Vec<u32>>>;
+
+fn postings(docs: &[SearchDoc]) -> (Shards, HashMap<Key, String>) {
+    let mut shards: Shards = (0..SHARDS).map(|_| FxMap::default()).collect();
+    let mut long_words = HashMap::new();
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        let t = std::time::Instant::now();
+        let terms: Vec<DocTerms> = batch
+            .par_iter()
+            .map_init(Scratch::default, doc_terms)
+            .collect();
+        TOKENIZE_NANOS.fetch_add(
+            t.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        shards.par_iter_mut().enumerate().for_each(|(s, map)| {
+            for (i, d) in terms.iter().enumerate() {
+                let id = ((b * BATCH + i) as u32) << 2;
+                for &(k, flags) in &d.keys[d.starts[s] as usize..d.starts[s + 1] as usize] {
+                    map.entry(k).or_default().push(id | flags);
+                }
+            }
+        });
+        for d in terms {
+            long_words.extend(d.long_words);
+        }
+    }
+    (shards, long_words)
+}
+
+/// The head of a body as the record keeps it.
+pub fn head_text(body: &str) -> String {
+    body.chars().take(HEAD_CHARS).collect()
+}
+
+fn js_call(kind: &str, n: usize, json: &str) -> Vec<u8> {
+    format!("gongkaiSearch(\"{kind}\",{n},{json});\n").into_bytes()
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Builds every search file (see [`super`]).
+pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let total = docs.len() as u32;
+    let timing = std::env::var_os("GONGKAI_SEARCH_TIMING").is_some();
+    let started = std::time::Instant::now();
+    let (shards, long_words) = postings(docs);
+    if timing {
+        let tok = TOKENIZE_NANOS.load(std::sync::atomic::Ordering::Relaxed);
+        eprintln!(
+            "search: postings {:.2?} (tokenizing {:.2}s)",
+            started.elapsed(),
+            tok as f64 / 1e9
+        );
+    }
+    let entries: Vec<(String, String)> = shards
+        .into_par_iter()
+        .flat_map_iter(|map| {
+            let long_words = &long_words;
+            map.into_iter().map(move |(k, list)| {
+                let a: Vec<u32> = list.iter().map(|v| v >> 2).collect();
+                let pick = |flag: u32| -> String {
+                    let s: Vec<u32> = list
+                        .iter()
+                        .filter(|&&v| v & flag != 0)
+                        .map(|v| v >> 2)
+                        .collect();
+                    if s.is_empty() {
+                        String::new()
+                    } else if s.len() == a.len() {
+                        "=".to_string()
+                    } else {
+                        encode_set(&s, total)
+                    }
+                };
+                let value = format!(
+                    "[\"{}\",\"{}\",\"{}\"]",
+                    encode_set(&a, total),
+                    pick(IN_HEAD),
+                    pick(IN_TITLE)
+                );
+                (key_text(k, long_words), value)
+            })
+        })
+        .collect();
+
+    if timing {
+        eprintln!(
+            "search: {} terms encoded {:.2?}",
+            entries.len(),
+            started.elapsed()
+        );
+    }
+    let size: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+    let parts = size.div_ceil(PART_TARGET).max(1);
+    let mut by_part: Vec<Vec<&(String, String)>> = vec![Vec::new(); parts];
+    for e in &entries {
+        by_part[term_hash(&e.0) as usize % parts].push(e);
+    }
+    by_part.par_iter_mut().for_each(|p| p.sort_unstable());
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(parts + docs.len() + 2);
+    files.push((
+        "search/meta.js".into(),
+        js_call(
+            "meta",
+            0,
+            &format!(
+                "{{\"v\":{FORMAT_VERSION},\"docs\":{total},\"parts\":{parts},\"head\":{HEAD_CHARS}}}"
+            ),
+        ),
+    ));
+    files.push((
+        "search/fold.js".into(),
+        js_call("fold", 0, &json_str(&t2s_pairs())),
+    ));
+    let part_files: Vec<(String, Vec<u8>)> = by_part
+        .par_iter()
+        .enumerate()
+        .map(|(n, es)| {
+            let mut json = String::from("{");
+            for (i, (k, v)) in es.iter().map(|e| (&e.0, &e.1)).enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&json_str(k));
+                json.push(':');
+                json.push_str(v);
+            }
+            json.push('}');
+            (format!("search/p/{n}.js"), js_call("part", n, &json))
+        })
+        .collect();
+    files.extend(part_files);
+    let doc_files: Vec<(String, Vec<u8>)> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(n, d)| {
+            let mut rec: BTreeMap<&str, String> = BTreeMap::new();
+            rec.insert("u", d.url.clone());
+            rec.insert("t", d.title.clone());
+            rec.insert("k", d.kind.to_string());
+            if let Some(v) = &d.number {
+                rec.insert("n", v.clone());
+            }
+            if let Some(v) = &d.plan {
+                rec.insert("p", v.clone());
+            }
+            if let Some(v) = &d.status {
+                rec.insert("s", v.clone());
+            }
+            rec.insert("x", head_text(&d.body));
+            let json = serde_json::to_string(&rec).unwrap_or_else(|_| "{}".into());
+            (format!("search/d/{n}.js"), js_call("doc", n, &json))
+        })
+        .collect();
+    files.extend(doc_files);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    if timing {
+        eprintln!("search: files {:.2?}", started.elapsed());
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_round_trip_sparse_and_dense() {
+        for ids in [
+            vec![0],
+            vec![5, 6, 7, 1000, 4095],
+            (0..900).step_by(2).collect::<Vec<_>>(),
+        ] {
+            let s = encode_set(&ids, 1000.max(ids.last().unwrap() + 1));
+            assert_eq!(decode_set(&s), ids, "{s}");
+        }
+        assert!(encode_set(&(0..900).collect::<Vec<_>>(), 1000).starts_with('~'));
+        assert!(!encode_set(&[3, 900], 1000).starts_with('~'));
+    }
+
+    #[test]
+    fn term_hash_is_fnv1a_over_code_points() {
+        assert_eq!(term_hash(""), 0x811c_9dc5);
+        // Same value as search.js computes (checked in tests/search_browser.rs).
+        assert_eq!(term_hash("a"), 0xe40c_292c);
+    }
+}

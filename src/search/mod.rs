@@ -1,0 +1,51 @@
+//! Search: Chinese full-text search that works without a server (DESIGN §7).
+//!
+//! In: the site's documents as [`SearchDoc`]s (tasks, plans, units, disclosure pages).
+//! Out: the files under `search/` that `static/search.js` loads with `<script>` tags, so the
+//! search page works over http and from `file://` alike:
+//!
+//! ```text
+//! search/meta.js        counts: documents, index parts, format version
+//! search/fold.js        the Traditional → Simplified table the index was folded with
+//! search/p/<n>.js       index part n: the postings of the terms whose hash falls in n
+//! search/d/<n>.js       the record of document n: url, title, kind, number, plan, status,
+//!                       and the head of its text for the snippet
+//! ```
+//!
+//! The index is an inverted index built at build time and queried in the browser, as in lunr,
+//! but split by term (a query loads only the parts holding its terms) and with compact postings
+//! (see [`index`]): elasticlunr-rs's JSON layout holds a trie of every term with a document map
+//! per node and cannot be split or kept small enough at 10,000 tasks (figures in
+//! `bench/search/README.md`). [`tokenize::Chinese`] is the same tokenizer as an elasticlunr-rs
+//! `Language`, for anyone who wants the elasticlunr layout for a small site.
+//!
+//! Never: reads files, or writes anything itself; the same documents give the same bytes.
+
+pub mod fold;
+pub mod index;
+pub mod site;
+pub mod tokenize;
+
+/// One searchable document, as the site core hands it over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Relative to the site root, an explicit file: "plans/wuhan-yangtze-2022/tasks/3/index.html".
+    pub url: String,
+    /// Shown as the result link text.
+    pub title: String,
+    /// "task" | "plan" | "unit" | "page".
+    pub kind: &'static str,
+    /// Printed numbering, e.g. "二(九)" or "(三)1.".
+    pub number: Option<String>,
+    /// The plan title, shown under the result.
+    pub plan: Option<String>,
+    /// Status label in Chinese, e.g. "按计划推进".
+    pub status: Option<String>,
+    /// Plain text: task text, units, target texts, progress report text.
+    pub body: String,
+}
+
+/// Every search file, as (path relative to the output root, bytes), sorted by path.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    index::build(docs)
+}
