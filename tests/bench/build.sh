@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Build benchmark: the synthetic corpus (default 10,000 tasks, 100,000 progress reports) built
 # with the release binary; reports wall time and peak memory (max RSS).
-#   bench/build.sh [--plans N --tasks N --reports N]   (arguments go to gen_corpus.py)
+#   tests/bench/build.sh [--plans N --tasks N --reports N]   (arguments go to gen_corpus.py)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
 work=${BENCH_DIR:-/tmp/gongkai-bench}
 rm -rf "$work" && mkdir -p "$work"

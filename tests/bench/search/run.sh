@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Search benchmark: generate the synthetic corpus (10,000 tasks, 100,000 reports) once, time a
-# full `gongkai build` of it, then run benches/search.rs (index build, sizes, and queries in
-# headless Chromium). Results: bench/search/README.md.
+# full `gongkai build` of it, then run tests/bench/search/search_bench.rs (index build, sizes, and queries in
+# headless Chromium). Results: tests/bench/search/README.md.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 CORPUS=${CORPUS:-/tmp/corpus}
 SHARED=${SHARED:-../shared}
 [ -d "$SHARED/bench" ] || SHARED=/work/shared

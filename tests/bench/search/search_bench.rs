@@ -5,7 +5,7 @@
 //! cold query loads (summed gzip size, page and theme files included), the time from data
 //! arrival to rendered results, and phrase precision (documents holding the phrase / results).
 
-#[path = "../tests/support/chromium.rs"]
+#[path = "../../support/chromium.rs"]
 mod chromium;
 
 use std::io::Write;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `gongkai serve` on the synthetic corpus (issue 9). A measurement, not a test.
 
-usage: bench/serve/bench.py [--corpus DIR] [--bin target/release/gongkai] [--edits 5]
+usage: tests/bench/serve/bench.py [--corpus DIR] [--bin target/release/gongkai] [--edits 5]
 
 Generates the corpus with ../shared/bench/gen_corpus.py when DIR has no content/ yet (10,000
 tasks, 100,000 reports by default), starts `gongkai serve --port 0`, and measures:
@@ -16,7 +16,7 @@ The corpus is edited in place; the edits are undone at the end.
 import argparse, http.client, json, os, pathlib, re, shutil, subprocess, sys, threading, time
 
 HERE = pathlib.Path(__file__).resolve().parent
-REPO = HERE.parent.parent
+REPO = HERE.parent.parent.parent
 
 
 def get(host, port, path, timeout=60):
