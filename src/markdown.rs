@@ -18,6 +18,52 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// How deeply Markdown may nest (block quotes and list items at the start of a line, open `[`
+/// brackets of links): real bodies stay under ten. Deeper input makes pulldown-cmark's work grow
+/// with the square of the depth (20,000 levels: minutes), so it is refused while loading.
+pub const MAX_NESTING: usize = 100;
+
+/// The byte offset of the first line of `source` nested deeper than [`MAX_NESTING`], with its
+/// depth. Cheap: one pass over the bytes, no parsing.
+pub fn too_deep(source: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        // Container markers at the start of the line: `>`, `-`, `*`, `+`, `1.`, `1)`.
+        let mut depth = 0;
+        let mut rest = line.trim_start();
+        loop {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let marker = match rest.as_bytes().get(digits) {
+                Some(b'.' | b')') if digits > 0 => digits + 1,
+                Some(b'>') if digits == 0 => 1,
+                Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+                _ => break,
+            };
+            depth += 1;
+            rest = rest[marker..].trim_start();
+        }
+        // Open brackets on the line.
+        let mut open: usize = 0;
+        let mut deepest = 0;
+        for b in line.bytes() {
+            match b {
+                b'[' => {
+                    open += 1;
+                    deepest = deepest.max(open);
+                }
+                b']' => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let depth = depth.max(deepest);
+        if depth > MAX_NESTING {
+            return Some((offset, depth));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Renders Markdown to sanitised HTML. Headings are shifted down by `heading_shift` levels so a
 /// body's `#` never competes with the page's own `<h1>`.
 pub fn to_html(source: &str, heading_shift: u8) -> String {

@@ -12,12 +12,23 @@ use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
 /// near it, and a stray multi-gigabyte file must not exhaust a build machine's memory.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The limit for the files a person writes (TOML settings and plans, Markdown reports): the
+/// largest real tasks.toml is 41 kB. Beyond this a build would spend minutes rendering,
+/// indexing and exporting one field (a 50 MB task text took over a minute), so it is refused.
+pub const MAX_WRITTEN_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Reads a file as UTF-8 text. Problems become diagnostics (with the line and column of the
 /// first invalid byte for encoding errors) and `None`.
 pub(crate) fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
     let shown = display_path(root, path);
+    let written = path.extension().is_some_and(|e| e == "toml" || e == "md");
+    let limit = if written {
+        MAX_WRITTEN_BYTES
+    } else {
+        MAX_FILE_BYTES
+    };
     match fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
+        Ok(m) if m.len() > limit => {
             diags.push(
                 Diagnostic::error(
                     &shown,
@@ -25,7 +36,7 @@ pub(crate) fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<
                     format!(
                         "file is {} MB, larger than the {} MB limit",
                         m.len() >> 20,
-                        MAX_FILE_BYTES >> 20
+                        limit >> 20
                     ),
                 )
                 .with_help(

@@ -170,6 +170,75 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
     (content, diags)
 }
 
+/// Parses the text of one content file as [`load`] would parse the file at `shown` (a path
+/// relative to the project root, e.g. `content/plans/x/tasks.toml`), without touching the disk,
+/// and returns what it reported. Kinds by path: `site.toml`, `units/*.toml`, `tasks.toml`,
+/// `progress/*.md`, `progress/*.csv`, `disclosure/*.md`; anything else is reported as unknown.
+/// The entry point of the content fuzz target (fuzz/fuzz_targets/content.rs): whatever the
+/// text, this must return diagnostics, never panic.
+pub fn parse_text(shown: &Path, text: &str) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let file = SourceFile {
+        shown: shown.to_path_buf(),
+        text: text.to_string(),
+    };
+    let name = shown.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parent = shown
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let ext = shown.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match (parent, name, ext) {
+        (_, "site.toml", _) => {
+            site::parse_site(&file, &mut diags);
+        }
+        (_, "tasks.toml", _) => {
+            plans::parse_tasks(&file, &mut diags);
+        }
+        ("units", _, "toml") => {
+            site::parse_units(&file, &mut diags);
+        }
+        ("progress", _, "md") => {
+            progress::parse_markdown_report(&file, &mut diags);
+        }
+        ("progress", _, "csv") => {
+            parse_progress_csv(&file.shown, &file.text, &mut diags);
+        }
+        ("disclosure", _, "md") => {
+            site::parse_disclosure(&file, &mut diags);
+        }
+        _ => diags.push(file.error(0, "not a content file gongkai knows")),
+    }
+    diags
+}
+
+/// The content fuzz target's entry point (fuzz/fuzz_targets/content.rs, and its deterministic
+/// smoke test): the first byte picks a kind of content file, the rest (as UTF-8, lossily) is its
+/// text, parsed by [`parse_text`]; Markdown bodies also go through the renderer. Panics only on
+/// a bug.
+pub fn fuzz_one(data: &[u8]) {
+    const KINDS: [&str; 6] = [
+        "content/site.toml",
+        "content/units/x.toml",
+        "content/plans/x/tasks.toml",
+        "content/plans/x/progress/2024-06-30-1.md",
+        "content/plans/x/progress/reports.csv",
+        "content/disclosure/guide.md",
+    ];
+    let Some((&kind, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let path = KINDS[usize::from(kind) % KINDS.len()];
+    parse_text(Path::new(path), &text);
+    if path.ends_with(".md") {
+        let body = split_front_matter(&text).map_or(&*text, |(_, _, body)| body);
+        crate::markdown::to_html(body, 1);
+        crate::markdown::to_text(body);
+    }
+}
+
 /// Reads a user file as UTF-8 text, reporting problems as diagnostics.
 pub fn read_user_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     files::read(root, path, diags).map(|f| f.text)

@@ -251,6 +251,11 @@ fn load_tasks(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Task> {
     let Some(file) = files::read(root, path, diags) else {
         return Vec::new();
     };
+    parse_tasks(&file, diags)
+}
+
+/// The tasks of a `tasks.toml` already read.
+pub(super) fn parse_tasks(file: &SourceFile, diags: &mut Diagnostics) -> Vec<Task> {
     let raw: RawTasks = match toml::from_str(&file.text) {
         Ok(r) => r,
         Err(e) => {
@@ -305,7 +310,7 @@ fn load_tasks(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Task> {
                 targets: t
                     .target
                     .into_iter()
-                    .filter_map(|x| target(&file, 0, x, diags))
+                    .filter_map(|x| target(file, 0, x, diags))
                     .collect(),
                 origin: file.origin(start),
             }

@@ -35,14 +35,14 @@ struct RawPublisher {
     phone: Option<String>,
     fax: Option<String>,
     email: Option<String>,
-    website: Option<String>,
+    website: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFeedback {
     email: Option<String>,
-    form_url: Option<String>,
+    form_url: Option<Spanned<String>>,
 }
 
 pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConfig {
@@ -70,11 +70,11 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
             phone: p.phone,
             fax: p.fax,
             email: p.email,
-            website: p.website,
+            website: link(file, "website", p.website, diags),
         });
     let feedback = raw.feedback.map_or_else(Feedback::default, |f| Feedback {
         email: f.email,
-        form_url: f.form_url,
+        form_url: link(file, "form_url", f.form_url, diags),
     });
     SiteConfig {
         title: raw.title,
@@ -88,6 +88,31 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
         sample: raw.sample,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
     }
+}
+
+/// A URL setting that becomes an `href`: refused, with its location, unless it is http(s) or
+/// relative — a `javascript:` URL here would run in every reader's browser.
+fn link(
+    file: &SourceFile,
+    field: &str,
+    value: Option<Spanned<String>>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let value = value?;
+    if crate::validate::is_safe_url(value.get_ref()) {
+        return Some(value.into_inner());
+    }
+    diags.push(
+        file.error(
+            value.span().start,
+            format!(
+                "{field} \"{}\" is not an http(s) or relative URL",
+                value.get_ref()
+            ),
+        )
+        .with_help("write the address in full, e.g. \"https://www.example.gov.cn/\""),
+    );
+    None
 }
 
 #[derive(Deserialize)]
@@ -210,6 +235,20 @@ pub(super) fn parse_disclosure(
         ));
         return None;
     };
+    if let Some((at, depth)) = crate::markdown::too_deep(body) {
+        let body_start = file.text.len() - body.len();
+        diags.push(
+            file.error(
+                body_start + at,
+                format!(
+                    "Markdown is nested {depth} levels deep, more than the limit of {}",
+                    crate::markdown::MAX_NESTING
+                ),
+            )
+            .with_help("flatten the quotes, lists or brackets on this line"),
+        );
+        return None;
+    }
     let raw: RawDisclosure = match toml::from_str(fm) {
         Ok(r) => r,
         Err(e) => {

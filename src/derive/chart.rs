@@ -32,7 +32,7 @@ const C_REQUIRED: &str = "#555555";
 const C_INK: &str = "#333333";
 const C_GRID: &str = "#d9d9d9";
 /// A white outline behind labels that sit on lines, so they stay legible.
-const HALO: &str = r#" paint-order="stroke" stroke="white" stroke-width="3""#;
+const HALO: &str = r#" style="paint-order:stroke" stroke="white" stroke-width="3""#;
 
 /// Draw the tracker chart of a numeric target; empty when there is nothing to draw (a
 /// qualitative target, or neither a baseline nor a measurement on or before `as_of`).

@@ -167,10 +167,7 @@ fn channels(site: &SiteConfig) -> Vec<Channel> {
         out.push(Channel {
             label: "电话",
             value: p.clone(),
-            href: Some(format!(
-                "tel:{}",
-                p.replace([' ', '-', '(', ')', '(', ')'], "")
-            )),
+            href: tel_href(p),
         });
     }
     if let Some(a) = &site.publisher.address {
@@ -232,10 +229,7 @@ fn contacts(site: &SiteConfig) -> Vec<Contact> {
         c("邮政编码", &p.postcode),
         c("办公时间", &p.hours),
         Contact {
-            href: p
-                .phone
-                .as_ref()
-                .map(|t| format!("tel:{}", t.replace([' ', '-'], ""))),
+            href: p.phone.as_ref().and_then(|t| tel_href(t)),
             ..c("联系电话", &p.phone)
         },
         c("传真号码", &p.fax),
@@ -248,6 +242,16 @@ fn contacts(site: &SiteConfig) -> Vec<Contact> {
             ..c("网址", &p.website)
         },
     ]
+}
+
+/// A `tel:` link for a printed phone number: its digits (and a leading +) only, so notes such
+/// as "(示例号码)" or 转 extensions do not end up in the link; none when no digits are left.
+fn tel_href(printed: &str) -> Option<String> {
+    let number: String = printed
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    (number.bytes().any(|b| b.is_ascii_digit())).then(|| format!("tel:{number}"))
 }
 
 /// Renders every page of the section into `staging`.

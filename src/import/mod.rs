@@ -205,6 +205,52 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
     })
 }
 
+/// The importer's in-memory stages on arbitrary bytes, as `import` runs them on a document,
+/// without reading or writing files: decode → assemble → plan.toml, tasks.toml, source.txt and
+/// a units file. The entry point of the import fuzz target (fuzz/fuzz_targets/import.rs) and of
+/// its deterministic smoke test. Panics only on a bug: when the importer crashes, or writes a
+/// plan.toml or tasks.toml that is not TOML or that the content loader cannot read.
+pub fn fuzz_one(bytes: &[u8]) {
+    let Ok(text) = decode::decode(bytes) else {
+        return;
+    };
+    let Ok(imported) = assemble::assemble(&text, "fuzz", Path::new("fuzz.txt"), None) else {
+        return;
+    };
+    let plan_toml = write::plan_toml(&imported.plan);
+    let tasks_toml = write::tasks_toml(&imported.plan);
+    let _source = debris::source_text(&debris::mark(&text, &text::simplified_view(&text)));
+    if let Err(e) = plan_toml.parse::<toml::Table>() {
+        panic!("import wrote a plan.toml that is not TOML: {e}\n{plan_toml}");
+    }
+    let diags = crate::content::parse_text(Path::new("content/plans/fuzz/tasks.toml"), &tasks_toml);
+    if diags.has_errors() {
+        panic!("import wrote a tasks.toml the loader refuses: {diags:?}\n{tasks_toml}");
+    }
+    let printed: Vec<String> = imported
+        .plan
+        .tasks
+        .iter()
+        .flat_map(|t| t.duty.units().cloned())
+        .collect();
+    let mut file = units::UnitsFile {
+        name: imported.jurisdiction_name.clone(),
+        units: Vec::new(),
+        extra: toml::Table::new(),
+    };
+    let jurisdiction = if imported.plan.jurisdiction.is_empty() {
+        "fuzz"
+    } else {
+        imported.plan.jurisdiction.as_str()
+    };
+    units::extend(&mut file, jurisdiction, &printed, &mut BTreeSet::new());
+    let units_toml = units::to_toml(&file);
+    let diags = crate::content::parse_text(Path::new("content/units/fuzz.toml"), &units_toml);
+    if diags.has_errors() {
+        panic!("import wrote a units file the loader refuses: {diags:?}\n{units_toml}");
+    }
+}
+
 /// `content/plans/<id>` → `content/units`; any other output folder → `units/` beside it.
 fn units_dir(out: &Path) -> PathBuf {
     let parent = out

@@ -111,6 +111,7 @@ pub fn broken_links(out: &Path) -> Vec<String> {
         {
             if link.contains("://")
                 || link.starts_with("mailto:")
+                || link.starts_with("tel:")
                 || link.starts_with("data:")
                 || link.starts_with("//")
             {

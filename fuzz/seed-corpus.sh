@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Seed corpora for the fuzz targets: the plan documents for `import`, and every content file of
+# the bundled site and the test fixtures (prefixed with its kind byte) for `content`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p fuzz/corpus/import fuzz/corpus/content
+cp seeds/*.txt fuzz/corpus/import/
+n=0
+while IFS= read -r f; do
+  case "$f" in
+    */site.toml) k='\x00' ;;
+    */units/*.toml) k='\x01' ;;
+    */tasks.toml) k='\x02' ;;
+    */progress/*.md) k='\x03' ;;
+    */progress/*.csv) k='\x04' ;;
+    */disclosure/*.md) k='\x05' ;;
+    *) continue ;;
+  esac
+  n=$((n + 1))
+  { printf "$k"; head -c 65536 "$f"; } > "fuzz/corpus/content/seed-$n"
+done < <(find content tests/fixtures -type f | sort)
+echo "import: $(ls fuzz/corpus/import | wc -l) seeds, content: $n seeds"
