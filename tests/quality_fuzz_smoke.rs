@@ -1,8 +1,8 @@
 //! Quality gate: the two fuzz targets' entry points (`gongkai::import::fuzz_one`,
-//! `gongkai::content::fuzz_one`, the same functions `fuzz/fuzz_targets/*.rs` call) fed a few
+//! `gongkai::content::fuzz_one`, the same functions `tests/fuzz/fuzz_targets/*.rs` call) fed a few
 //! thousand deterministic mutations of real inputs — the seed documents and every content file
-//! of the fixtures and the bundled site — plus every crash input kept in `fuzz/regressions/`.
-//! The long coverage-guided runs are `cargo +nightly fuzz run <target>` (see fuzz/README.md);
+//! of the fixtures and the bundled site — plus every crash input kept in `tests/fuzz/regressions/`.
+//! The long coverage-guided runs are `cargo +nightly fuzz run <target>` (see tests/fuzz/README.md);
 //! this is the short smoke run that CI does on every change.
 
 #[path = "support/site.rs"]
@@ -147,7 +147,7 @@ fn smoke(name: &str, one: fn(&[u8]), seeds: &[Vec<u8>], iterations: usize) {
     assert!(!seeds.is_empty());
     let mut crashes = Vec::new();
     // Kept crash inputs first: each was a real bug once.
-    let kept = repo().join("fuzz/regressions").join(name);
+    let kept = repo().join("tests/fuzz/regressions").join(name);
     let mut regressions: Vec<_> = fs::read_dir(&kept)
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -172,7 +172,7 @@ fn smoke(name: &str, one: fn(&[u8]), seeds: &[Vec<u8>], iterations: usize) {
             let file = std::env::temp_dir().join(format!("gongkai-{name}-crash-{i}"));
             fs::write(&file, &input).unwrap();
             crashes.push(format!(
-                "mutation {i}: {msg} (input saved as {}; keep it in fuzz/regressions/{name}/)",
+                "mutation {i}: {msg} (input saved as {}; keep it in tests/fuzz/regressions/{name}/)",
                 file.display()
             ));
             if crashes.len() > 5 {

@@ -37,7 +37,7 @@ pub fn browser_tools() -> bool {
         return skip_or_fail("node", "install Node.js 20");
     }
     for pkg in ["puppeteer-core", "axe-core"] {
-        if !repo().join("node_modules").join(pkg).is_dir() {
+        if !repo().join("tests/browser/node_modules").join(pkg).is_dir() {
             return skip_or_fail(
                 &format!("npm package {pkg}"),
                 "run `npm ci` in the repository",
@@ -59,7 +59,7 @@ pub fn vnu_jar() -> Option<PathBuf> {
         skip_or_fail("java", "install a Java 11+ runtime");
         return None;
     }
-    let jar = repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let jar = repo().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
     if !jar.is_file() {
         skip_or_fail("npm package vnu-jar", "run `npm ci` in the repository");
         return None;
@@ -163,10 +163,15 @@ pub fn page_types(out: &Path) -> Vec<String> {
         })
         .collect();
     disclosure.sort();
-    // A long section (e.g. a paginated change log) has many pages of one type: a few suffice.
-    disclosure.truncate(12);
+    // One page of each kind: the section's own pages, and the first of each family of
+    // generated pages (catalogue views, change-log pages, annual reports).
+    let mut kinds = std::collections::BTreeSet::new();
     for p in disclosure {
-        add(p);
+        let parts: Vec<&str> = p.split('/').collect();
+        let kind = parts[1..parts.len().saturating_sub(1).min(3)].join("/");
+        if kinds.insert(kind) {
+            add(p);
+        }
     }
     add("data/index.html".into());
     add("search/index.html?q=2025".into());

@@ -2,9 +2,9 @@
 # Seed corpora for the fuzz targets: the plan documents for `import`, and every content file of
 # the bundled site and the test fixtures (prefixed with its kind byte) for `content`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-mkdir -p fuzz/corpus/import fuzz/corpus/content
-cp seeds/*.txt fuzz/corpus/import/
+cd "$(dirname "$0")/../.."
+mkdir -p tests/fuzz/corpus/import tests/fuzz/corpus/content
+cp seeds/*.txt tests/fuzz/corpus/import/
 n=0
 while IFS= read -r f; do
   case "$f" in
@@ -17,6 +17,6 @@ while IFS= read -r f; do
     *) continue ;;
   esac
   n=$((n + 1))
-  { printf "$k"; head -c 65536 "$f"; } > "fuzz/corpus/content/seed-$n"
+  { printf "$k"; head -c 65536 "$f"; } > "tests/fuzz/corpus/content/seed-$n"
 done < <(find content tests/fixtures -type f | sort)
-echo "import: $(ls fuzz/corpus/import | wc -l) seeds, content: $n seeds"
+echo "import: $(ls tests/fuzz/corpus/import | wc -l) seeds, content: $n seeds"
