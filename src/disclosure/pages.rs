@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -253,6 +254,7 @@ fn contacts(site: &SiteConfig) -> Vec<Contact> {
 /// Renders every page of the section into `staging`.
 pub fn render(
     data: &SiteData,
+    updates: &[&crate::derive::ReportView],
     annual: &[AnnualReport],
     theme: &Theme,
     renderer: &Renderer,
@@ -267,7 +269,7 @@ pub fn render(
     let entries = catalogue::entries(data, annual);
     let views = catalogue::views(&entries);
     let view_list: Vec<&View> = views.iter().map(|(v, _)| v).collect();
-    let log = changes::changes(data, &entries);
+    let log = changes::changes(updates, &entries);
     let site_sample = data.site.sample;
     let doc = |slug: &str| data.disclosure.iter().find(|d| d.slug == slug);
     let contact_list = contacts(&data.site);
@@ -454,7 +456,7 @@ pub fn render(
             format!("disclosure/changes/page/{n}/index.html")
         }
     };
-    for (i, chunk) in chunks.iter().enumerate() {
+    chunks.par_iter().enumerate().try_for_each(|(i, chunk)| {
         let n = i + 1;
         out.page(
             &url(n),
@@ -471,8 +473,8 @@ pub fn render(
                 c.insert("prev", &(n > 1).then(|| url(n - 1)));
                 c.insert("next", &(n < pages).then(|| url(n + 1)));
             },
-        )?;
-    }
+        )
+    })?;
 
     // Every other disclosure document.
     for d in data
