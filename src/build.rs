@@ -200,7 +200,15 @@ pub fn write_all_cached(
             .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
     }
     t.lap("export");
-    crate::disclosure::render(data, &updates, &data.annual, theme, renderer, staging)?;
+    crate::disclosure::render(
+        data,
+        &updates,
+        &data.annual,
+        theme,
+        renderer,
+        staging,
+        cache,
+    )?;
     t.lap("disclosure");
     for (path, bytes) in &theme.statics {
         staging

@@ -8,6 +8,7 @@
 
 mod files;
 mod frontmatter;
+mod memo;
 mod plans;
 mod progress;
 mod site;
@@ -20,6 +21,7 @@ use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::model::{AnnualSource, Content, Date, Origin};
 
 pub use frontmatter::split_front_matter;
+pub use memo::LoadMemo;
 pub use progress::{parse_progress_csv, PROGRESS_CSV_COLUMNS};
 
 /// A file of the user's, read and ready for parsing: its text and how to name it in messages.
@@ -135,6 +137,12 @@ fn toml_help(message: &str) -> Option<&'static str> {
 
 /// Reads everything under `root/content`.
 pub fn load(root: &Path) -> (Content, Diagnostics) {
+    load_with(root, None)
+}
+
+/// [`load`], reusing the plan folders `memo` holds unchanged since the last load (`serve`);
+/// hand the plans back with [`LoadMemo::restore`] once the build is done with them.
+pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
     let content_dir = root.join("content");
     let mut content = Content::default();
@@ -161,17 +169,61 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
     }
 
     // Plans are independent: load them in parallel, keeping folder order.
-    let loaded: Vec<(Option<crate::model::Plan>, Diagnostics)> =
-        files::sorted_dirs(&content_dir.join("plans"))
-            .par_iter()
-            .map(|dir| {
-                let mut d = Diagnostics::new();
-                (plans::load_plan(root, dir, &mut d), d)
-            })
-            .collect();
-    for (plan, d) in loaded {
-        diags.extend(d.into_sorted());
-        content.plans.extend(plan);
+    let dirs = files::sorted_dirs(&content_dir.join("plans"));
+    match memo {
+        None => {
+            let loaded: Vec<(Option<crate::model::Plan>, Diagnostics)> = dirs
+                .par_iter()
+                .map(|dir| {
+                    let mut d = Diagnostics::new();
+                    (plans::load_plan(root, dir, &mut d), d)
+                })
+                .collect();
+            for (plan, d) in loaded {
+                diags.extend(d.into_sorted());
+                content.plans.extend(plan);
+            }
+        }
+        Some(memo) => {
+            let others = memo::signature(&content_dir, Some(&content_dir.join("plans")));
+            if memo.others != Some(others) {
+                memo.plans.clear();
+            }
+            memo.others = Some(others);
+            let mut old = std::mem::take(&mut memo.plans);
+            let loaded: Vec<(PathBuf, memo::MemoPlan)> = dirs
+                .into_iter()
+                .map(|dir| {
+                    let prev = old.remove(&dir);
+                    (dir, prev)
+                })
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|(dir, prev)| {
+                    let signature = memo::signature(&dir, None);
+                    let m = match prev {
+                        Some(m) if m.signature == signature && m.plan.is_some() => m,
+                        _ => {
+                            let mut d = Diagnostics::new();
+                            let plan = plans::load_plan(root, &dir, &mut d);
+                            memo::MemoPlan {
+                                signature,
+                                plan,
+                                diags: d.into_sorted(),
+                            }
+                        }
+                    };
+                    (dir, m)
+                })
+                .collect();
+            memo.order.clear();
+            for (dir, mut m) in loaded {
+                diags.extend(m.diags.iter().cloned());
+                memo.order.push((dir.clone(), m.plan.is_some()));
+                content.plans.extend(m.plan.take());
+                memo.plans.insert(dir, m);
+            }
+        }
     }
 
     let disclosure = content_dir.join("disclosure");

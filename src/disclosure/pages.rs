@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{Renderer, Theme};
+use crate::render::{PageCache, Renderer, Theme};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]
@@ -36,6 +36,7 @@ struct Out<'a> {
     theme: &'a Theme,
     renderer: &'a Renderer,
     staging: &'a dyn Sink,
+    cache: Option<&'a dyn PageCache>,
 }
 
 impl Out<'_> {
@@ -65,6 +66,12 @@ impl Out<'_> {
         let mut ctx = Context::from_serialize(common)
             .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?;
         fill(&mut ctx);
+        if self
+            .cache
+            .is_some_and(|c| c.unchanged(path, template, &ctx))
+        {
+            return Ok(());
+        }
         let html = self.renderer.render(template, &ctx).map_err(|e| {
             use std::error::Error;
             let mut msg = format!("{template}: {e}");
@@ -259,12 +266,14 @@ pub fn render(
     theme: &Theme,
     renderer: &Renderer,
     staging: &dyn Sink,
+    cache: Option<&dyn PageCache>,
 ) -> Result<(), Diagnostic> {
     let out = Out {
         data,
         theme,
         renderer,
         staging,
+        cache,
     };
     let entries = catalogue::entries(data, annual);
     let views = catalogue::views(&entries);

@@ -135,6 +135,14 @@ pub trait PageCache: Sync {
     /// the caller still holds this page as rendered from an identical context with the same
     /// templates, so it is neither rendered nor written.
     fn unchanged(&self, path: &str, template: &str, ctx: &Context) -> bool;
+
+    /// Called before a plan's own pages (the plan page, its 原文 and its task pages, which
+    /// depend on nothing but the plan's view, the site settings, `as_of` and the templates),
+    /// with their paths. `true` means the caller knows none of those inputs changed and still
+    /// holds every one of `paths`, so none is built, rendered or written.
+    fn unchanged_plan(&self, _plan: &str, _paths: &[&str]) -> bool {
+        false
+    }
 }
 
 #[derive(Debug)]
@@ -267,6 +275,15 @@ pub fn render_site_cached(
 }
 
 fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
+    if let Some(cache) = pages.cache {
+        let paths: Vec<&str> = std::iter::once(plan.url.as_str())
+            .chain(plan.source_url.as_deref())
+            .chain(plan.tasks.iter().map(|t| t.url.as_str()))
+            .collect();
+        if cache.unchanged_plan(&plan.id, &paths) {
+            return Ok(());
+        }
+    }
     let sum = summary(plan);
     pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
         c.insert("plan", &PlanPage::of(plan));
