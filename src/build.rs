@@ -181,7 +181,9 @@ pub fn write_all_cached(
 ) -> Result<(), Diagnostic> {
     let base_url = data.site.base_url.as_deref();
     let t = Timer::start();
-    render_site_cached(data, renderer, staging, base_url, cache).map_err(|e| {
+    // The timeline of every report, newest first: pages, feeds and the change log share it.
+    let updates = data.updates();
+    render_site_cached(data, renderer, staging, base_url, cache, &updates).map_err(|e| {
         Diagnostic::error(
             theme.shown_path(e.0.split(':').next().unwrap_or("")),
             Pos::START,
@@ -192,7 +194,7 @@ pub fn write_all_cached(
         )
     })?;
     t.lap("render");
-    for (path, bytes) in crate::export::export_files(data) {
+    for (path, bytes) in crate::export::export_files_with(data, &updates) {
         staging
             .write(&path, &bytes)
             .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
@@ -204,7 +206,15 @@ pub fn write_all_cached(
             .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
     }
     t.lap("search");
-    crate::disclosure::render(data, &data.annual, theme, renderer, staging)?;
+    crate::disclosure::render(
+        data,
+        &updates,
+        &data.annual,
+        theme,
+        renderer,
+        staging,
+        cache,
+    )?;
     t.lap("disclosure");
     for (path, bytes) in &theme.statics {
         staging

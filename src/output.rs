@@ -6,6 +6,7 @@
 //! bytes are hashed once, never read back). It never writes outside the staging folder and the
 //! output it replaces.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ impl Sink for Staging {
 pub struct Staging {
     dir: PathBuf,
     written: Mutex<Vec<Written>>,
+    /// Folders already created, so each file costs one `create` rather than a walk of
+    /// `mkdir`s up its path.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -52,6 +56,7 @@ impl Staging {
         Ok(Staging {
             dir,
             written: Mutex::new(Vec::new()),
+            made: Mutex::new(HashSet::new()),
         })
     }
 
@@ -69,7 +74,18 @@ impl Staging {
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            let known = self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(parent);
+            if !known {
+                fs::create_dir_all(parent)?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(parent.to_path_buf());
+            }
         }
         fs::write(&path, bytes)?;
         let w = crate::mirror::entry(rel, bytes);
@@ -113,7 +129,7 @@ impl Staging {
             return Err(e);
         }
         if had_old {
-            fs::remove_dir_all(&old)?;
+            remove_tree(&old)?;
         }
         Ok(())
     }
@@ -122,6 +138,22 @@ impl Staging {
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+/// `fs::remove_dir_all`, with the folders of a level removed side by side (a site has
+/// thousands of small folders; unlinking them one after another is most of a rebuild's
+/// commit).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            fs::remove_file(e.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 #[cfg(test)]

@@ -141,3 +141,65 @@ fn incremental_output_equals_a_full_build_after_each_edit() {
         .any(|w| w == "主题已修改".as_bytes()));
     assert_same(&site, root, "after a template change");
 }
+
+/// With several plans, a rebuild reuses the folders and views of the plans an edit did not
+/// touch; whatever is edited — a report, a units file, the site settings, a whole plan folder
+/// — the result is still exactly a full build.
+#[test]
+fn reused_plans_give_a_full_build_after_each_kind_of_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&site::repo().join("content"), &root.join("content"));
+    let mut site = Incremental::new(root);
+    site.rebuild().expect("first build");
+    assert_same(&site, root, "first build");
+
+    // A report of one plan: the other plans' pages are kept without building their contexts.
+    let report = root.join("content/plans/wuhan-yangtze-2022/progress/2024-12-31-9.md");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(&report, format!("{text}\n补充说明:已完成阶段验收。\n")).unwrap();
+    let stats = site.rebuild().expect("rebuild after a report edit");
+    assert!(stats
+        .changed
+        .contains(&"plans/wuhan-yangtze-2022/tasks/9/index.html".to_string()));
+    assert!(stats.pages_skipped > 0);
+    assert_same(&site, root, "after editing a report");
+
+    // A new report dated later than every other: `as_of` is fixed by site.toml here, but
+    // the plan's own pages and the timeline change.
+    fs::write(
+        root.join("content/plans/xianning-green-2023/progress/2025-06-01-1.md"),
+        "+++\ntask = \"1\"\ndate = 2025-06-01\nstatus = \"in_progress\"\npercent = 30\n+++\n推进中。\n",
+    )
+    .unwrap();
+    site.rebuild().expect("rebuild after a new report");
+    assert_same(&site, root, "after adding a report");
+
+    // The site settings (here `as_of`) change every plan's statuses.
+    let settings = root.join("content/site.toml");
+    let good = fs::read_to_string(&settings).unwrap();
+    fs::write(
+        &settings,
+        good.replace("as_of = 2025-06-30", "as_of = 2025-12-31"),
+    )
+    .unwrap();
+    site.rebuild().expect("rebuild after site.toml");
+    assert_same(&site, root, "after changing as_of");
+
+    // A units file: every plan's unit links are resolved again.
+    let units = root.join("content/units/wuhan.toml");
+    let text = fs::read_to_string(&units).unwrap();
+    fs::write(&units, format!("{text}\n")).unwrap();
+    site.rebuild().expect("rebuild after a units file");
+    assert_same(&site, root, "after touching a units file");
+
+    // A plan folder removed, then put back.
+    let plan = root.join("content/plans/longnan-eco-civilization-2023");
+    let aside = root.join("longnan-aside");
+    fs::rename(&plan, &aside).unwrap();
+    site.rebuild().expect("rebuild after removing a plan");
+    assert_same(&site, root, "after removing a plan");
+    fs::rename(&aside, &plan).unwrap();
+    site.rebuild().expect("rebuild after restoring a plan");
+    assert_same(&site, root, "after restoring a plan");
+}

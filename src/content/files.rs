@@ -71,7 +71,7 @@ pub(crate) fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
             }
-            Some(SourceFile { shown, text })
+            Some(SourceFile::new(shown, text))
         }
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();

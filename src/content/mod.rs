@@ -8,6 +8,7 @@
 
 mod files;
 mod frontmatter;
+mod memo;
 mod plans;
 mod progress;
 mod site;
@@ -20,24 +21,59 @@ use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::model::{AnnualSource, Content, Date, Origin};
 
 pub use frontmatter::split_front_matter;
+pub use memo::LoadMemo;
 pub use progress::{parse_progress_csv, PROGRESS_CSV_COLUMNS};
 
 /// A file of the user's, read and ready for parsing: its text and how to name it in messages.
 pub(crate) struct SourceFile {
     pub shown: PathBuf,
     pub text: String,
+    /// Byte offsets of the starts of lines 2, 3, …, made on first use: a tasks.toml names
+    /// thousands of positions, and counting newlines from the top for each was quadratic.
+    pub line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl SourceFile {
+    pub fn new(shown: PathBuf, text: String) -> SourceFile {
+        SourceFile {
+            shown,
+            text,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The line and column of byte `offset` ([`Pos::at`], without rescanning the text).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let text = self.text.as_str();
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1)
+                .collect()
+        });
+        // Lines that start at or before `offset`, after the first.
+        let n = starts.partition_point(|&s| s <= offset);
+        let line_start = if n == 0 { 0 } else { starts[n - 1] };
+        Pos {
+            line: n + 1,
+            col: text[line_start..offset].chars().count() + 1,
+        }
+    }
+
     pub fn origin(&self, offset: usize) -> Origin {
         Origin {
             path: self.shown.clone(),
-            pos: Pos::at(&self.text, offset),
+            pos: self.pos(offset),
         }
     }
 
     pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.shown, Pos::at(&self.text, offset), message)
+        Diagnostic::error(&self.shown, self.pos(offset), message)
     }
 
     /// A TOML parse or type error, located; `base` is the offset of the TOML text inside the
@@ -101,6 +137,12 @@ fn toml_help(message: &str) -> Option<&'static str> {
 
 /// Reads everything under `root/content`.
 pub fn load(root: &Path) -> (Content, Diagnostics) {
+    load_with(root, None)
+}
+
+/// [`load`], reusing the plan folders `memo` holds unchanged since the last load (`serve`);
+/// hand the plans back with [`LoadMemo::restore`] once the build is done with them.
+pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
     let content_dir = root.join("content");
     let mut content = Content::default();
@@ -127,17 +169,61 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
     }
 
     // Plans are independent: load them in parallel, keeping folder order.
-    let loaded: Vec<(Option<crate::model::Plan>, Diagnostics)> =
-        files::sorted_dirs(&content_dir.join("plans"))
-            .par_iter()
-            .map(|dir| {
-                let mut d = Diagnostics::new();
-                (plans::load_plan(root, dir, &mut d), d)
-            })
-            .collect();
-    for (plan, d) in loaded {
-        diags.extend(d.into_sorted());
-        content.plans.extend(plan);
+    let dirs = files::sorted_dirs(&content_dir.join("plans"));
+    match memo {
+        None => {
+            let loaded: Vec<(Option<crate::model::Plan>, Diagnostics)> = dirs
+                .par_iter()
+                .map(|dir| {
+                    let mut d = Diagnostics::new();
+                    (plans::load_plan(root, dir, &mut d), d)
+                })
+                .collect();
+            for (plan, d) in loaded {
+                diags.extend(d.into_sorted());
+                content.plans.extend(plan);
+            }
+        }
+        Some(memo) => {
+            let others = memo::signature(&content_dir, Some(&content_dir.join("plans")));
+            if memo.others != Some(others) {
+                memo.plans.clear();
+            }
+            memo.others = Some(others);
+            let mut old = std::mem::take(&mut memo.plans);
+            let loaded: Vec<(PathBuf, memo::MemoPlan)> = dirs
+                .into_iter()
+                .map(|dir| {
+                    let prev = old.remove(&dir);
+                    (dir, prev)
+                })
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|(dir, prev)| {
+                    let signature = memo::signature(&dir, None);
+                    let m = match prev {
+                        Some(m) if m.signature == signature && m.plan.is_some() => m,
+                        _ => {
+                            let mut d = Diagnostics::new();
+                            let plan = plans::load_plan(root, &dir, &mut d);
+                            memo::MemoPlan {
+                                signature,
+                                plan,
+                                diags: d.into_sorted(),
+                            }
+                        }
+                    };
+                    (dir, m)
+                })
+                .collect();
+            memo.order.clear();
+            for (dir, mut m) in loaded {
+                diags.extend(m.diags.iter().cloned());
+                memo.order.push((dir.clone(), m.plan.is_some()));
+                content.plans.extend(m.plan.take());
+                memo.plans.insert(dir, m);
+            }
+        }
     }
 
     let disclosure = content_dir.join("disclosure");
@@ -178,10 +264,7 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
 /// text, this must return diagnostics, never panic.
 pub fn parse_text(shown: &Path, text: &str) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let file = SourceFile {
-        shown: shown.to_path_buf(),
-        text: text.to_string(),
-    };
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
     let name = shown.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let parent = shown
         .parent()
@@ -242,4 +325,18 @@ pub fn fuzz_one(data: &[u8]) {
 /// Reads a user file as UTF-8 text, reporting problems as diagnostics.
 pub fn read_user_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     files::read(root, path, diags).map(|f| f.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_from_the_line_index_match_counting_from_the_top() {
+        let text = "a = 1\n名称 = \"绿\"\r\n\n  x = 2\n末";
+        let file = SourceFile::new(PathBuf::from("t.toml"), text.to_string());
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(file.pos(offset), Pos::at(text, offset), "offset {offset}");
+        }
+    }
 }

@@ -361,20 +361,34 @@ pub fn workdays_between(from: Date, to: Date) -> i64 {
 /// flagged (政府信息公开条例 第二十六条: 20 working days).
 pub const TIMELY_WORKDAYS: i64 = 20;
 
-pub fn derive(content: &Content) -> SiteData {
-    let as_of = content.site.as_of.or_else(|| {
+/// The date statuses are computed for: `site.toml`'s `as_of`, else the newest report's date.
+pub fn as_of(content: &Content) -> Option<Date> {
+    content.site.as_of.or_else(|| {
         content
             .plans
             .iter()
             .flat_map(|p| p.progress.iter().map(|r| r.date))
             .max()
-    });
+    })
+}
+
+pub fn derive(content: &Content) -> SiteData {
+    derive_reusing(content, Vec::new())
+}
+
+/// [`derive`], taking plan `i`'s view from `reuse[i]` where it is `Some` (`serve` passes the
+/// views of plans whose files, units, site settings and `as_of` are all unchanged: a plan's
+/// view depends on nothing else).
+pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> SiteData {
+    let as_of = as_of(content);
     let units_by_id: HashMap<&str, &Unit> =
         content.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    reuse.resize_with(content.plans.len(), || None);
     let plans: Vec<PlanView> = content
         .plans
         .par_iter()
-        .map(|p| derive_plan(p, as_of, &units_by_id))
+        .zip(reuse.into_par_iter())
+        .map(|(p, kept)| kept.unwrap_or_else(|| derive_plan(p, as_of, &units_by_id)))
         .collect();
     let units = derive_units(&content.units, &plans, &content.plans);
     let target_counts = StatusCounts::from_statuses(

@@ -322,10 +322,7 @@ pub fn parse(
     default_publisher: &str,
     diags: &mut Diagnostics,
 ) -> Option<AnnualReport> {
-    let file = SourceFile {
-        shown: src.path.clone(),
-        text: src.text.clone(),
-    };
+    let file = SourceFile::new(src.path.clone(), src.text.clone());
     let raw: RawAnnual = match toml::from_str(&file.text) {
         Ok(r) => r,
         Err(e) => {

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::catalogue::Entry;
-use crate::derive::{ReportView, SiteData, TIMELY_WORKDAYS};
+use crate::derive::{ReportView, TIMELY_WORKDAYS};
 use crate::model::Date;
 
 /// Events listed per page of the change log.
@@ -37,7 +37,7 @@ pub struct Change {
 
 /// The change log, newest first; on the same day publications before reports before
 /// corrections, then by title.
-pub fn changes(data: &SiteData, entries: &[Entry]) -> Vec<Change> {
+pub fn changes(updates: &[&ReportView], entries: &[Entry]) -> Vec<Change> {
     let mut out = Vec::new();
     for e in entries {
         if let Some(date) = e.published {
@@ -57,7 +57,7 @@ pub fn changes(data: &SiteData, entries: &[Entry]) -> Vec<Change> {
             });
         }
     }
-    for r in data.updates() {
+    for &r in updates {
         out.push(report_change(r));
         for c in &r.corrections {
             out.push(Change {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -13,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{Renderer, Theme};
+use crate::render::{PageCache, Renderer, Theme};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]
@@ -35,6 +36,7 @@ struct Out<'a> {
     theme: &'a Theme,
     renderer: &'a Renderer,
     staging: &'a dyn Sink,
+    cache: Option<&'a dyn PageCache>,
 }
 
 impl Out<'_> {
@@ -64,6 +66,12 @@ impl Out<'_> {
         let mut ctx = Context::from_serialize(common)
             .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?;
         fill(&mut ctx);
+        if self
+            .cache
+            .is_some_and(|c| c.unchanged(path, template, &ctx))
+        {
+            return Ok(());
+        }
         let html = self.renderer.render(template, &ctx).map_err(|e| {
             use std::error::Error;
             let mut msg = format!("{template}: {e}");
@@ -257,21 +265,24 @@ fn tel_href(printed: &str) -> Option<String> {
 /// Renders every page of the section into `staging`.
 pub fn render(
     data: &SiteData,
+    updates: &[&crate::derive::ReportView],
     annual: &[AnnualReport],
     theme: &Theme,
     renderer: &Renderer,
     staging: &dyn Sink,
+    cache: Option<&dyn PageCache>,
 ) -> Result<(), Diagnostic> {
     let out = Out {
         data,
         theme,
         renderer,
         staging,
+        cache,
     };
     let entries = catalogue::entries(data, annual);
     let views = catalogue::views(&entries);
     let view_list: Vec<&View> = views.iter().map(|(v, _)| v).collect();
-    let log = changes::changes(data, &entries);
+    let log = changes::changes(updates, &entries);
     let site_sample = data.site.sample;
     let doc = |slug: &str| data.disclosure.iter().find(|d| d.slug == slug);
     let contact_list = contacts(&data.site);
@@ -459,7 +470,7 @@ pub fn render(
             format!("disclosure/changes/page/{n}/index.html")
         }
     };
-    for (i, chunk) in chunks.iter().enumerate() {
+    chunks.par_iter().enumerate().try_for_each(|(i, chunk)| {
         let n = i + 1;
         out.page(
             &url(n),
@@ -476,8 +487,8 @@ pub fn render(
                 c.insert("prev", &(n > 1).then(|| url(n - 1)));
                 c.insert("next", &(n < pages).then(|| url(n + 1)));
             },
-        )?;
-    }
+        )
+    })?;
 
     // Every other disclosure document.
     for d in data

@@ -135,44 +135,67 @@ pub fn atom_feed(
     s
 }
 
-pub(super) fn all_feeds(data: &SiteData) -> Vec<(String, Vec<u8>)> {
-    let updates = data.updates();
-    let mut out = vec![(
+pub(super) fn all_feeds(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    // Positions in `updates` (newest first) per plan and per task, found in one pass, so
+    // each plan's and unit's feed picks its reports without scanning every update.
+    let mut by_plan: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_task: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, r) in updates.iter().enumerate() {
+        by_plan.entry(r.plan.as_str()).or_default().push(i);
+        by_task
+            .entry((r.plan.as_str(), r.task.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let pick = |ix: &[usize]| -> Vec<&ReportView> { ix.iter().map(|&i| updates[i]).collect() };
+    let site = (
         "feed.xml".to_string(),
         atom_feed(
             data,
             "feed.xml",
             &format!("{} · 进展动态", data.site.title),
             "updates/index.html",
-            &updates,
+            updates,
         )
         .into_bytes(),
-    )];
-    for p in &data.plans {
-        let rs: Vec<&ReportView> = updates.iter().copied().filter(|r| r.plan == p.id).collect();
-        let path = format!("plans/{}/feed.xml", p.id);
-        out.push((
-            path.clone(),
-            atom_feed(data, &path, &format!("{} · 进展动态", p.title), &p.url, &rs).into_bytes(),
-        ));
-    }
-    for u in &data.units {
-        let tasks: std::collections::HashSet<(&str, &str)> = u
-            .lead
-            .iter()
-            .chain(&u.shared)
-            .map(|t| (t.plan.as_str(), t.task.as_str()))
-            .collect();
-        let rs: Vec<&ReportView> = updates
-            .iter()
-            .copied()
-            .filter(|r| tasks.contains(&(r.plan.as_str(), r.task.as_str())))
-            .collect();
-        let path = format!("units/{}/feed.xml", u.id);
-        out.push((
-            path.clone(),
-            atom_feed(data, &path, &format!("{} · 进展动态", u.name), &u.url, &rs).into_bytes(),
-        ));
-    }
+    );
+    let plans: Vec<(String, Vec<u8>)> = data
+        .plans
+        .par_iter()
+        .map(|p| {
+            let rs = pick(by_plan.get(p.id.as_str()).map_or(&[], Vec::as_slice));
+            let path = format!("plans/{}/feed.xml", p.id);
+            let xml = atom_feed(data, &path, &format!("{} · 进展动态", p.title), &p.url, &rs);
+            (path, xml.into_bytes())
+        })
+        .collect();
+    let units: Vec<(String, Vec<u8>)> = data
+        .units
+        .par_iter()
+        .map(|u| {
+            let tasks: std::collections::BTreeSet<(&str, &str)> = u
+                .lead
+                .iter()
+                .chain(&u.shared)
+                .map(|t| (t.plan.as_str(), t.task.as_str()))
+                .collect();
+            let mut ix: Vec<usize> = tasks
+                .iter()
+                .filter_map(|k| by_task.get(k))
+                .flatten()
+                .copied()
+                .collect();
+            ix.sort_unstable();
+            let rs = pick(&ix);
+            let path = format!("units/{}/feed.xml", u.id);
+            let xml = atom_feed(data, &path, &format!("{} · 进展动态", u.name), &u.url, &rs);
+            (path, xml.into_bytes())
+        })
+        .collect();
+    let mut out = vec![site];
+    out.extend(plans);
+    out.extend(units);
     out
 }

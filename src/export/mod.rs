@@ -19,12 +19,20 @@ use crate::derive::SiteData;
 /// Every export file of the site. `base_url` decides whether a sitemap can be written
 /// (it needs absolute URLs); without one the caller warns.
 pub fn export_files(data: &SiteData) -> Vec<(String, Vec<u8>)> {
+    export_files_with(data, &data.updates())
+}
+
+/// [`export_files`] with the update timeline ([`SiteData::updates`]) already computed.
+pub fn export_files_with(
+    data: &SiteData,
+    updates: &[&crate::derive::ReportView],
+) -> Vec<(String, Vec<u8>)> {
     // The files are independent; the big ones (JSON, progress CSV, feeds) run side by side.
     let ((json, progress), (feeds, (tasks, targets))) = rayon::join(
         || rayon::join(|| plans_json(data).into_bytes(), || progress_csv(data)),
         || {
             rayon::join(
-                || feeds::all_feeds(data),
+                || feeds::all_feeds(data, updates),
                 || (tasks_csv(data), targets_csv(data)),
             )
         },

@@ -135,6 +135,14 @@ pub trait PageCache: Sync {
     /// the caller still holds this page as rendered from an identical context with the same
     /// templates, so it is neither rendered nor written.
     fn unchanged(&self, path: &str, template: &str, ctx: &Context) -> bool;
+
+    /// Called before a plan's own pages (the plan page, its 原文 and its task pages, which
+    /// depend on nothing but the plan's view, the site settings, `as_of` and the templates),
+    /// with their paths. `true` means the caller knows none of those inputs changed and still
+    /// holds every one of `paths`, so none is built, rendered or written.
+    fn unchanged_plan(&self, _plan: &str, _paths: &[&str]) -> bool {
+        false
+    }
 }
 
 #[derive(Debug)]
@@ -198,16 +206,18 @@ pub fn render_site(
     staging: &dyn Sink,
     base_url: Option<&str>,
 ) -> Result<(), RenderError> {
-    render_site_cached(data, renderer, staging, base_url, None)
+    render_site_cached(data, renderer, staging, base_url, None, &data.updates())
 }
 
-/// [`render_site`], skipping the pages `cache` says are unchanged.
+/// [`render_site`], skipping the pages `cache` says are unchanged; `updates` is
+/// [`SiteData::updates`], computed once by the caller.
 pub fn render_site_cached(
     data: &SiteData,
     renderer: &Renderer,
     staging: &dyn Sink,
     base_url: Option<&str>,
     cache: Option<&dyn PageCache>,
+    updates: &[&crate::derive::ReportView],
 ) -> Result<(), RenderError> {
     let pages = Pages {
         data,
@@ -217,13 +227,13 @@ pub fn render_site_cached(
         cache,
     };
     let summaries: Vec<PlanSummary> = data.plans.iter().map(summary).collect();
-    let updates = data.updates();
 
     pages.page("index.html", "index.html", "home", data.has_sample, |c| {
         c.insert("plans", &summaries);
         c.insert("totals", &data.totals);
         c.insert("target_counts", &data.target_counts);
-        c.insert("updates", &updates.iter().take(8).collect::<Vec<_>>());
+        let latest: Vec<UpdateRow> = updates.iter().take(8).map(|r| UpdateRow::of(r)).collect();
+        c.insert("updates", &latest);
     })?;
     pages.page("404.html", "404.html", "", false, |_| {})?;
 
@@ -233,7 +243,7 @@ pub fn render_site_cached(
 
     render_units(&pages, &data.units)?;
     render_targets(&pages, data)?;
-    render_updates(&pages, data, &updates)?;
+    render_updates(&pages, data, updates)?;
     let tables = [
         DataTable {
             name: "tasks",
@@ -265,9 +275,18 @@ pub fn render_site_cached(
 }
 
 fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
+    if let Some(cache) = pages.cache {
+        let paths: Vec<&str> = std::iter::once(plan.url.as_str())
+            .chain(plan.source_url.as_deref())
+            .chain(plan.tasks.iter().map(|t| t.url.as_str()))
+            .collect();
+        if cache.unchanged_plan(&plan.id, &paths) {
+            return Ok(());
+        }
+    }
     let sum = summary(plan);
     pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
-        c.insert("plan", plan);
+        c.insert("plan", &PlanPage::of(plan));
     })?;
     if let Some(src) = &plan.source_url {
         pages.page(src, "source.html", "plans", false, |c| {
@@ -292,6 +311,163 @@ fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
             c.insert("feedback", &feedback_link(pages.data, plan, task));
         })
     })
+}
+
+/// A plan as its own page shows it: everything but the tasks' reports and targets (the task
+/// table shows each task's summary and target counts), so the context does not copy every
+/// report body of the plan.
+#[derive(Serialize)]
+struct PlanPage<'a> {
+    id: &'a str,
+    title: &'a str,
+    jurisdiction: &'a Option<String>,
+    issuer: &'a Option<String>,
+    doc_number: &'a Option<String>,
+    index_number: &'a Option<String>,
+    categories: &'a [String],
+    keywords: &'a [String],
+    written: Option<Date>,
+    published: Option<Date>,
+    validity: &'a Option<String>,
+    void: bool,
+    period: Option<crate::model::Period>,
+    summary: &'a Option<String>,
+    goals: &'a Option<String>,
+    url: &'a str,
+    source_url: &'a Option<String>,
+    sections: &'a [crate::derive::SectionView],
+    safeguards: &'a [crate::model::Safeguard],
+    targets: &'a [TargetView],
+    tasks: Vec<TaskRow<'a>>,
+    target_counts: &'a crate::derive::StatusCounts,
+    percent: f64,
+    weighted: bool,
+    report_count: usize,
+    sample: bool,
+    last_update: Option<Date>,
+}
+
+impl<'a> PlanPage<'a> {
+    fn of(p: &'a PlanView) -> Self {
+        PlanPage {
+            id: &p.id,
+            title: &p.title,
+            jurisdiction: &p.jurisdiction,
+            issuer: &p.issuer,
+            doc_number: &p.doc_number,
+            index_number: &p.index_number,
+            categories: &p.categories,
+            keywords: &p.keywords,
+            written: p.written,
+            published: p.published,
+            validity: &p.validity,
+            void: p.void,
+            period: p.period,
+            summary: &p.summary,
+            goals: &p.goals,
+            url: &p.url,
+            source_url: &p.source_url,
+            sections: &p.sections,
+            safeguards: &p.safeguards,
+            targets: &p.targets,
+            tasks: p.tasks.iter().map(TaskRow::of).collect(),
+            target_counts: &p.target_counts,
+            percent: p.percent,
+            weighted: p.weighted,
+            report_count: p.report_count,
+            sample: p.sample,
+            last_update: p.last_update,
+        }
+    }
+}
+
+/// A task as a plan's task table shows it (no reports, no target details).
+#[derive(Serialize)]
+struct TaskRow<'a> {
+    id: &'a str,
+    path: &'a [String],
+    number: &'a str,
+    title: &'a str,
+    url: &'a str,
+    section: &'a Option<String>,
+    lead: &'a [crate::derive::UnitLink],
+    responsible: &'a [crate::derive::UnitLink],
+    responsible_label: &'a str,
+    units_note: &'a Option<String>,
+    weight: f64,
+    status: Option<crate::model::ReportStatus>,
+    status_label: &'static str,
+    percent: Option<f64>,
+    target_counts: &'a crate::derive::StatusCounts,
+    sample: bool,
+    last_update: Option<Date>,
+}
+
+impl<'a> TaskRow<'a> {
+    fn of(t: &'a TaskView) -> Self {
+        TaskRow {
+            id: &t.id,
+            path: &t.path,
+            number: &t.number,
+            title: &t.title,
+            url: &t.url,
+            section: &t.section,
+            lead: &t.lead,
+            responsible: &t.responsible,
+            responsible_label: &t.responsible_label,
+            units_note: &t.units_note,
+            weight: t.weight,
+            status: t.status,
+            status_label: t.status_label,
+            percent: t.percent,
+            target_counts: &t.target_counts,
+            sample: t.sample,
+            last_update: t.last_update,
+        }
+    }
+}
+
+/// A report as the update lists (home page, `updates/`) show it: no body, measures or
+/// evidence.
+#[derive(Serialize)]
+struct UpdateRow<'a> {
+    anchor: &'a str,
+    task: &'a str,
+    task_title: &'a str,
+    task_url: &'a str,
+    plan: &'a str,
+    plan_title: &'a str,
+    date: Date,
+    published: Option<Date>,
+    status: crate::model::ReportStatus,
+    status_label: &'static str,
+    percent: Option<f64>,
+    reporter: &'a Option<String>,
+    sample: bool,
+    delay_workdays: Option<i64>,
+    late: bool,
+}
+
+impl<'a> UpdateRow<'a> {
+    fn of(r: &'a crate::derive::ReportView) -> Self {
+        UpdateRow {
+            anchor: &r.anchor,
+            task: &r.task,
+            task_title: &r.task_title,
+            task_url: &r.task_url,
+            plan: &r.plan,
+            plan_title: &r.plan_title,
+            date: r.date,
+            published: r.published,
+            status: r.status,
+            status_label: r.status_label,
+            percent: r.percent,
+            reporter: &r.reporter,
+            sample: r.sample,
+            delay_workdays: r.delay_workdays,
+            late: r.late,
+        }
+    }
 }
 
 /// The original text as paragraphs: one per non-blank line, as published.
@@ -541,8 +717,9 @@ fn render_updates(
             links: (1..=n).map(|p| (p, updates_url(p))).collect(),
         };
         let sample = chunk.iter().any(|r| r.sample);
+        let rows: Vec<UpdateRow> = chunk.iter().map(|r| UpdateRow::of(r)).collect();
         pages.page(&updates_url(page), "updates.html", "updates", sample, |c| {
-            c.insert("updates", chunk);
+            c.insert("updates", &rows);
             c.insert("pager", &pager);
             c.insert("total", &updates.len());
         })

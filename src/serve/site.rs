@@ -6,13 +6,18 @@
 //!
 //! Why it is correct by construction: a rebuild runs the whole pipeline up to each page's
 //! template context (load → validate → derive, and every page's context), then renders only the
-//! pages whose *context* changed. Each page keeps a fingerprint — SHA-256 of the template set
+//! pages whose *context* changed. Two memos skip work whose inputs are known equal: a plan
+//! folder whose files (path, size, mtime) are unchanged is not parsed again while everything
+//! else under `content/` is unchanged too ([`LoadMemo`]), its derived view is reused while
+//! `as_of` is also unchanged, and then its own pages (plan, 原文, tasks — which depend on
+//! nothing else but the templates) are kept without building their contexts. Each page keeps a fingerprint — SHA-256 of the template set
 //! and the page's serialised context — so a page is skipped exactly when it would be rendered
 //! from the same inputs as the copy already held. There is no hand-written dependency graph
 //! that could drift from the templates. Exports (data files, feeds, statics) are regenerated
 //! whole; a file whose bytes did not change keeps its old hash.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -20,11 +25,14 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::build::{prepare, write_all_cached};
+use crate::build::write_all_cached;
+use crate::content::{self, LoadMemo};
+use crate::derive::{self, PlanView};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::mirror::{manifest_json, ManifestEntry};
 use crate::output::Sink;
 use crate::render::{PageCache, Renderer, Theme};
+use crate::validate;
 
 /// One output file.
 #[derive(Clone)]
@@ -78,6 +86,9 @@ struct Fingerprints<'a> {
     /// Pages skipped because they are unchanged (kept from the previous build).
     kept: Mutex<Vec<String>>,
     on_skip: Option<&'a (dyn Fn() + Sync)>,
+    /// Plans whose pages' inputs are known unchanged since the previous build (same plan
+    /// files, site settings, units, `as_of` and templates).
+    same_plans: &'a HashSet<String>,
 }
 
 impl PageCache for Fingerprints<'_> {
@@ -108,6 +119,34 @@ impl PageCache for Fingerprints<'_> {
             }
         }
         same
+    }
+
+    fn unchanged_plan(&self, plan: &str, paths: &[&str]) -> bool {
+        if !self.same_plans.contains(plan) {
+            return false;
+        }
+        let prints: Option<Vec<[u8; 32]>> = paths
+            .iter()
+            .map(|p| {
+                self.previous
+                    .get(*p)
+                    .filter(|_| self.held.contains_key(*p))
+                    .copied()
+            })
+            .collect();
+        let Some(prints) = prints else {
+            return false;
+        };
+        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        for (p, fp) in paths.iter().zip(prints) {
+            next.insert(p.to_string(), fp);
+            kept.push(p.to_string());
+            if let Some(f) = self.on_skip {
+                f();
+            }
+        }
+        true
     }
 }
 
@@ -150,6 +189,14 @@ pub struct Incremental {
     root: PathBuf,
     files: Arc<Files>,
     fingerprints: HashMap<String, [u8; 32]>,
+    /// Plan folders as last loaded.
+    load: LoadMemo,
+    /// Each plan's derived view at the last good build, with the key of its inputs.
+    views: HashMap<String, (u64, PlanView)>,
+    /// The template version of the last good build.
+    templates: Option<[u8; 32]>,
+    /// The input key of each plan at the last good build.
+    plan_keys: HashMap<String, u64>,
 }
 
 /// Hooks the first (long) build reports progress through.
@@ -170,6 +217,10 @@ impl Incremental {
             root: root.to_path_buf(),
             files: Arc::new(Files::new()),
             fingerprints: HashMap::new(),
+            load: LoadMemo::default(),
+            views: HashMap::new(),
+            templates: None,
+            plan_keys: HashMap::new(),
         }
     }
 
@@ -188,11 +239,58 @@ impl Incremental {
         let mut stats = RebuildStats::default();
         let started = Instant::now();
         let mut diags = Diagnostics::new();
-        let Some((data, theme)) = prepare(&self.root, &mut diags) else {
+        // Load → validate → derive as `build::prepare` does, reusing the plan folders and
+        // plan views whose inputs did not change.
+        let (content, load_diags) = content::load_with(&self.root, Some(&mut self.load));
+        diags.extend(load_diags.into_sorted());
+        let content = validate::validate(content, &mut diags);
+        let annual = crate::disclosure::check(&content, &mut diags);
+        let theme = Theme::load(&self.root, &content.site.theme, &mut diags);
+        if diags.has_errors() {
             return Err(diags);
-        };
+        }
+        let as_of = derive::as_of(&content);
+        let keys: Vec<Option<u64>> = content
+            .plans
+            .iter()
+            .map(|p| {
+                self.load.plan_signature(p.id.as_str()).map(|s| {
+                    let mut h = std::hash::DefaultHasher::new();
+                    (s, as_of).hash(&mut h);
+                    h.finish()
+                })
+            })
+            .collect();
+        let reuse: Vec<Option<PlanView>> = content
+            .plans
+            .iter()
+            .zip(&keys)
+            .map(|(p, key)| match (key, self.views.remove(p.id.as_str())) {
+                (Some(k), Some((old, view))) if *k == old => Some(view),
+                _ => None,
+            })
+            .collect();
+        self.views.clear();
+        let mut data = derive::derive_reusing(&content, reuse);
+        data.annual = annual;
+        let plan_ids: Vec<String> = content.plans.iter().map(|p| p.id.0.clone()).collect();
+        self.load.restore(content.plans);
         let Some(renderer) = Renderer::new(&theme, &mut diags) else {
             return Err(diags);
+        };
+        let templates = template_version(&theme);
+        // Plans whose pages depend on nothing that changed since the last good build.
+        let same_plans: HashSet<String> = if self.templates == Some(templates) {
+            plan_ids
+                .iter()
+                .zip(&keys)
+                .filter(|(id, key)| {
+                    key.is_some() && self.plan_keys.get(id.as_str()) == key.as_ref()
+                })
+                .map(|(id, _)| id.clone())
+                .collect()
+        } else {
+            HashSet::new()
         };
         stats.prepare = started.elapsed();
         progress.start(estimate_outputs(&data, &theme));
@@ -200,7 +298,8 @@ impl Incremental {
         let started = Instant::now();
         let tick = || progress.tick();
         let cache = Fingerprints {
-            templates: template_version(&theme),
+            templates,
+            same_plans: &same_plans,
             previous: &self.fingerprints,
             held: &self.files,
             next: Mutex::new(HashMap::new()),
@@ -283,6 +382,17 @@ impl Incremental {
         );
         self.files = Arc::new(files);
         self.fingerprints = fingerprints;
+        self.templates = Some(templates);
+        self.plan_keys = plan_ids
+            .iter()
+            .zip(&keys)
+            .filter_map(|(id, k)| Some((id.clone(), (*k)?)))
+            .collect();
+        self.views = std::mem::take(&mut data.plans)
+            .into_iter()
+            .zip(&keys)
+            .filter_map(|(view, k)| Some((view.id.clone(), ((*k)?, view))))
+            .collect();
         stats.swap = started.elapsed();
         stats.warnings = diags.into_sorted();
         Ok(stats)
