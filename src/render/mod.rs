@@ -80,16 +80,23 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
 /// in the page source without adding safety inside quoted attributes.)
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    // Copy the runs between special characters whole (they are ASCII, so every index found
+    // is a char boundary); most values (Chinese text, URLs) have none at all.
+    let mut from = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[from..i]);
+        out.push_str(rep);
+        from = i + 1;
     }
+    out.push_str(&input[from..]);
     out
 }
 
@@ -119,6 +126,16 @@ pub fn format_number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("绿色发展/规划"), "绿色发展/规划");
+        assert_eq!(
+            escape_html("<a href=\"x?a=1&b='2'\">绿</a>"),
+            "&lt;a href=&quot;x?a=1&amp;b=&#x27;2&#x27;&quot;&gt;绿&lt;/a&gt;"
+        );
+    }
 
     #[test]
     fn numbers_read_like_people_write_them() {
