@@ -38,6 +38,10 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    // The watcher reports absolute paths: work from the absolute root so a relative --root
+    // (e.g. `--root site`) still sees its edits.
+    let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let root = root_abs.as_path();
     let addr = match resolve(bind, port) {
         Ok(a) => a,
         Err(msg) => {
