@@ -76,6 +76,26 @@ impl SourceFile {
         Diagnostic::error(&self.shown, self.pos(offset), message)
     }
 
+    /// False (with a located error) when the Markdown `body`, a slice of this file's text,
+    /// nests deeper than [`crate::markdown::MAX_NESTING`]: such bodies take minutes to render.
+    pub fn body_nesting_ok(&self, body: &str, diags: &mut Diagnostics) -> bool {
+        let Some((at, depth)) = crate::markdown::too_deep(body) else {
+            return true;
+        };
+        let body_start = self.text.len() - body.len();
+        diags.push(
+            self.error(
+                body_start + at,
+                format!(
+                    "Markdown is nested {depth} levels deep, more than the limit of {}",
+                    crate::markdown::MAX_NESTING
+                ),
+            )
+            .with_help("flatten the quotes, lists or brackets on this line"),
+        );
+        false
+    }
+
     /// A TOML parse or type error, located; `base` is the offset of the TOML text inside the
     /// file (non-zero for front matter).
     pub fn toml_error(&self, base: usize, err: &toml::de::Error) -> Diagnostic {

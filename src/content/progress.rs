@@ -99,18 +99,7 @@ pub(crate) fn parse_markdown_report(file: &SourceFile, diags: &mut Diagnostics) 
         );
         return None;
     };
-    if let Some((at, depth)) = crate::markdown::too_deep(body) {
-        let body_start = file.text.len() - body.len();
-        diags.push(
-            file.error(
-                body_start + at,
-                format!(
-                    "Markdown is nested {depth} levels deep, more than the limit of {}",
-                    crate::markdown::MAX_NESTING
-                ),
-            )
-            .with_help("flatten the quotes, lists or brackets on this line"),
-        );
+    if !file.body_nesting_ok(body, diags) {
         return None;
     }
     let raw: RawReport = match toml::from_str(fm) {

@@ -547,20 +547,9 @@ fn dom_id(target_id: &str, title: &str, desc: &str) -> String {
     format!("tracker-{id}-{short}")
 }
 
-/// Escape text for SVG/HTML text and attribute values.
+/// Escape text for SVG/HTML text and attribute values (the chart is inline in HTML pages).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::escape_html(s)
 }
 
 #[cfg(test)]
@@ -636,7 +625,9 @@ mod tests {
         let svg = chart(&t, &measures(), "2024-06-30");
         assert!(!svg.contains("<script"));
         assert!(!svg.contains("<b>") && !svg.contains("<i>"));
-        assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
+        assert!(
+            svg.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;")
+        );
         assert!(!svg.contains("'x'"));
     }
 

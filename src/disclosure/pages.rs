@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{PageCache, Renderer, Theme};
+use crate::render::{canonical_url, root_of, PageCache, Renderer, Theme};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]
@@ -48,12 +48,14 @@ impl Out<'_> {
         sample: bool,
         fill: impl FnOnce(&mut Context),
     ) -> Result<(), Diagnostic> {
-        let canonical = self.data.site.base_url.as_deref().map(|b| {
-            let pretty = path.strip_suffix("index.html").unwrap_or(path);
-            format!("{}/{}", b.trim_end_matches('/'), pretty)
-        });
+        let canonical = self
+            .data
+            .site
+            .base_url
+            .as_deref()
+            .map(|b| canonical_url(b, path));
         let common = Common {
-            root: "../".repeat(path.matches('/').count()),
+            root: root_of(path),
             site: &self.data.site,
             as_of: self.data.as_of,
             sample,
@@ -72,14 +74,7 @@ impl Out<'_> {
         {
             return Ok(());
         }
-        let html = self.renderer.render(template, &ctx).map_err(|e| {
-            use std::error::Error;
-            let mut msg = format!("{template}: {e}");
-            let mut s = e.source();
-            while let Some(x) = s {
-                msg.push_str(&format!(": {x}"));
-                s = x.source();
-            }
+        let html = self.renderer.render_page(template, &ctx).map_err(|msg| {
             Diagnostic::error(self.theme.shown_path(template), Pos::START, msg).with_help(
                 "a template failed while rendering; the message names the template and the problem",
             )

@@ -9,7 +9,7 @@
 mod pages;
 mod theme;
 
-pub use pages::{render_site, render_site_cached, PageCache};
+pub use pages::{canonical_url, render_site, render_site_cached, root_of, PageCache};
 pub use theme::{Theme, THEME_FILES};
 
 use std::collections::HashMap;
@@ -43,6 +43,21 @@ impl Renderer {
 
     pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, tera::Error> {
         self.tera.render(template, ctx)
+    }
+
+    /// [`Renderer::render`] with Tera's whole error chain in one message that names the
+    /// template (Tera's top-level error alone only says that rendering failed).
+    pub fn render_page(&self, template: &str, ctx: &tera::Context) -> Result<String, String> {
+        self.tera.render(template, ctx).map_err(|e| {
+            use std::error::Error;
+            let mut msg = format!("{template}: {e}");
+            let mut s = e.source();
+            while let Some(x) = s {
+                msg.push_str(&format!(": {x}"));
+                s = x.source();
+            }
+            msg
+        })
     }
 
     pub fn has_template(&self, name: &str) -> bool {

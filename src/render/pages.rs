@@ -114,6 +114,13 @@ fn row(t: &TargetView) -> TargetRow<'_> {
     }
 }
 
+/// The official URL of the page at `path` under `base`, in the form people share
+/// (`…/plans/x/` rather than `…/plans/x/index.html`).
+pub fn canonical_url(base: &str, path: &str) -> String {
+    let pretty = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{}/{}", base.trim_end_matches('/'), pretty)
+}
+
 /// The relative way back to the site root from a page at `path` (e.g. "plans/x/index.html"
 /// → "../../").
 pub fn root_of(path: &str) -> String {
@@ -150,10 +157,7 @@ pub struct RenderError(pub String);
 
 impl<'a> Pages<'a> {
     fn common(&self, page: &str, section: &'static str, sample: bool) -> Common<'a> {
-        let canonical = self.base_url.map(|b| {
-            let pretty = page.strip_suffix("index.html").unwrap_or(page);
-            format!("{}/{}", b.trim_end_matches('/'), pretty)
-        });
+        let canonical = self.base_url.map(|b| canonical_url(b, page));
         Common {
             root: root_of(page),
             site: &self.data.site,
@@ -183,16 +187,10 @@ impl<'a> Pages<'a> {
         {
             return Ok(());
         }
-        let html = self.renderer.render(template, &ctx).map_err(|e| {
-            use std::error::Error;
-            let mut msg = format!("{template}: {e}");
-            let mut s = e.source();
-            while let Some(x) = s {
-                msg.push_str(&format!(": {x}"));
-                s = x.source();
-            }
-            RenderError(msg)
-        })?;
+        let html = self
+            .renderer
+            .render_page(template, &ctx)
+            .map_err(RenderError)?;
         self.staging
             .write(path, html.as_bytes())
             .map_err(|e| RenderError(format!("{path}: {e}")))
