@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{canonical_url, root_of, PageCache, Renderer, Theme};
+use crate::render::{canonical_url, enc, root_of, PageCache, Renderer, Theme};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]
@@ -189,19 +189,6 @@ fn channels(site: &SiteConfig) -> Vec<Channel> {
             value: format!("{a}{post},{to}收"),
             href: None,
         });
-    }
-    out
-}
-
-/// Percent-encodes everything but unreserved ASCII (RFC 3986).
-fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
     }
     out
 }
