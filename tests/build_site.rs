@@ -93,13 +93,7 @@ fn a_failed_build_keeps_the_previous_output() {
         "[[task]\nid = ",
     )
     .unwrap();
-    let o = gongkai(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = try_build(&root, &out, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
         snapshot(&out),

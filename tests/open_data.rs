@@ -126,15 +126,11 @@ fn a_sitemap_needs_a_base_url_and_uses_absolute_urls() {
     assert!(!out.join("sitemap.xml").exists(), "no base URL, no sitemap");
     let tmp = tempfile::tempdir().unwrap();
     let out2 = tmp.path().join("public");
-    let o = gongkai(&[
-        "build",
-        "--root",
-        repo().join("tests/fixtures/basic").to_str().unwrap(),
-        "--output",
-        out2.to_str().unwrap(),
-        "--base-url",
-        "https://gk.example.org/portal/",
-    ]);
+    let o = try_build(
+        &repo().join("tests/fixtures/basic"),
+        &out2,
+        &["--base-url", "https://gk.example.org/portal/"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let sm = fs::read_to_string(out2.join("sitemap.xml")).unwrap();
     assert!(
@@ -160,15 +156,7 @@ fn signed_builds_are_identical_verify_and_show_the_fingerprint() {
     let root = repo().join("tests/fixtures/basic");
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     for out in [&a, &b] {
-        let o = gongkai(&[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--sign-key",
-            key.to_str().unwrap(),
-        ]);
+        let o = try_build(&root, out, &["--sign-key", key.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert_eq!(snapshot(&a), snapshot(&b), "signed builds differ");

@@ -131,13 +131,7 @@ fn script_urls_in_url_fields_are_refused_with_located_errors() {
         );
     fs::write(&site_toml, text).unwrap();
     let out = tmp.path().join("public");
-    let o = gongkai(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = try_build(&root, &out, &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!err.contains("panicked"), "{err}");

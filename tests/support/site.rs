@@ -22,14 +22,21 @@ pub fn stderr(o: &Output) -> String {
 }
 
 /// Builds `root` into `out`, panicking with the diagnostics when the build fails.
-pub fn build(root: &Path, out: &Path) {
-    let o = gongkai(&[
+/// Runs `gongkai build --root ROOT --output OUT EXTRA…`, whatever its outcome.
+pub fn try_build(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "--root",
         root.to_str().unwrap(),
         "--output",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    gongkai(&args)
+}
+
+pub fn build(root: &Path, out: &Path) {
+    let o = try_build(root, out, &[]);
     assert!(
         o.status.success(),
         "build of {} failed:\n{}",
