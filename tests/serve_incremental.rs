@@ -203,3 +203,62 @@ fn reused_plans_give_a_full_build_after_each_kind_of_edit() {
     site.rebuild().expect("rebuild after restoring a plan");
     assert_same(&site, root, "after restoring a plan");
 }
+
+#[test]
+fn a_preview_shows_an_edited_report_on_the_pages_the_full_rebuild_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&site::repo().join("tests/fixtures/basic"), root);
+    let mut site = Incremental::new(root);
+    site.rebuild().expect("first build");
+    let held_before = site.sorted();
+
+    let report = root.join("content/plans/demo-plan/progress/2024-06-30-1.md");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(
+        &report,
+        text.replace("value = 96.8", "value = 97.3")
+            .replace("**35 公里**", "**41 公里**"),
+    )
+    .unwrap();
+    let preview = site
+        .preview(std::slice::from_ref(&report))
+        .expect("a report edit is previewed");
+    let task_page = "plans/demo-plan/tasks/1/index.html".to_string();
+    assert!(
+        preview.pages.contains(&task_page),
+        "pages: {:?}",
+        preview.pages
+    );
+    assert!(preview
+        .pages
+        .contains(&"plans/demo-plan/index.html".to_string()));
+    let shown = String::from_utf8(preview.files[&task_page].bytes.to_vec()).unwrap();
+    assert!(shown.contains("97.3"), "the task page shows the new value");
+    assert!(shown.contains("41 公里"), "and the new text");
+    // Only pages that show the edited report are rendered; the rest are the held ones.
+    for (path, bytes) in &held_before {
+        if !preview.pages.contains(path) {
+            assert!(*preview.files[path].bytes == **bytes, "{path} was touched");
+        }
+    }
+
+    // The full rebuild that follows gives the same bytes for every previewed page.
+    site.rebuild().expect("rebuild after the preview");
+    let full = site.sorted();
+    for path in &preview.pages {
+        assert!(
+            *preview.files[path].bytes == *full[path],
+            "{path}: the preview differs from the full rebuild"
+        );
+    }
+    assert_same(&site, root, "after the preview");
+
+    // Other kinds of edit, and reports that do not load cleanly, wait for the full rebuild.
+    let tasks = root.join("content/plans/demo-plan/tasks.toml");
+    assert!(site.preview(std::slice::from_ref(&tasks)).is_none());
+    fs::write(&report, "+++\ntask = \n+++\n").unwrap();
+    assert!(site.preview(std::slice::from_ref(&report)).is_none());
+    fs::write(&report, text.replace("task = \"1\"", "task = \"404\"")).unwrap();
+    assert!(site.preview(std::slice::from_ref(&report)).is_none());
+}

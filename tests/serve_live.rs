@@ -145,9 +145,14 @@ fn serves_on_loopback_and_shows_an_edit_without_a_restart() {
     wait_for(&server, TASK, "the edited report", |r| {
         r.status == 200 && r.body.contains("47 公里") && !r.body.contains("35 公里")
     });
-    // The export carries the edit too.
-    let csv = get(&server.host, "/data/progress.csv");
-    assert!(csv.body.contains("47 公里"), "{}", csv.body);
+    // The task page may show the edit first (the preview); the full rebuild that follows
+    // brings the export up to date too.
+    let csv = wait_for(
+        &server,
+        "/data/progress.csv",
+        "the export after the edit",
+        |r| r.body.contains("47 公里"),
+    );
     assert!(csv.headers.contains("content-type: text/csv"));
 }
 
@@ -260,5 +265,44 @@ fn a_waiting_browser_hears_of_a_new_build() {
     assert!(
         waited < Duration::from_secs(15),
         "answered on change, not on timeout"
+    );
+}
+
+/// The `page` field of a poll answer for `path` (answered at once: version 0 is never current).
+fn page_id(server: &Server, path: &str) -> String {
+    let r = get(&server.host, &format!("/__gongkai/poll?v=0&p={path}"));
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("poll answers JSON");
+    v["page"].as_str().expect("page field").to_string()
+}
+
+#[test]
+fn a_tab_reloads_only_when_its_own_page_changed() {
+    let tmp = project();
+    let server = start(tmp.path());
+    wait_built(&server);
+    let task_before = page_id(&server, TASK);
+    let search_before = page_id(&server, "/search/");
+    assert_eq!(task_before.len(), 64, "{task_before}");
+    let served = get(&server.host, TASK);
+    assert!(
+        served.body.contains(&format!("var page = '{task_before}'")),
+        "the served page carries its id"
+    );
+
+    let report = tmp.path().join(REPORT);
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(&report, text.replace("35 公里", "52 公里")).unwrap();
+    wait_for(&server, "/data/progress.csv", "the full rebuild", |r| {
+        r.body.contains("52 公里")
+    });
+    assert_ne!(
+        page_id(&server, TASK),
+        task_before,
+        "the edited page reloads"
+    );
+    assert_eq!(
+        page_id(&server, "/search/"),
+        search_before,
+        "an untouched page stays"
     );
 }

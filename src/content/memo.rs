@@ -49,6 +49,11 @@ impl LoadMemo {
             })
     }
 
+    /// The plan loaded from folder `dir` at the last load, as validated.
+    pub fn plan_in(&self, dir: &Path) -> Option<&Plan> {
+        self.plans.get(dir)?.plan.as_ref()
+    }
+
     /// Hands back the plans of the last load (as validated, in load order) for the next one.
     pub fn restore(&mut self, plans: Vec<Plan>) {
         let mut plans = plans.into_iter();

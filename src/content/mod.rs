@@ -276,6 +276,14 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
     (content, diags)
 }
 
+/// One plan folder loaded on its own, exactly as [`load`] loads it, with what it reported
+/// (`serve`'s preview of an edit, before the full rebuild).
+pub fn load_plan_dir(root: &Path, dir: &Path) -> (Option<crate::model::Plan>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let plan = plans::load_plan(root, dir, &mut diags);
+    (plan, diags)
+}
+
 /// Parses the text of one content file as [`load`] would parse the file at `shown` (a path
 /// relative to the project root, e.g. `content/plans/x/tasks.toml`), without touching the disk,
 /// and returns what it reported. Kinds by path: `site.toml`, `units/*.toml`, `tasks.toml`,

@@ -49,7 +49,7 @@
 //! 0600 and is never overwritten.
 
 mod keys;
-mod manifest;
+pub(crate) mod manifest;
 mod verify;
 
 use std::fmt;

@@ -9,7 +9,9 @@
 mod pages;
 mod theme;
 
-pub use pages::{canonical_url, enc, render_site, render_site_cached, root_of, PageCache};
+pub use pages::{
+    canonical_url, enc, render_plan_pages, render_site, render_site_cached, root_of, PageCache,
+};
 pub use theme::{Theme, THEME_FILES};
 
 use std::collections::HashMap;

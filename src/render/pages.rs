@@ -272,6 +272,30 @@ pub fn render_site_cached(
     Ok(())
 }
 
+/// One plan's own page and the task pages `tasks` picks (never its 原文, which no progress
+/// report changes): `serve`'s preview of an edit, shown before the full rebuild replaces it.
+/// Each page is rendered exactly as [`render_site`] renders it from the same plan view.
+pub fn render_plan_pages(
+    data: &SiteData,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+    plan: &PlanView,
+    tasks: &(dyn Fn(&TaskView) -> bool + Sync),
+) -> Result<(), RenderError> {
+    let pages = Pages {
+        data,
+        renderer,
+        staging,
+        base_url: data.site.base_url.as_deref(),
+        cache: None,
+    };
+    let sum = summary(plan);
+    pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
+        c.insert("plan", &PlanPage::of(plan));
+    })?;
+    render_task_pages(&pages, plan, &sum, tasks)
+}
+
 fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
     if let Some(cache) = pages.cache {
         let paths: Vec<&str> = std::iter::once(plan.url.as_str())
@@ -295,14 +319,26 @@ fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
             );
         })?;
     }
+    render_task_pages(pages, plan, &sum, &|_| true)
+}
+
+fn render_task_pages(
+    pages: &Pages,
+    plan: &PlanView,
+    sum: &PlanSummary,
+    which: &(dyn Fn(&TaskView) -> bool + Sync),
+) -> Result<(), RenderError> {
     plan.tasks.par_iter().enumerate().try_for_each(|(i, task)| {
+        if !which(task) {
+            return Ok(());
+        }
         let prev = i
             .checked_sub(1)
             .and_then(|j| plan.tasks.get(j))
             .map(Neighbour::of);
         let next = plan.tasks.get(i + 1).map(Neighbour::of);
         pages.page(&task.url, "task.html", "plans", task.sample, |c| {
-            c.insert("plan", &sum);
+            c.insert("plan", sum);
             c.insert("task", task);
             c.insert("prev", &prev);
             c.insert("next", &next);

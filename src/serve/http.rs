@@ -41,27 +41,48 @@ pub fn handle(state: &State, req: Request) {
 
 fn api(state: &State, endpoint: &str, query: &str) -> Reply {
     match endpoint {
-        "status" => json(&status_json(&state.snapshot())),
+        "status" => json(&status_json(&state.snapshot()).to_string()),
         "poll" => {
-            let seen = query
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("v="))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            json(&status_json(&state.wait_newer(seen, POLL_WAIT)))
+            let param = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            };
+            let seen = param("v").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let snap = state.wait_newer(seen, POLL_WAIT);
+            let mut status = status_json(&snap);
+            // The served page's identity, so a tab reloads only when its own page (or a
+            // stylesheet or script) changed.
+            if let Some(page) = param("p").and_then(decode_path) {
+                let sha = served_file(&snap, &page).map_or("", |(_, f)| f.sha256.as_str());
+                status["page"] = sha.into();
+            }
+            json(&status.to_string())
         }
         _ => plain(404, "no such endpoint"),
     }
 }
 
-fn status_json(s: &Snapshot) -> String {
+fn status_json(s: &Snapshot) -> serde_json::Value {
     serde_json::json!({
         "version": s.version,
         "ok": s.errors.is_empty(),
         "building": s.building,
         "diagnostics": s.errors,
+        "assets": s.assets,
     })
-    .to_string()
+}
+
+/// The file a request for `rel` (decoded, without the leading '/') is answered with, and its
+/// key: `index.html` for folders, else the path itself.
+fn served_file<'a>(snap: &'a Snapshot, rel: &str) -> Option<(String, &'a super::site::File)> {
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    let f = snap.files.get(&key)?;
+    Some((key, f))
 }
 
 fn page(snap: &Snapshot, url_path: &str) -> Reply {
@@ -80,22 +101,17 @@ fn page(snap: &Snapshot, url_path: &str) -> Reply {
             "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title>\
              <body><p>{title}</p></body></html>"
         );
-        return html_reply(200, html.as_bytes(), snap);
+        return html_reply(200, html.as_bytes(), snap, "");
     }
-    let key = if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
-    } else {
-        rel.clone()
-    };
-    if let Some(f) = snap.files.get(&key) {
-        return file_reply(200, &key, &f.bytes, snap);
+    if let Some((key, f)) = served_file(snap, &rel) {
+        return file_reply(200, &key, f, snap);
     }
     if snap.files.contains_key(&format!("{rel}/index.html")) {
         let to = format!("/{rel}/");
         return with_header(plain(301, &to), "Location", &to);
     }
     match snap.files.get("404.html") {
-        Some(f) => file_reply(404, "404.html", &f.bytes, snap),
+        Some(f) => file_reply(404, "404.html", f, snap),
         None => plain(404, "not found"),
     }
 }
@@ -147,22 +163,32 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn file_reply(code: u16, path: &str, bytes: &Arc<[u8]>, snap: &Snapshot) -> Reply {
+fn file_reply(code: u16, path: &str, f: &super::site::File, snap: &Snapshot) -> Reply {
     if path.ends_with(".html") {
-        html_reply(code, bytes, snap)
+        // A 404 page stands in for a page that may appear: it reloads on every change.
+        let page = if code == 200 {
+            f.sha256.as_str()
+        } else {
+            "404"
+        };
+        html_reply(code, &f.bytes, snap, page)
     } else {
-        reply(code, content_type(path), Arc::clone(bytes))
+        reply(code, content_type(path), Arc::clone(&f.bytes))
     }
 }
 
 /// An HTML page with the reload script (and the overlay, when the latest build failed)
-/// inserted before its last `</body>`.
-fn html_reply(code: u16, html: &[u8], snap: &Snapshot) -> Reply {
-    reply(code, "text/html; charset=utf-8", inject(html, snap).into())
+/// inserted before its last `</body>`; `page` identifies the page's bytes for the script.
+fn html_reply(code: u16, html: &[u8], snap: &Snapshot, page: &str) -> Reply {
+    reply(
+        code,
+        "text/html; charset=utf-8",
+        inject(html, snap, page).into(),
+    )
 }
 
-fn inject(html: &[u8], snap: &Snapshot) -> Vec<u8> {
-    let inject = injection(snap);
+fn inject(html: &[u8], snap: &Snapshot, page: &str) -> Vec<u8> {
+    let inject = injection(snap, page);
     let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + inject.len());
     out.extend_from_slice(&html[..at]);
@@ -177,13 +203,19 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The script, and the overlay as HTML when there are errors (so it shows even before the
 /// script runs). The script keeps it up to date afterwards.
-pub fn injection(snap: &Snapshot) -> String {
+pub fn injection(snap: &Snapshot, page: &str) -> String {
     let mut s = String::new();
     if !snap.errors.is_empty() {
         s.push_str(&overlay_html(snap));
     }
     s.push_str("<script>");
-    s.push_str(&RELOAD_JS.replace("__GONGKAI_VERSION__", &snap.version.to_string()));
+    // The page id and the assets digest are hex digits (or "404"): nothing to escape.
+    s.push_str(
+        &RELOAD_JS
+            .replace("__GONGKAI_VERSION__", &snap.version.to_string())
+            .replace("__GONGKAI_PAGE__", page)
+            .replace("__GONGKAI_ASSETS__", &snap.assets),
+    );
     s.push_str("</script>");
     s
 }
@@ -284,8 +316,9 @@ mod tests {
                 "unknown unit \"<script>alert(1)</script>\"",
             )],
             building: false,
+            assets: String::new(),
         };
-        let html = injection(&snap);
+        let html = injection(&snap, "");
         assert!(html.contains("content/&lt;x&gt;.toml:4:2"));
         assert!(!html.contains("<script>alert"));
         assert!(html.contains("var version = 3"));
@@ -298,8 +331,9 @@ mod tests {
             files: Arc::default(),
             errors: vec![],
             building: false,
+            assets: String::new(),
         };
-        let body = inject(b"<html><body><p>x</p></body></html>", &snap);
+        let body = inject(b"<html><body><p>x</p></body></html>", &snap, "");
         let body = String::from_utf8(body).unwrap();
         assert!(body.starts_with("<html><body><p>x</p><script>"));
         assert!(body.ends_with("</script></body></html>"));

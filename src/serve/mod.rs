@@ -119,6 +119,18 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
             String::new()
         };
         eprintln!("changed: {}{more}", shown.join(", "));
+        // An edit of progress reports shows on its plan's pages at once; the full rebuild
+        // follows and brings every other page, the data files and the search index up to date.
+        if last_errors.is_empty() {
+            if let Some(p) = site.preview(&paths) {
+                state.publish(p.files, Vec::new());
+                eprintln!(
+                    "preview in {} ms: {} page(s) of the edited plan; rebuilding the rest",
+                    p.took.as_millis(),
+                    p.pages.len()
+                );
+            }
+        }
         rebuild(
             &mut site,
             &state,

@@ -2,6 +2,10 @@
 // never part of a built site.
 (function () {
   var version = __GONGKAI_VERSION__;
+  // This page's bytes and the site's stylesheets and scripts, as served: a new build that
+  // changed neither leaves the tab alone.
+  var page = '__GONGKAI_PAGE__';
+  var assets = '__GONGKAI_ASSETS__';
   function overlay(diags) {
     var old = document.getElementById('gongkai-overlay');
     if (old) old.parentNode.removeChild(old);
@@ -41,12 +45,19 @@
     document.body.appendChild(box);
   }
   function poll() {
-    fetch('/__gongkai/poll?v=' + version, { cache: 'no-store' })
+    fetch('/__gongkai/poll?v=' + version + '&p=' + encodeURIComponent(location.pathname),
+          { cache: 'no-store' })
       .then(function (r) { return r.json(); })
       .then(function (s) {
         if (s.version !== version) {
           version = s.version;
-          if (s.ok && !s.building) { location.reload(); return; }
+          if (s.ok && !s.building) {
+            if (s.page !== page || s.assets !== assets ||
+                document.getElementById('gongkai-overlay')) {
+              location.reload();
+              return;
+            }
+          }
           if (!s.ok) overlay(s.diagnostics);
         }
         poll();

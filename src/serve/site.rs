@@ -30,8 +30,9 @@ use crate::content::{self, LoadMemo};
 use crate::derive::{self, PlanView};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::mirror::{manifest_json, ManifestEntry};
+use crate::model::{Content, Date, SiteConfig, Unit};
 use crate::output::Sink;
-use crate::render::{PageCache, Renderer, Theme};
+use crate::render::{render_plan_pages, PageCache, Renderer, Theme};
 use crate::validate;
 
 /// One output file.
@@ -184,6 +185,24 @@ impl RebuildStats {
     }
 }
 
+/// What one preview did (see [`Incremental::preview`]).
+pub struct Preview {
+    /// The held site with the previewed pages replaced.
+    pub files: Arc<Files>,
+    /// The pages rendered.
+    pub pages: Vec<String>,
+    pub took: Duration,
+}
+
+/// What the last good build leaves for [`Incremental::preview`]: the inputs a plan's own pages
+/// depend on besides the plan itself.
+struct Held {
+    site: SiteConfig,
+    units: Vec<Unit>,
+    as_of: Option<Date>,
+    renderer: Renderer,
+}
+
 /// The site held in memory, and what the next rebuild needs to skip unchanged pages.
 pub struct Incremental {
     root: PathBuf,
@@ -197,6 +216,7 @@ pub struct Incremental {
     templates: Option<[u8; 32]>,
     /// The input key of each plan at the last good build.
     plan_keys: HashMap<String, u64>,
+    held: Option<Held>,
 }
 
 /// Hooks the first (long) build reports progress through.
@@ -221,12 +241,110 @@ impl Incremental {
             views: HashMap::new(),
             templates: None,
             plan_keys: HashMap::new(),
+            held: None,
         }
     }
 
     /// The files of the last good build.
     pub fn files(&self) -> Arc<Files> {
         Arc::clone(&self.files)
+    }
+
+    /// The first answer to an edit of progress reports, long before the full rebuild: when
+    /// every path in `changed` is a report (`content/plans/<plan>/progress/*.md`) of a plan
+    /// the last good build held, each such plan folder is loaded, validated and derived on its
+    /// own against that build's site settings, units, `as_of` and templates, and its plan page
+    /// and the task pages whose view changed are rendered — the pages that show the edited
+    /// reports. Returns the held site with those pages replaced (the manifest and the
+    /// site-wide pages stay as they were), or `None` when the edit is of another kind, does
+    /// not load or validate cleanly, or could move `as_of`: the full [`Incremental::rebuild`]
+    /// handles those, and it always follows a preview and replaces it.
+    ///
+    /// The rendered pages are byte-identical to the full rebuild's (tested): a plan's own
+    /// pages depend on nothing but those inputs.
+    pub fn preview(&self, changed: &[PathBuf]) -> Option<Preview> {
+        let started = Instant::now();
+        let held = self.held.as_ref()?;
+        let plans_dir = self.root.join("content").join("plans");
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for path in changed {
+            let rel = path.strip_prefix(&plans_dir).ok()?;
+            let parts: Vec<_> = rel.components().collect();
+            let is_report = parts.len() == 3
+                && parts[1].as_os_str() == "progress"
+                && path.extension().is_some_and(|e| e == "md");
+            if !is_report {
+                return None;
+            }
+            let dir = plans_dir.join(parts[0]);
+            self.load.plan_in(&dir)?;
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+        if dirs.is_empty() {
+            return None;
+        }
+        let mut written = Vec::new();
+        for dir in &dirs {
+            let (plan, diags) = content::load_plan_dir(&self.root, dir);
+            let plan = plan?;
+            if diags.has_errors() {
+                return None;
+            }
+            // Without a fixed `as_of` the newest report sets it: preview only edits that
+            // cannot move it (another plan holds the newest date, before and after).
+            if held.site.as_of.is_none() {
+                let newest = |p: &crate::model::Plan| p.progress.iter().map(|r| r.date).max();
+                let as_of = held.as_of?;
+                let old = self.load.plan_in(dir)?;
+                if newest(old) >= Some(as_of) || newest(&plan) >= Some(as_of) {
+                    return None;
+                }
+            }
+            let mut diags = Diagnostics::new();
+            let content = validate::validate(
+                Content {
+                    site: held.site.clone(),
+                    units: held.units.clone(),
+                    plans: vec![plan],
+                    ..Content::default()
+                },
+                &mut diags,
+            );
+            if diags.has_errors() {
+                return None;
+            }
+            let data = derive::derive(&content);
+            let view = data.plans.first()?;
+            let before = self.views.get(&view.id).map(|(_, v)| v);
+            let changed_task = |t: &crate::derive::TaskView| {
+                let old = before.and_then(|p| p.tasks.iter().find(|o| o.id == t.id));
+                old.is_none_or(|o| serde_json::to_vec(o).ok() != serde_json::to_vec(t).ok())
+            };
+            let sink = MemorySink::new();
+            render_plan_pages(&data, &held.renderer, &sink, view, &changed_task).ok()?;
+            written.extend(sink.into_files());
+        }
+        let mut files = (*self.files).clone();
+        let mut pages = Vec::with_capacity(written.len());
+        for (path, bytes) in written {
+            let sha256 = crate::mirror::sha256_hex(&bytes);
+            pages.push(path.clone());
+            files.insert(
+                path,
+                File {
+                    bytes: bytes.into(),
+                    sha256,
+                },
+            );
+        }
+        pages.sort();
+        Some(Preview {
+            files: Arc::new(files),
+            pages,
+            took: started.elapsed(),
+        })
     }
 
     /// Rebuilds from the files on disk. On success the held site is replaced; on content
@@ -274,6 +392,7 @@ impl Incremental {
         let mut data = derive::derive_reusing(&content, reuse);
         data.annual = annual;
         let plan_ids: Vec<String> = content.plans.iter().map(|p| p.id.0.clone()).collect();
+        let (site, units) = (content.site.clone(), content.units.clone());
         self.load.restore(content.plans);
         let Some(renderer) = Renderer::new(&theme, &mut diags) else {
             return Err(diags);
@@ -381,6 +500,12 @@ impl Incremental {
             },
         );
         self.files = Arc::new(files);
+        self.held = Some(Held {
+            site,
+            units,
+            as_of,
+            renderer,
+        });
         self.fingerprints = fingerprints;
         self.templates = Some(templates);
         self.plan_keys = plan_ids

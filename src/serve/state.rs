@@ -21,6 +21,9 @@ pub struct Snapshot {
     pub errors: Vec<Diagnostic>,
     /// True until the first build has finished, good or bad.
     pub building: bool,
+    /// Digest of every stylesheet, script and image under `static/`: pages reload when it
+    /// changes even if their own bytes did not.
+    pub assets: String,
 }
 
 pub struct State {
@@ -36,6 +39,7 @@ impl State {
                 files: Arc::new(Files::new()),
                 errors: Vec::new(),
                 building: true,
+                assets: String::new(),
             })),
             changed: Condvar::new(),
         }
@@ -47,12 +51,14 @@ impl State {
 
     /// Publishes a new site (or a new list of errors) and wakes every waiting browser.
     pub fn publish(&self, files: Arc<Files>, errors: Vec<Diagnostic>) {
+        let assets = assets_digest(&files);
         let mut cur = self.current.lock().unwrap_or_else(|e| e.into_inner());
         *cur = Arc::new(Snapshot {
             version: cur.version + 1,
             files,
             errors,
             building: false,
+            assets,
         });
         self.changed.notify_all();
     }
@@ -81,4 +87,23 @@ impl Default for State {
     fn default() -> Self {
         State::new()
     }
+}
+
+/// SHA-256 over the paths and hashes of the files under `static/`, in path order.
+fn assets_digest(files: &Files) -> String {
+    use sha2::{Digest, Sha256};
+    let mut statics: Vec<(&String, &str)> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("static/"))
+        .map(|(p, f)| (p, f.sha256.as_str()))
+        .collect();
+    statics.sort_unstable();
+    let mut h = Sha256::new();
+    for (p, sha) in statics {
+        h.update(p.as_bytes());
+        h.update([0]);
+        h.update(sha.as_bytes());
+        h.update([0]);
+    }
+    crate::mirror::manifest::hex(&h.finalize())
 }
