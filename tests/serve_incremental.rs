@@ -224,35 +224,57 @@ fn a_preview_shows_an_edited_report_on_the_pages_the_full_rebuild_gives() {
     let preview = site
         .preview(std::slice::from_ref(&report))
         .expect("a report edit is previewed");
-    let task_page = "plans/demo-plan/tasks/1/index.html".to_string();
-    assert!(
-        preview.pages.contains(&task_page),
-        "pages: {:?}",
-        preview.pages
+    let task_page = "plans/demo-plan/tasks/1/index.html";
+    let mut pages: Vec<&String> = preview.pages.keys().collect();
+    pages.sort();
+    // The pages that show the edited report, and no other.
+    assert_eq!(
+        pages,
+        ["plans/demo-plan/index.html", task_page],
+        "previewed pages"
     );
-    assert!(preview
-        .pages
-        .contains(&"plans/demo-plan/index.html".to_string()));
-    let shown = String::from_utf8(preview.files[&task_page].bytes.to_vec()).unwrap();
+    let shown = String::from_utf8(preview.pages[task_page].bytes.to_vec()).unwrap();
     assert!(shown.contains("97.3"), "the task page shows the new value");
     assert!(shown.contains("41 公里"), "and the new text");
-    // Only pages that show the edited report are rendered; the rest are the held ones.
-    for (path, bytes) in &held_before {
-        if !preview.pages.contains(path) {
-            assert!(*preview.files[path].bytes == **bytes, "{path} was touched");
-        }
-    }
+    assert!(*preview.pages[task_page].bytes != *held_before[task_page]);
 
     // The full rebuild that follows gives the same bytes for every previewed page.
     site.rebuild().expect("rebuild after the preview");
     let full = site.sorted();
-    for path in &preview.pages {
+    for (path, page) in &preview.pages {
         assert!(
-            *preview.files[path].bytes == *full[path],
+            *page.bytes == *full[path],
             "{path}: the preview differs from the full rebuild"
         );
     }
     assert_same(&site, root, "after the preview");
+
+    // A new report and a removed one are previewed too.
+    let added = root.join("content/plans/demo-plan/progress/2024-09-30-1.md");
+    fs::write(
+        &added,
+        text.replace("2024-06-30", "2024-09-30")
+            .replace("**35 公里**", "**58 公里**"),
+    )
+    .unwrap();
+    let preview = site
+        .preview(std::slice::from_ref(&added))
+        .expect("an added report is previewed");
+    site.rebuild().expect("rebuild after adding");
+    let full = site.sorted();
+    assert!(String::from_utf8_lossy(&preview.pages[task_page].bytes).contains("58 公里"));
+    for (path, page) in &preview.pages {
+        assert!(*page.bytes == *full[path], "{path}: after adding");
+    }
+    fs::remove_file(&added).unwrap();
+    let preview = site
+        .preview(std::slice::from_ref(&added))
+        .expect("a removed report is previewed");
+    site.rebuild().expect("rebuild after removing");
+    let full = site.sorted();
+    for (path, page) in &preview.pages {
+        assert!(*page.bytes == *full[path], "{path}: after removing");
+    }
 
     // Other kinds of edit, and reports that do not load cleanly, wait for the full rebuild.
     let tasks = root.join("content/plans/demo-plan/tasks.toml");

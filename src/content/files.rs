@@ -123,7 +123,7 @@ pub(crate) fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn is_hidden(p: &Path) -> bool {
+pub(crate) fn is_hidden(p: &Path) -> bool {
     p.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('.') || n.ends_with('~'))

@@ -284,6 +284,38 @@ pub fn load_plan_dir(root: &Path, dir: &Path) -> (Option<crate::model::Plan>, Di
     (plan, diags)
 }
 
+/// Plan `old`, as last loaded from its folder, with the Markdown progress reports at `changed`
+/// (files directly in its `progress/` folder) read again — edited, added or removed — and every
+/// other report kept: what [`load_plan_dir`] gives when only those files changed, without
+/// reading the rest (`serve`'s preview of an edit). Reports keep [`load`]'s order: Markdown
+/// files by name, then the rows of the CSV files.
+pub fn reload_reports(
+    root: &Path,
+    old: &crate::model::Plan,
+    changed: &[PathBuf],
+) -> (crate::model::Plan, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut plan = old.clone();
+    for path in changed {
+        if files::is_hidden(path) || path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let shown = display_path(root, path);
+        plan.progress.retain(|r| r.origin.path != shown);
+        if path.is_file() {
+            let report = files::read(root, path, &mut diags)
+                .and_then(|file| progress::parse_markdown_report(&file, &mut diags));
+            plan.progress.extend(report);
+        }
+    }
+    let csv = |r: &crate::model::Report| r.origin.path.extension().is_some_and(|e| e == "csv");
+    plan.progress.sort_by(|a, b| match (csv(a), csv(b)) {
+        (false, false) => a.origin.path.cmp(&b.origin.path),
+        (x, y) => x.cmp(&y),
+    });
+    (plan, diags)
+}
+
 /// Parses the text of one content file as [`load`] would parse the file at `shown` (a path
 /// relative to the project root, e.g. `content/plans/x/tasks.toml`), without touching the disk,
 /// and returns what it reported. Kinds by path: `site.toml`, `units/*.toml`, `tasks.toml`,

@@ -81,7 +81,7 @@ fn served_file<'a>(snap: &'a Snapshot, rel: &str) -> Option<(String, &'a super::
     } else {
         rel.to_string()
     };
-    let f = snap.files.get(&key)?;
+    let f = snap.preview.get(&key).or_else(|| snap.files.get(&key))?;
     Some((key, f))
 }
 
@@ -310,6 +310,7 @@ mod tests {
         let snap = Snapshot {
             version: 3,
             files: Arc::default(),
+            preview: Arc::default(),
             errors: vec![Diagnostic::error(
                 "content/<x>.toml",
                 Pos { line: 4, col: 2 },
@@ -329,6 +330,7 @@ mod tests {
         let snap = Snapshot {
             version: 1,
             files: Arc::default(),
+            preview: Arc::default(),
             errors: vec![],
             building: false,
             assets: String::new(),

@@ -123,11 +123,13 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
         // follows and brings every other page, the data files and the search index up to date.
         if last_errors.is_empty() {
             if let Some(p) = site.preview(&paths) {
-                state.publish(p.files, Vec::new());
+                let pages = p.pages.len();
+                state.publish_preview(p.pages);
+                let [load, validate, derive, render, publish] = p.phases.map(|d| d.as_millis());
                 eprintln!(
-                    "preview in {} ms: {} page(s) of the edited plan; rebuilding the rest",
+                    "preview in {} ms: {} page(s) of the edited plan (load {load}, validate {validate}, derive {derive}, render {render}, publish {publish} ms); rebuilding the rest",
                     p.took.as_millis(),
-                    p.pages.len()
+                    pages
                 );
             }
         }

@@ -185,13 +185,13 @@ impl RebuildStats {
     }
 }
 
-/// What one preview did (see [`Incremental::preview`]).
+/// What one preview gives (see [`Incremental::preview`]).
 pub struct Preview {
-    /// The held site with the previewed pages replaced.
-    pub files: Arc<Files>,
-    /// The pages rendered.
-    pub pages: Vec<String>,
+    /// The pages rendered, to be served over the held site.
+    pub pages: Files,
     pub took: Duration,
+    /// Where the time went: load, validate, derive, render, publish (the new file map).
+    pub phases: [Duration; 5],
 }
 
 /// What the last good build leaves for [`Incremental::preview`]: the inputs a plan's own pages
@@ -252,11 +252,12 @@ impl Incremental {
 
     /// The first answer to an edit of progress reports, long before the full rebuild: when
     /// every path in `changed` is a report (`content/plans/<plan>/progress/*.md`) of a plan
-    /// the last good build held, each such plan folder is loaded, validated and derived on its
-    /// own against that build's site settings, units, `as_of` and templates, and its plan page
-    /// and the task pages whose view changed are rendered — the pages that show the edited
-    /// reports. Returns the held site with those pages replaced (the manifest and the
-    /// site-wide pages stay as they were), or `None` when the edit is of another kind, does
+    /// the last good build held, that plan — as held, with only those files read again — is
+    /// validated and derived on its own against that build's site settings, units, `as_of`
+    /// and templates, and its plan page and the task pages whose view changed are rendered:
+    /// the pages that show the edited reports. Returns those pages, to be served over the
+    /// held site (whose manifest and site-wide pages stay as they were until the full
+    /// rebuild), or `None` when the edit is of another kind, does
     /// not load or validate cleanly, or could move `as_of`: the full [`Incremental::rebuild`]
     /// handles those, and it always follows a preview and replaces it.
     ///
@@ -266,7 +267,7 @@ impl Incremental {
         let started = Instant::now();
         let held = self.held.as_ref()?;
         let plans_dir = self.root.join("content").join("plans");
-        let mut dirs: Vec<PathBuf> = Vec::new();
+        let mut dirs: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
         for path in changed {
             let rel = path.strip_prefix(&plans_dir).ok()?;
             let parts: Vec<_> = rel.components().collect();
@@ -278,17 +279,25 @@ impl Incremental {
             }
             let dir = plans_dir.join(parts[0]);
             self.load.plan_in(&dir)?;
-            if !dirs.contains(&dir) {
-                dirs.push(dir);
+            match dirs.iter_mut().find(|(d, _)| *d == dir) {
+                Some((_, paths)) => paths.push(path.clone()),
+                None => dirs.push((dir, vec![path.clone()])),
             }
         }
         if dirs.is_empty() {
             return None;
         }
         let mut written = Vec::new();
-        for dir in &dirs {
-            let (plan, diags) = content::load_plan_dir(&self.root, dir);
-            let plan = plan?;
+        let mut phases = [Duration::ZERO; 5];
+        let mut lap = Instant::now();
+        let mut mark = |phase: usize| {
+            phases[phase] += lap.elapsed();
+            lap = Instant::now();
+        };
+        for (dir, paths) in &dirs {
+            let old = self.load.plan_in(dir)?;
+            let (plan, diags) = content::reload_reports(&self.root, old, paths);
+            mark(0);
             if diags.has_errors() {
                 return None;
             }
@@ -297,7 +306,6 @@ impl Incremental {
             if held.site.as_of.is_none() {
                 let newest = |p: &crate::model::Plan| p.progress.iter().map(|r| r.date).max();
                 let as_of = held.as_of?;
-                let old = self.load.plan_in(dir)?;
                 if newest(old) >= Some(as_of) || newest(&plan) >= Some(as_of) {
                     return None;
                 }
@@ -315,7 +323,9 @@ impl Incremental {
             if diags.has_errors() {
                 return None;
             }
+            mark(1);
             let data = derive::derive(&content);
+            mark(2);
             let view = data.plans.first()?;
             let before = self.views.get(&view.id).map(|(_, v)| v);
             let changed_task = |t: &crate::derive::TaskView| {
@@ -325,25 +335,24 @@ impl Incremental {
             let sink = MemorySink::new();
             render_plan_pages(&data, &held.renderer, &sink, view, &changed_task).ok()?;
             written.extend(sink.into_files());
+            mark(3);
         }
-        let mut files = (*self.files).clone();
-        let mut pages = Vec::with_capacity(written.len());
-        for (path, bytes) in written {
-            let sha256 = crate::mirror::sha256_hex(&bytes);
-            pages.push(path.clone());
-            files.insert(
-                path,
-                File {
+        let pages: Files = written
+            .into_iter()
+            .map(|(path, bytes)| {
+                let sha256 = crate::mirror::sha256_hex(&bytes);
+                let file = File {
                     bytes: bytes.into(),
                     sha256,
-                },
-            );
-        }
-        pages.sort();
+                };
+                (path, file)
+            })
+            .collect();
+        mark(4);
         Some(Preview {
-            files: Arc::new(files),
             pages,
             took: started.elapsed(),
+            phases,
         })
     }
 

@@ -17,6 +17,9 @@ pub struct Snapshot {
     pub version: u64,
     /// The last good build (empty until the first one succeeds).
     pub files: Arc<Files>,
+    /// Pages of a preview, served instead of their copies in `files` until the full rebuild
+    /// that follows replaces the whole snapshot.
+    pub preview: Arc<Files>,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
     /// True until the first build has finished, good or bad.
@@ -37,6 +40,7 @@ impl State {
             current: Mutex::new(Arc::new(Snapshot {
                 version: 0,
                 files: Arc::new(Files::new()),
+                preview: Arc::new(Files::new()),
                 errors: Vec::new(),
                 building: true,
                 assets: String::new(),
@@ -56,9 +60,25 @@ impl State {
         *cur = Arc::new(Snapshot {
             version: cur.version + 1,
             files,
+            preview: Arc::new(Files::new()),
             errors,
             building: false,
             assets,
+        });
+        self.changed.notify_all();
+    }
+
+    /// Serves `pages` over the current site (a preview of an edit) and wakes every waiting
+    /// browser; the next [`State::publish`] drops them.
+    pub fn publish_preview(&self, pages: Files) {
+        let mut cur = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        *cur = Arc::new(Snapshot {
+            version: cur.version + 1,
+            files: Arc::clone(&cur.files),
+            preview: Arc::new(pages),
+            errors: cur.errors.clone(),
+            building: false,
+            assets: cur.assets.clone(),
         });
         self.changed.notify_all();
     }
