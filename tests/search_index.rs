@@ -44,5 +44,8 @@ fn every_task_plan_and_unit_of_the_fixture_site_is_a_search_document() {
             .filter(|(p, _)| p.starts_with("search/d/"))
             .count(),
         docs.len()
+            .div_ceil(gongkai::search::index::RECORDS_PER_FILE),
+        "records grouped, {} to a file",
+        gongkai::search::index::RECORDS_PER_FILE
     );
 }

@@ -7,26 +7,36 @@
 //!
 //! A set is written as the shorter of two strings: a delta list (each gap as a base-64 varint,
 //! five bits per character, the sixth set on all but the last character) or, prefixed with `~`,
-//! a bitmap over all documents (six documents per character). `=` means "the same as `a`".
+//! a bitmap (six members per character). `a` is a set of document numbers; `h` and `t` are
+//! subsets of `a` and hold positions in `a` instead (smaller gaps: the head set shrinks to less
+//! than half). `=` means "the same as `a`".
 //!
 //! Terms go to part `fnv1a(code points) % parts`; the browser computes the same hash, so it needs
 //! no term directory. `parts` is chosen so a part holds about [`PART_TARGET`] bytes.
+//!
+//! Records are grouped [`RECORDS_PER_FILE`] consecutive documents to a file: a file per document
+//! made the index half of the build's files, and creating files is much of a build's cost. The
+//! group is small because the first ten results of a query rarely neighbour each other, and every
+//! group they touch is part of a cold query's transfer (budget in `tests/bench/search/README.md`).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use super::fold::{fold_char, is_han, t2s_pairs};
-use super::tokenize::{for_each_index_token, Tok};
+use super::fold::{fold_char, is_han, t2s_table};
+use super::tokenize::{for_each_index_token_pruned, Tok};
 use super::SearchDoc;
 
 /// The number of characters of a document's body kept in its record (for the snippet).
 pub const HEAD_CHARS: usize = 600;
 /// The aimed-for size of one index part, in bytes before compression.
-pub const PART_TARGET: usize = 6_000;
+pub const PART_TARGET: usize = 6_500;
+/// How many consecutive documents' records share one `search/d/` file.
+pub const RECORDS_PER_FILE: usize = 4;
 /// Bumped whenever the file format changes; `search.js` checks it.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -48,22 +58,8 @@ pub fn encode_set(ids: &[u32], total: u32) -> String {
     let mut sparse = String::new();
     let mut prev: i64 = -1;
     for &id in ids {
-        let mut gap = (id as i64 - prev - 1) as u64;
+        push_varint(&mut sparse, (id as i64 - prev - 1) as u64);
         prev = id as i64;
-        let mut groups = [0u8; 13];
-        let mut n = 0;
-        loop {
-            groups[n] = (gap & 31) as u8;
-            n += 1;
-            gap >>= 5;
-            if gap == 0 {
-                break;
-            }
-        }
-        for i in (0..n).rev() {
-            let g = groups[i] | if i > 0 { 32 } else { 0 };
-            sparse.push(B64[g as usize] as char);
-        }
     }
     let dense_len = (total as usize).div_ceil(6) + 1;
     if sparse.len() <= dense_len {
@@ -77,6 +73,42 @@ pub fn encode_set(ids: &[u32], total: u32) -> String {
     dense.push('~');
     dense.extend(bits.iter().map(|&b| B64[b as usize] as char));
     dense
+}
+
+/// Appends `n` as a base-64 varint: five bits per character, most significant first, the sixth
+/// bit set on all but the last character.
+fn push_varint(out: &mut String, mut n: u64) {
+    let mut groups = [0u8; 13];
+    let mut len = 0;
+    loop {
+        groups[len] = (n & 31) as u8;
+        len += 1;
+        n >>= 5;
+        if n == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        let g = groups[i] | if i > 0 { 32 } else { 0 };
+        out.push(B64[g as usize] as char);
+    }
+}
+
+/// The Traditional → Simplified table as `search/fold.js` carries it: for each pair, in code
+/// point order, the gap from the previous Traditional code point and the signed distance to its
+/// Simplified one (zigzag), both as [`push_varint`] varints. 10.6 kB gzip where the pairs as
+/// characters took 18.5 kB, and every cold query loads it.
+pub fn encode_fold_table(table: &BTreeMap<char, char>) -> String {
+    let mut out = String::with_capacity(table.len() * 5);
+    let mut prev: i64 = -1;
+    for (&t, &s) in table {
+        let (t, s) = (t as i64, s as i64);
+        push_varint(&mut out, (t - prev - 1) as u64);
+        let d = s - t;
+        push_varint(&mut out, if d >= 0 { 2 * d } else { -2 * d - 1 } as u64);
+        prev = t;
+    }
+    out
 }
 
 /// Decodes [`encode_set`]'s output (used by tests and the benchmark).
@@ -226,8 +258,16 @@ fn add_terms(
     flags: &mut FxMap<Key, u32>,
     long_words: &mut Vec<(Key, String)>,
 ) {
-    for_each_index_token(folded, |t| {
-        *flags.entry(key_of(t, long_words)).or_insert(0) |= flag;
+    for_each_index_token_pruned(folded, |t| match flags.entry(key_of(t, long_words)) {
+        Entry::Occupied(mut o) => {
+            let seen = *o.get() & flag == flag;
+            *o.get_mut() |= flag;
+            !seen
+        }
+        Entry::Vacant(v) => {
+            v.insert(flag);
+            true
+        }
     });
 }
 
@@ -345,18 +385,17 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             let long_words = &long_words;
             map.into_iter().map(move |(k, list)| {
                 let a: Vec<u32> = list.iter().map(|v| v >> 2).collect();
+                // Positions in `a` of the documents with the flag.
                 let pick = |flag: u32| -> String {
-                    let s: Vec<u32> = list
-                        .iter()
-                        .filter(|&&v| v & flag != 0)
-                        .map(|v| v >> 2)
+                    let s: Vec<u32> = (0..list.len() as u32)
+                        .filter(|&i| list[i as usize] & flag != 0)
                         .collect();
                     if s.is_empty() {
                         String::new()
                     } else if s.len() == a.len() {
                         "=".to_string()
                     } else {
-                        encode_set(&s, total)
+                        encode_set(&s, a.len() as u32)
                     }
                 };
                 let value = format!(
@@ -385,20 +424,21 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     }
     by_part.par_iter_mut().for_each(|p| p.sort_unstable());
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(parts + docs.len() + 2);
+    let mut files: Vec<(String, Vec<u8>)> =
+        Vec::with_capacity(parts + docs.len().div_ceil(RECORDS_PER_FILE) + 2);
     files.push((
         "search/meta.js".into(),
         js_call(
             "meta",
             0,
             &format!(
-                "{{\"v\":{FORMAT_VERSION},\"docs\":{total},\"parts\":{parts},\"head\":{HEAD_CHARS}}}"
+                "{{\"v\":{FORMAT_VERSION},\"docs\":{total},\"parts\":{parts},\"group\":{RECORDS_PER_FILE},\"head\":{HEAD_CHARS}}}"
             ),
         ),
     ));
     files.push((
         "search/fold.js".into(),
-        js_call("fold", 0, &json_str(&t2s_pairs())),
+        js_call("fold", 0, &json_str(&encode_fold_table(t2s_table()))),
     ));
     let part_files: Vec<(String, Vec<u8>)> = by_part
         .par_iter()
@@ -419,25 +459,18 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.extend(part_files);
     let doc_files: Vec<(String, Vec<u8>)> = docs
-        .par_iter()
+        .par_chunks(RECORDS_PER_FILE)
         .enumerate()
-        .map(|(n, d)| {
-            let mut rec: BTreeMap<&str, String> = BTreeMap::new();
-            rec.insert("u", d.url.clone());
-            rec.insert("t", d.title.clone());
-            rec.insert("k", d.kind.to_string());
-            if let Some(v) = &d.number {
-                rec.insert("n", v.clone());
+        .map(|(n, group)| {
+            let mut json = String::from("[");
+            for (i, d) in group.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&record_json(d));
             }
-            if let Some(v) = &d.plan {
-                rec.insert("p", v.clone());
-            }
-            if let Some(v) = &d.status {
-                rec.insert("s", v.clone());
-            }
-            rec.insert("x", head_text(&d.body));
-            let json = serde_json::to_string(&rec).unwrap_or_else(|_| "{}".into());
-            (format!("search/d/{n}.js"), js_call("doc", n, &json))
+            json.push(']');
+            (format!("search/d/{n}.js"), js_call("docs", n, &json))
         })
         .collect();
     files.extend(doc_files);
@@ -446,6 +479,25 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         eprintln!("search: files {:.2?}", started.elapsed());
     }
     files
+}
+
+/// One document's record: url, title, kind, number, plan, status and the head of its text.
+fn record_json(d: &SearchDoc) -> String {
+    let mut rec: BTreeMap<&str, String> = BTreeMap::new();
+    rec.insert("u", d.url.clone());
+    rec.insert("t", d.title.clone());
+    rec.insert("k", d.kind.to_string());
+    if let Some(v) = &d.number {
+        rec.insert("n", v.clone());
+    }
+    if let Some(v) = &d.plan {
+        rec.insert("p", v.clone());
+    }
+    if let Some(v) = &d.status {
+        rec.insert("s", v.clone());
+    }
+    rec.insert("x", head_text(&d.body));
+    serde_json::to_string(&rec).unwrap_or_else(|_| "{}".into())
 }
 
 #[cfg(test)]
@@ -464,6 +516,33 @@ mod tests {
         }
         assert!(encode_set(&(0..900).collect::<Vec<_>>(), 1000).starts_with('~'));
         assert!(!encode_set(&[3, 900], 1000).starts_with('~'));
+    }
+
+    #[test]
+    fn fold_table_is_gaps_and_zigzag_distances() {
+        let table: BTreeMap<char, char> = [('\u{3}', '\u{1}'), ('\u{5}', '\u{41}')].into();
+        // 3: gap 3, distance -2 → 3; 5: gap 1, distance 60 → 120 = 3·32 + 24 ("j", "Y").
+        assert_eq!(encode_fold_table(&table), "DDBjY");
+    }
+
+    #[test]
+    fn pruned_tokens_give_the_same_terms_and_flags() {
+        let text: Vec<char> = "推进城乡生活污水治理,城乡生活污水治理率达到98%,PM2.5下降。推进城乡"
+            .chars()
+            .map(fold_char)
+            .collect();
+        let mut all: FxMap<Key, u32> = FxMap::default();
+        let mut long = Vec::new();
+        for (range, flag) in [(0..12, IN_TITLE), (0..text.len(), 0), (0..20, IN_HEAD)] {
+            super::super::tokenize::for_each_index_token(&text[range], |t| {
+                *all.entry(key_of(t, &mut long)).or_insert(0) |= flag;
+            });
+        }
+        let mut pruned: FxMap<Key, u32> = FxMap::default();
+        for (range, flag) in [(0..12, IN_TITLE), (0..text.len(), 0), (0..20, IN_HEAD)] {
+            add_terms(&text[range], flag, &mut pruned, &mut long);
+        }
+        assert_eq!(pruned, all);
     }
 
     #[test]

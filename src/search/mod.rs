@@ -5,11 +5,11 @@
 //! search page works over http and from `file://` alike:
 //!
 //! ```text
-//! search/meta.js        counts: documents, index parts, format version
+//! search/meta.js        counts: documents, index parts, records per file, format version
 //! search/fold.js        the Traditional → Simplified table the index was folded with
 //! search/p/<n>.js       index part n: the postings of the terms whose hash falls in n
-//! search/d/<n>.js       the record of document n: url, title, kind, number, plan, status,
-//!                       and the head of its text for the snippet
+//! search/d/<n>.js       the records of documents 4n to 4n+3: url, title, kind, number, plan,
+//!                       status, and the head of its text for the snippet
 //! ```
 //!
 //! The index is an inverted index built at build time and queried in the browser, as in lunr,

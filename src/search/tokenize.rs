@@ -134,6 +134,33 @@ pub fn for_each_index_token<'a>(folded: &'a [char], mut f: impl FnMut(Tok<'a>)) 
     }
 }
 
+/// The same tokens as [`for_each_index_token`], but each Han position's n-grams come longest
+/// first, and `f` returning `false` skips the position's shorter ones. The index builder returns
+/// `false` for an n-gram it has already recorded, whose prefixes it then has too: repeated
+/// phrases cost one lookup per character instead of four.
+pub fn for_each_index_token_pruned<'a>(folded: &'a [char], mut f: impl FnMut(Tok<'a>) -> bool) {
+    for run in runs(folded) {
+        match run {
+            Run::Han(s, e) => {
+                for i in s..e {
+                    for k in (1..=MAX_GRAM.min(e - i)).rev() {
+                        if !f(Tok::Han(&folded[i..i + k])) {
+                            break;
+                        }
+                    }
+                }
+            }
+            Run::Word(s, e) => {
+                let w = &folded[s..e];
+                f(Tok::Word(w));
+                word_parts(w, |p| {
+                    f(Tok::Word(p));
+                });
+            }
+        }
+    }
+}
+
 /// The index tokens of a text (folded here), in text order.
 pub fn index_tokens(text: &str) -> Vec<String> {
     let folded: Vec<char> = text.chars().map(fold_char).collect();

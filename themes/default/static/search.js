@@ -11,7 +11,7 @@
 
   var MAX_GRAM = 4;
   var PAGE = 10;
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
   var HAN = [[0x3007, 0x3007], [0x3400, 0x4DBF], [0x4E00, 0x9FFF], [0xF900, 0xFAFF], [0x20000, 0x3134F]];
   var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var B64_VALUE = {};
@@ -58,9 +58,16 @@
   /* ---- folding (src/search/fold.rs) ---- */
   var foldMap = new Map();
 
-  function setFoldTable(pairs) {
-    var cps = Array.from(pairs);
-    for (var i = 0; i + 1 < cps.length; i += 2) foldMap.set(cps[i].codePointAt(0), cps[i + 1].codePointAt(0));
+  /** Reads search/fold.js (src/search/index.rs, encode_fold_table): per pair, the gap from the
+   * previous Traditional code point and the zigzag distance to the Simplified one, as varints. */
+  function setFoldTable(encoded) {
+    var values = readVarints(encoded);
+    var t = -1;
+    for (var i = 0; i + 1 < values.length; i += 2) {
+      t += values[i] + 1;
+      var d = values[i + 1];
+      foldMap.set(t, t + (d % 2 ? -(d + 1) / 2 : d / 2));
+    }
   }
 
   function foldCp(u) {
@@ -176,6 +183,20 @@
   }
 
   /* ---- postings (src/search/index.rs) ---- */
+  function readVarints(s) {
+    var out = [];
+    var acc = 0;
+    for (var j = 0; j < s.length; j++) {
+      var w = B64_VALUE[s.charCodeAt(j)];
+      acc = acc * 32 + (w & 31);
+      if (!(w & 32)) {
+        out.push(acc);
+        acc = 0;
+      }
+    }
+    return out;
+  }
+
   function decodeSet(s) {
     var out = [];
     if (!s) return out;
@@ -219,8 +240,10 @@
     return result;
   }
 
+  var recordsPerFile = 1; // search/d/<n>.js holds the records of this many documents
   var ready = Promise.all([load("meta", 0, "meta.js"), load("fold", 0, "fold.js")]).then(function (r) {
     if (r[0].v !== FORMAT_VERSION) throw new Error("search index format " + r[0].v + ", expected " + FORMAT_VERSION);
+    recordsPerFile = r[0].group;
     setFoldTable(r[1]);
     return r[0];
   });
@@ -240,8 +263,12 @@
         var ids = [];
         if (entries.every(function (e) { return e; })) {
           var all = entries.map(function (e) { return decodeSet(e[0]); });
+          // The head and title sets hold positions in the term's full set.
           var tier = function (k) {
-            return intersect(entries.map(function (e, i) { return e[k] === "=" ? all[i] : decodeSet(e[k]); }));
+            return intersect(entries.map(function (e, i) {
+              if (e[k] === "=") return all[i];
+              return decodeSet(e[k]).map(function (p) { return all[i][p]; });
+            }));
           };
           var a = intersect(all);
           var t = tier(2);
@@ -332,7 +359,11 @@
     function showMore() {
       var batch = result.ids.slice(shown, shown + PAGE);
       shown += batch.length;
-      return Promise.all(batch.map(function (id) { return load("doc", id, "d/" + id + ".js"); })).then(function (recs) {
+      var group = recordsPerFile;
+      return Promise.all(batch.map(function (id) {
+        var g = Math.floor(id / group);
+        return load("docs", g, "d/" + g + ".js").then(function (recs) { return recs[id - g * group]; });
+      })).then(function (recs) {
         var t0 = performance.now();
         var first = null;
         recs.forEach(function (rec) {
