@@ -543,7 +543,7 @@ pub(crate) fn tidy(x: f64) -> f64 {
 /// Such a decimal is the only one of at most 6 decimals that rounds to `x` (doubles that size
 /// are far closer together than 10⁻⁶), so it is also the shortest text that reads back as `x`.
 pub(crate) fn short_decimal(x: f64) -> Option<(i64, u32)> {
-    if !(x.abs() < 1e9) {
+    if x.is_nan() || x.abs() >= 1e9 {
         return None;
     }
     let mut scale = 1.0;
