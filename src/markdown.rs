@@ -42,10 +42,11 @@ pub fn too_deep(source: &str) -> Option<(usize, usize)> {
             depth += 1;
             rest = rest[marker..].trim_start();
         }
-        // Open brackets on the line.
+        // Open brackets on the line (most lines have none: skip them quickly).
         let mut open: usize = 0;
         let mut deepest = 0;
-        for b in line.bytes() {
+        let brackets = line.find('[').map_or("", |i| &line[i..]);
+        for b in brackets.bytes() {
             match b {
                 b'[' => {
                     open += 1;
@@ -67,14 +68,61 @@ pub fn too_deep(source: &str) -> Option<(usize, usize)> {
 /// Renders Markdown to sanitised HTML. Headings are shifted down by `heading_shift` levels so a
 /// body's `#` never competes with the page's own `<h1>`.
 pub fn to_html(source: &str, heading_shift: u8) -> String {
+    html_of(html_events(source, heading_shift), source.len())
+}
+
+/// [`to_html`] and [`to_text`] of one source, parsed once where that gives the same results:
+/// the plain text is read without the table, strikethrough and footnote extensions, which only
+/// change how `|`, `~` and `[^` read, so sources without those characters (nearly every
+/// progress report) share one parse.
+pub fn to_html_and_text(source: &str, heading_shift: u8) -> (String, String) {
+    if let Some(text) = plain_paragraph(source) {
+        // Sized exactly: the site keeps every report's HTML.
+        let mut html = String::with_capacity(text.len() + 8);
+        html.push_str("<p>");
+        html.push_str(text);
+        html.push_str("</p>\n");
+        return (html, text.to_string());
+    }
+    if source.bytes().any(|b| matches!(b, b'|' | b'~' | b'^')) {
+        return (to_html(source, heading_shift), to_text(source));
+    }
+    let events = html_events(source, heading_shift);
+    let text = text_of(events.iter().cloned());
+    (html_of(events, source.len()), text)
+}
+
+/// The text of `source` when it is a single line of plain text, which Markdown renders as one
+/// paragraph holding exactly that text: it starts with a letter (no block marker), ends without
+/// space, and has no character that could open markup (`*_[]<>&!`…), need escaping or be a
+/// control character. Most progress reports are such a line; they skip the parser.
+fn plain_paragraph(source: &str) -> Option<&str> {
+    let line = source.strip_suffix('\n').unwrap_or(source);
+    let first = line.chars().next()?;
+    let last = line.chars().next_back()?;
+    let starts_block = if first.is_ascii() {
+        !first.is_ascii_alphabetic()
+    } else {
+        first.is_whitespace() || first == '\u{feff}'
+    };
+    let inert =
+        |b: u8| !b.is_ascii() || b.is_ascii_alphanumeric() || b" \"$%'(),-./:;=?@{}+".contains(&b);
+    (!starts_block && !last.is_whitespace() && line.bytes().all(inert)).then_some(line)
+}
+
+fn html_events(source: &str, heading_shift: u8) -> Vec<Event<'_>> {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_FOOTNOTES);
-    let events: Vec<Event<'_>> = Parser::new_ext(source, opts)
+    Parser::new_ext(source, opts)
         .map(|ev| shift_heading(ev, heading_shift))
-        .collect();
-    let mut out = String::with_capacity(source.len() * 3 / 2);
+        .collect()
+}
+
+/// The sanitised HTML of `events`, parsed from a source `source_len` bytes long.
+fn html_of(events: Vec<Event<'_>>, source_len: usize) -> String {
+    let mut out = String::with_capacity(source_len * 3 / 2);
     // pulldown-cmark escapes all text itself; only raw HTML and link targets can carry markup
     // or scripts. Bodies without them (nearly all progress reports) skip the sanitiser, which
     // costs more than the Markdown rendering.
@@ -118,9 +166,13 @@ fn shift_heading(ev: pulldown_cmark::Event<'_>, by: u8) -> pulldown_cmark::Event
 
 /// Plain text of a Markdown source (for search and feeds): markup dropped, text kept.
 pub fn to_text(source: &str) -> String {
-    use pulldown_cmark::{Event, TagEnd};
-    let mut out = String::with_capacity(source.len());
-    for ev in Parser::new(source) {
+    text_of(Parser::new(source))
+}
+
+fn text_of<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
+    use pulldown_cmark::TagEnd;
+    let mut out = String::new();
+    for ev in events {
         match ev {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -165,6 +217,40 @@ mod tests {
     fn headings_are_shifted_below_the_page_title() {
         assert!(to_html("# 标题", 2).contains("<h3>"));
         assert!(to_html("###### 小", 3).contains("<h6>"));
+    }
+
+    #[test]
+    fn one_parse_gives_what_two_parses_give() {
+        for source in [
+            "上半年新建管网 **35 公里**\n\n- 一\n- 二\n\n# 标题\n\n> 引用  \n换行`代码`",
+            "[公示](https://example.org/a) <b>粗</b> & a < b\n\n1. 第一\n2) 第二",
+            "| 指标 | 值 |\n|---|---|\n| 率 | 98 |\n\n~~删除~~ 脚注[^1]\n\n[^1]: 说明",
+            "a|b ~c~ ^d",
+            "",
+            "\n",
+            "通过分批更换公共交通工具,提升公众出行体验感。完成 98% (2024年)。\n",
+            "Plain text, with \"quotes\" and 'apostrophes': a=b; c/d? e@f {g} h+i.",
+            "2024年完成",
+            "1. 列表",
+            "- 列表",
+            "　全角空格开头",
+            "结尾空格  \n",
+            "两行\n第二行\n",
+            "A\n\nB",
+            "含<b>标签</b>",
+            "含&amp;实体",
+            "http://example.org/a 网址",
+            "a\0b",
+            "\u{feff}BOM",
+            "#标题",
+            "    缩进代码",
+        ] {
+            assert_eq!(
+                to_html_and_text(source, 2),
+                (to_html(source, 2), to_text(source)),
+                "{source}"
+            );
+        }
     }
 
     #[test]

@@ -49,8 +49,29 @@ impl Date {
 }
 
 impl fmt::Display for Date {
+    /// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` prints it. Every page and export prints dates by the
+    /// hundred thousand, so four-digit years (all real ones) are written directly; others keep
+    /// chrono's signed form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        use chrono::Datelike;
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        let Ok(y @ 0..=9999) = u32::try_from(y) else {
+            return write!(f, "{}", self.0.format("%Y-%m-%d"));
+        };
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -440,4 +461,25 @@ pub struct AnnualSource {
     pub year: i32,
     pub path: PathBuf,
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_print_as_chrono_prints_them() {
+        for (y, m, d) in [
+            (2024, 6, 30),
+            (1970, 1, 1),
+            (9999, 12, 31),
+            (999, 2, 3),
+            (0, 1, 1),
+            (-1, 5, 5),
+            (10000, 1, 1),
+        ] {
+            let date = Date::from_ymd(y, m, d).expect("valid date");
+            assert_eq!(date.to_string(), date.0.format("%Y-%m-%d").to_string());
+        }
+    }
 }

@@ -182,7 +182,7 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
     if let Some(file) = read(&content_dir.join("site.toml"), &mut diags) {
         content.site = site::parse_site(&file, &mut diags);
     }
-    for path in files::sorted_files(&content_dir.join("units"), "toml", 1) {
+    for path in files::sorted_files(&content_dir.join("units"), "toml") {
         if let Some(file) = read(&path, &mut diags) {
             content.units.extend(site::parse_units(&file, &mut diags));
         }
@@ -247,14 +247,14 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
     }
 
     let disclosure = content_dir.join("disclosure");
-    for path in files::sorted_files(&disclosure, "md", 1) {
+    for path in files::sorted_files(&disclosure, "md") {
         if let Some(file) = read(&path, &mut diags) {
             if let Some(doc) = site::parse_disclosure(&file, &mut diags) {
                 content.disclosure.push(doc);
             }
         }
     }
-    for path in files::sorted_files(&disclosure.join("annual"), "toml", 1) {
+    for path in files::sorted_files(&disclosure.join("annual"), "toml") {
         if let Some(file) = read(&path, &mut diags) {
             match path
                 .file_stem()
@@ -358,8 +358,8 @@ pub fn parse_text(shown: &Path, text: &str) -> Diagnostics {
 
 /// The content fuzz target's entry point (fuzz/fuzz_targets/content.rs, and its deterministic
 /// smoke test): the first byte picks a kind of content file, the rest (as UTF-8, lossily) is its
-/// text, parsed by [`parse_text`]; Markdown bodies also go through the renderer. Panics only on
-/// a bug.
+/// text, parsed by [`parse_text`]; Markdown bodies also go through the renderer (HTML and plain
+/// text from one parse must equal those from two). Panics only on a bug.
 pub fn fuzz_one(data: &[u8]) {
     const KINDS: [&str; 6] = [
         "content/site.toml",
@@ -377,8 +377,15 @@ pub fn fuzz_one(data: &[u8]) {
     parse_text(Path::new(path), &text);
     if path.ends_with(".md") {
         let body = split_front_matter(&text).map_or(&*text, |(_, _, body)| body);
-        crate::markdown::to_html(body, 1);
-        crate::markdown::to_text(body);
+        let separate = (
+            crate::markdown::to_html(body, 1),
+            crate::markdown::to_text(body),
+        );
+        assert_eq!(
+            crate::markdown::to_html_and_text(body, 1),
+            separate,
+            "one Markdown parse must give what two give"
+        );
     }
 }
 

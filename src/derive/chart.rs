@@ -13,9 +13,9 @@
 //! 3:1 contrast on white, and `<title>`/`<desc>` carry a full Chinese text alternative. All text
 //! from content is escaped. Output is deterministic: numbers are printed with a fixed precision.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
-use crate::derive::status::{tidy, Tracker};
+use crate::derive::status::{short_decimal, tidy, Tracker};
 use crate::model::{Comparator, Date, Target};
 
 const WIDTH: f64 = 640.0;
@@ -103,7 +103,9 @@ pub fn tracker_svg(
     let desc = description(target, tracker, &points, as_of);
     let id = dom_id(target.id.as_str(), &title, &desc);
 
-    let mut s = String::new();
+    // A chart is about 5 kB, plus a few hundred bytes per measurement: reserve enough to write
+    // it without growing, then hand back the rest (the site holds thousands of charts).
+    let mut s = String::with_capacity(8 * 1024 + 320 * points.len());
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" class="tracker-chart status-{st}" font-family="inherit" font-size="12">"#,
@@ -210,12 +212,12 @@ pub fn tracker_svg(
                     _ => b + (t - b) * frac,
                 };
                 let xx = x(t0) + (x(d) - x(t0)) * frac;
-                pts.push(format!("{},{}", f1(xx), f1(y(v))));
+                pts.push((xx, y(v)));
             }
             let _ = write!(
                 s,
                 r#"<polyline class="required" points="{}" fill="none" stroke="{C_REQUIRED}" stroke-width="1.5" stroke-dasharray="6 4"/>"#,
-                pts.join(" ")
+                Coords(&pts)
             );
         }
     }
@@ -250,14 +252,11 @@ pub fn tracker_svg(
 
     // Measurements: a solid line through filled circles.
     if !points.is_empty() {
-        let coords: Vec<String> = points
-            .iter()
-            .map(|&(d, v)| format!("{},{}", f1(x(d)), f1(y(v))))
-            .collect();
+        let coords: Vec<(f64, f64)> = points.iter().map(|&(d, v)| (x(d), y(v))).collect();
         let _ = write!(
             s,
             r#"<g class="measures"><polyline points="{}" fill="none" stroke="{C_MEASURE}" stroke-width="2"/>"#,
-            coords.join(" ")
+            Coords(&coords)
         );
         for &(d, v) in &points {
             let _ = write!(
@@ -304,6 +303,7 @@ pub fn tracker_svg(
         t = f1(ly + 4.0),
     );
     s.push_str("</svg>");
+    s.shrink_to_fit();
     s
 }
 
@@ -453,7 +453,7 @@ impl ValueAxis {
     }
 
     fn label(&self, v: f64) -> String {
-        no_minus_zero(format!("{:.*}", self.decimals, v))
+        Fixed(v, self.decimals).to_string()
     }
 }
 
@@ -480,6 +480,19 @@ fn year_ticks(first: Date, t_lo: f64, t_hi: f64) -> Vec<i32> {
         .collect()
 }
 
+/// Polyline points: `x,y` pairs with one decimal, separated by spaces.
+struct Coords<'a>(&'a [(f64, f64)]);
+
+impl fmt::Display for Coords<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, &(x, y)) in self.0.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            write!(f, "{sep}{},{}", f1(x), f1(y))?;
+        }
+        Ok(())
+    }
+}
+
 /// Label placement beside a vertical mark: to its right, or to its left near the right edge.
 fn side(x: f64) -> (&'static str, f64) {
     if x > (LEFT + RIGHT) / 2.0 {
@@ -490,18 +503,66 @@ fn side(x: f64) -> (&'static str, f64) {
 }
 
 /// A coordinate with one decimal, never `-0.0`.
-fn f1(v: f64) -> String {
-    no_minus_zero(format!("{v:.1}"))
+fn f1(v: f64) -> Fixed {
+    Fixed(v, 1)
 }
 
 /// A value as a person would write it: tidied, shortest round-trip form (96, 95.1, 0.3).
 fn fmt_value(v: f64) -> String {
-    no_minus_zero(format!("{}", tidy(v)))
+    let v = tidy(v);
+    match short_decimal(v) {
+        // The shortest text that reads back as `v` is this decimal (see `short_decimal`),
+        // which is what `{}` prints.
+        Some((n, decimals)) => Decimal(n, decimals as usize).to_string(),
+        None => no_minus_zero(format!("{v}")),
+    }
 }
 
 /// A rate or ratio as a percentage with two decimals.
 fn fmt_pct(v: f64) -> String {
-    no_minus_zero(format!("{:.2}%", v * 100.0))
+    format!("{}%", Fixed(v * 100.0, 2))
+}
+
+/// A number with a fixed count of decimals, `Fixed(v, n)` printed exactly as
+/// `format!("{v:.n$}")` prints it, but never as `-0`.
+///
+/// A chart prints about a hundred numbers, and the float formatter's exact algorithm was most
+/// of the cost of deriving a site. Scaled to an integer, a value rounds the same way the
+/// formatter rounds it unless the scaled value lies within rounding noise of a tie (x.5);
+/// those rare values, and very large or very precise ones, still go through the formatter.
+#[derive(Clone, Copy)]
+struct Fixed(f64, usize);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SCALE: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+        let Fixed(v, decimals) = *self;
+        if let Some(&scale) = SCALE.get(decimals) {
+            let t = v * scale;
+            // Below 1e9 the product is within 1e-7 of the exact one.
+            let clear_of_tie = ((t - t.trunc()).abs() - 0.5).abs() > 1e-6;
+            if t.abs() < 1e9 && clear_of_tie {
+                return Decimal(t.round() as i64, decimals).fmt(f);
+            }
+        }
+        f.write_str(&no_minus_zero(format!("{v:.decimals$}")))
+    }
+}
+
+/// The decimal `.0 / 10^.1`, with exactly `.1` decimals, and zero without a sign.
+struct Decimal(i64, usize);
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Decimal(n, decimals) = *self;
+        let sign = if n < 0 { "-" } else { "" };
+        let n = n.unsigned_abs();
+        match 10u64.checked_pow(decimals as u32) {
+            Some(1) => write!(f, "{sign}{n}"),
+            Some(p) => write!(f, "{sign}{}.{:0decimals$}", n / p, n % p),
+            None => Err(fmt::Error),
+        }
+    }
 }
 
 fn no_minus_zero(s: String) -> String {
@@ -614,6 +675,24 @@ mod tests {
 
     fn attr(svg: &str, open: &str, name: &str) -> f64 {
         attr_str(svg, open, name).parse().expect("number")
+    }
+
+    #[test]
+    fn numbers_print_as_the_float_formatter_prints_them() {
+        for v in crate::derive::status::tests::number_samples() {
+            for decimals in 0..=8 {
+                let by_formatter = no_minus_zero(format!("{v:.decimals$}"));
+                assert_eq!(Fixed(v, decimals).to_string(), by_formatter, "{v:e}");
+            }
+            assert_eq!(fmt_value(v), no_minus_zero(format!("{}", tidy(v))), "{v:e}");
+            assert_eq!(
+                fmt_pct(v),
+                no_minus_zero(format!("{:.2}%", v * 100.0)),
+                "{v:e}"
+            );
+        }
+        let pts = [(64.0, 199.96), (-0.04, 30.0)];
+        assert_eq!(Coords(&pts).to_string(), "64.0,200.0 0.0,30.0");
     }
 
     #[test]

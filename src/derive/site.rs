@@ -699,6 +699,7 @@ fn report_view(
     lead: &[UnitLink],
 ) -> ReportView {
     let delay = r.published.map(|p| workdays_between(r.date, p));
+    let (body_html, body_text) = markdown::to_html_and_text(&r.body, 2);
     ReportView {
         anchor: format!("report-{}", r.slug),
         task: task.id.0.clone(),
@@ -736,8 +737,8 @@ fn report_view(
         evidence: r.evidence.clone(),
         corrections: r.corrections.clone(),
         body: r.body.clone(),
-        body_html: markdown::to_html(&r.body, 2),
-        body_text: markdown::to_text(&r.body),
+        body_html,
+        body_text,
         delay_workdays: delay,
         late: delay.is_some_and(|d| d > TIMELY_WORKDAYS),
         lead_units: lead.iter().map(|u| u.name.clone()).collect(),

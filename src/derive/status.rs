@@ -522,12 +522,41 @@ pub(crate) fn tidy(x: f64) -> f64 {
     if !x.is_finite() {
         return x;
     }
+    if x == 0.0 {
+        return 0.0;
+    }
+    // The double nearest a decimal of at most 12 digits rounds back to itself; most values are
+    // figures as written, so skip the formatter and parser for them.
+    if short_decimal(x).is_some_and(|(n, _)| n.unsigned_abs() < 1_000_000_000_000) {
+        return x;
+    }
     let rounded: f64 = format!("{x:.11e}").parse().unwrap_or(x);
     if rounded == 0.0 {
         0.0
     } else {
         rounded
     }
+}
+
+/// `x` as the decimal `n / 10^d` with the fewest decimals `d` (at most 6), when `x` is the
+/// double nearest that decimal and |x| < 1e9 — every figure a person writes (96.8, 2025, 0.35).
+/// Such a decimal is the only one of at most 6 decimals that rounds to `x` (doubles that size
+/// are far closer together than 10⁻⁶), so it is also the shortest text that reads back as `x`.
+pub(crate) fn short_decimal(x: f64) -> Option<(i64, u32)> {
+    if x.is_nan() || x.abs() >= 1e9 {
+        return None;
+    }
+    let mut scale = 1.0;
+    for d in 0..=6 {
+        let n = (x * scale).round();
+        // Both operands are exact, and division rounds correctly: this is the double nearest
+        // n / 10^d, as parsing its decimal text would give.
+        if n / scale == x {
+            return Some((n as i64, d));
+        }
+        scale *= 10.0;
+    }
+    None
 }
 
 /// Notes collected while assessing, joined into one sentence in the order they arose.
@@ -548,12 +577,66 @@ impl Notes {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{Baseline, Origin, TargetId};
 
     fn d(s: &str) -> Date {
         Date::parse(s).expect("test date")
+    }
+
+    /// Figures as written, float noise, rates and extremes, both signs.
+    pub(crate) fn number_samples() -> Vec<f64> {
+        let mut xs = vec![
+            0.1 + 0.2,
+            85.58999999999999,
+            1.0 / 3.0,
+            2f64.powf(0.5),
+            0.000_001,
+            1e-7,
+            999_999_999.9,
+            1e9,
+            123_456_789_012.5,
+            1e300,
+            f64::MIN_POSITIVE,
+            0.05,
+            0.15,
+            0.25,
+            2.5,
+            1.005,
+        ];
+        for i in 0..20_000 {
+            let i = f64::from(i);
+            xs.extend([
+                i,
+                i / 10.0,
+                i / 100.0,
+                i / 1000.0,
+                i * 0.1,
+                i * 0.37,
+                i / 7.0,
+            ]);
+            xs.push(1.0 + i * 1e-6);
+            xs.push((1.0 + i / 1000.0).powf(0.37) - 1.0);
+        }
+        let negated: Vec<f64> = xs.iter().map(|x| -x).collect();
+        xs.extend(negated);
+        xs
+    }
+
+    #[test]
+    fn tidy_gives_what_rounding_through_text_gives() {
+        let by_text = |x: f64| -> f64 {
+            let r: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+            if r == 0.0 {
+                0.0
+            } else {
+                r
+            }
+        };
+        for x in number_samples() {
+            assert_eq!(tidy(x).to_bits(), by_text(x).to_bits(), "{x:e}");
+        }
     }
 
     fn target(comparator: Comparator, value: Option<f64>, year: Option<i32>) -> Target {
