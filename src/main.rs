@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// A build allocates and frees millions of small strings (100,000 reports, their views and
+/// pages) from several threads; mimalloc does that with far less CPU than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// gongkai (公开): a static site generator for public transparency portals.
 #[derive(Parser)]
 #[command(name = "gongkai", version, about, long_about = None)]
