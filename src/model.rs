@@ -50,7 +50,16 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        use chrono::Datelike;
+        let d = self.0;
+        // Formatted by hand: pages and exports print hundreds of thousands of dates, and
+        // chrono's `format` parses its pattern again for each one. Years outside 0–9999 take
+        // chrono's signed form.
+        if (0..=9999).contains(&d.year()) {
+            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        } else {
+            write!(f, "{}", d.format("%Y-%m-%d"))
+        }
     }
 }
 
@@ -440,4 +449,27 @@ pub struct AnnualSource {
     pub year: i32,
     pub path: PathBuf,
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_print_as_chrono_formats_them() {
+        for (y, m, d) in [
+            (2024, 6, 30),
+            (7, 1, 2),
+            (0, 12, 31),
+            (9999, 12, 31),
+            (10000, 1, 1),
+        ] {
+            let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(Date(date).to_string(), date.format("%Y-%m-%d").to_string());
+        }
+        assert_eq!(
+            Date::from_ymd(2024, 6, 3).unwrap().to_string(),
+            "2024-06-03"
+        );
+    }
 }
