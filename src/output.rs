@@ -119,9 +119,7 @@ impl Staging {
         // Not through a symbolic link: that would put the link itself into the output.
         let same_size = fs::symlink_metadata(&old)
             .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
-        same_size
-            && fs::read(&old).is_ok_and(|held| held == bytes)
-            && fs::hard_link(&old, path).is_ok()
+        same_size && holds(&old, bytes) && fs::hard_link(&old, path).is_ok()
     }
 
     /// Everything written so far, sorted by path.
@@ -165,6 +163,26 @@ impl Staging {
     /// Throws the staged files away, leaving the output as it was.
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`, read piece by piece (the biggest exports
+/// are tens of megabytes; reading them whole would hold both copies at once).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
     }
 }
 
