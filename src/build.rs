@@ -42,6 +42,13 @@ impl Timer {
             self.last.set(now);
         }
     }
+
+    /// One of several stages that ran side by side, with its own duration.
+    fn stage(&self, stage: &str, millis: u128) {
+        if self.on {
+            eprintln!("timing: {stage:<10} {millis:>7} ms (side by side)");
+        }
+    }
 }
 
 pub struct BuildOptions {
@@ -128,6 +135,7 @@ pub fn build_site(
             output.display()
         ))
     })?;
+    let t = Timer::start();
     match write_all(&data, &theme, &renderer, &staging) {
         Ok(()) => {}
         Err(d) => {
@@ -136,6 +144,7 @@ pub fn build_site(
             return Err(BuildFailure::Content(diags));
         }
     }
+    t.lap("outputs");
     // The manifest covers every file written so far; it and its signature come last.
     let release = crate::mirror::release_files(&staging.written(), sign_key)
         .map_err(|e| BuildFailure::Io(e.to_string()))?;
@@ -146,12 +155,14 @@ pub fn build_site(
     }
     let written = staging.written();
     let pages = written.iter().filter(|w| w.path.ends_with(".html")).count();
+    t.lap("manifest");
     staging.commit(output).map_err(|e| {
         BuildFailure::Io(format!(
             "{}: cannot replace the output: {e}",
             output.display()
         ))
     })?;
+    t.lap("commit");
     Ok(BuildReport {
         files: written.len(),
         pages,
@@ -172,6 +183,11 @@ pub fn write_all(
 
 /// [`write_all`], skipping the pages `cache` says are unchanged (`serve`'s incremental
 /// rebuild); every other output is written whole.
+///
+/// The four outputs — pages, exports, search index, disclosure section — read the derived
+/// site and nothing of each other, so they are made side by side (each is parallel inside as
+/// well, so no core idles while one lane finishes); when several fail, the error reported is
+/// the first in that order.
 pub fn write_all_cached(
     data: &SiteData,
     theme: &Theme,
@@ -183,51 +199,79 @@ pub fn write_all_cached(
     let t = Timer::start();
     // The timeline of every report, newest first: pages, feeds and the change log share it.
     let updates = data.updates();
-    render_site_cached(data, renderer, staging, base_url, cache, &updates).map_err(|e| {
-        Diagnostic::error(
-            theme.shown_path(e.0.split(':').next().unwrap_or("")),
-            Pos::START,
-            e.0.clone(),
-        )
-        .with_help(
-            "a template failed while rendering; the message names the template and the problem",
-        )
-    })?;
-    t.lap("render");
-    for (path, bytes) in crate::export::export_files_with(data, &updates) {
-        staging
-            .write(&path, &bytes)
-            .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
-    }
-    t.lap("export");
-    for (path, bytes) in crate::search::build_index(&crate::search::site::documents(data)) {
-        staging
-            .write(&path, &bytes)
-            .map_err(|e| Diagnostic::error(PathBuf::from(&path), Pos::START, e.to_string()))?;
-    }
-    t.lap("search");
-    crate::disclosure::render(
-        data,
-        &updates,
-        &data.annual,
-        theme,
-        renderer,
-        staging,
-        cache,
-    )?;
-    t.lap("disclosure");
-    for (path, bytes) in &theme.statics {
-        staging
-            .write(&format!("static/{path}"), bytes)
-            .map_err(|e| {
+    let render = || {
+        timed(|| {
+            render_site_cached(data, renderer, staging, base_url, cache, &updates).map_err(|e| {
                 Diagnostic::error(
-                    PathBuf::from(format!("static/{path}")),
+                    theme.shown_path(e.0.split(':').next().unwrap_or("")),
                     Pos::START,
-                    e.to_string(),
+                    e.0.clone(),
                 )
-            })?;
+                .with_help(
+                    "a template failed while rendering; the message names the template and the problem",
+                )
+            })
+        })
+    };
+    let export =
+        || timed(|| crate::export::write_exports(data, &updates, staging).map_err(io_error));
+    let search = || {
+        timed(|| {
+            crate::search::build_index(&crate::search::site::documents(data))
+                .into_iter()
+                .try_for_each(|(path, bytes)| staging.write(&path, &bytes).map_err(|e| (path, e)))
+                .map_err(io_error)
+        })
+    };
+    let disclosure = || {
+        timed(|| {
+            crate::disclosure::render(
+                data,
+                &updates,
+                &data.annual,
+                theme,
+                renderer,
+                staging,
+                cache,
+            )
+        })
+    };
+    // The search index first, alone: it is parallel inside, and it is the build's peak of
+    // memory, which nothing else should add to. Then the pages beside the exports and the
+    // disclosure section.
+    let index = search();
+    let (pages, (exports, section)) = rayon::join(render, || (export(), disclosure()));
+    for (stage, (_, ms)) in [
+        ("render", &pages),
+        ("export", &exports),
+        ("search", &index),
+        ("disclosure", &section),
+    ] {
+        t.stage(stage, *ms);
+    }
+    pages.0?;
+    exports.0?;
+    index.0?;
+    section.0?;
+    for (path, bytes) in &theme.statics {
+        let path = format!("static/{path}");
+        staging
+            .write(&path, bytes)
+            .map_err(|e| io_error((path, e)))?;
     }
     Ok(())
+}
+
+/// Runs `f`, with how long it took in milliseconds.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, u128) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed().as_millis())
+}
+
+/// A file the writer could not store, as a diagnostic naming it.
+fn io_error((path, e): (String, std::io::Error)) -> Diagnostic {
+    Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string())
 }
 
 pub fn run(opts: &BuildOptions) -> ExitCode {

@@ -29,6 +29,10 @@ impl Sink for Staging {
 /// A staging folder being filled; [`Staging::commit`] swaps it in for the output.
 pub struct Staging {
     dir: PathBuf,
+    /// The output being replaced, when there is one: a file it already holds with the same
+    /// bytes is linked into the staging folder instead of written again (see
+    /// [`Staging::write`]).
+    previous: Option<PathBuf>,
     written: Mutex<Vec<Written>>,
     /// Folders already created, so each file costs one `create` rather than a walk of
     /// `mkdir`s up its path.
@@ -55,6 +59,7 @@ impl Staging {
         fs::create_dir_all(&dir)?;
         Ok(Staging {
             dir,
+            previous: output.is_dir().then(|| output.to_path_buf()),
             written: Mutex::new(Vec::new()),
             made: Mutex::new(HashSet::new()),
         })
@@ -87,13 +92,34 @@ impl Staging {
                     .insert(parent.to_path_buf());
             }
         }
-        fs::write(&path, bytes)?;
+        if !self.link_unchanged(rel, &path, bytes) {
+            fs::write(&path, bytes)?;
+        }
         let w = crate::mirror::entry(rel, bytes);
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(w);
         Ok(())
+    }
+
+    /// Links the previous output's file at `rel` to `path` when it is a plain file holding
+    /// exactly `bytes`; `false` when there is none or it differs (the caller writes).
+    ///
+    /// A rebuild mostly writes what the output already holds. A new file costs the file
+    /// system an inode, its blocks and their write-back, and deleting the old copy with the
+    /// old output frees them again; a link costs a directory entry, and the old output's
+    /// removal then only drops a name. The old output itself is never changed: a failed
+    /// build removes the staging folder's names and leaves the files as they were.
+    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8]) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(rel);
+        // Not through a symbolic link: that would put the link itself into the output.
+        let same_size = fs::symlink_metadata(&old)
+            .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
+        same_size && holds(&old, bytes) && fs::hard_link(&old, path).is_ok()
     }
 
     /// Everything written so far, sorted by path.
@@ -140,6 +166,26 @@ impl Staging {
     }
 }
 
+/// Whether the file at `path` holds exactly `bytes`, read piece by piece (the biggest exports
+/// are tens of megabytes; reading them whole would hold both copies at once).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
 /// `fs::remove_dir_all`, with the folders of a level removed side by side (a site has
 /// thousands of small folders; unlinking them one after another is most of a rebuild's
 /// commit).
@@ -179,6 +225,56 @@ mod tests {
             1,
             "no staging folder left behind"
         );
+    }
+
+    #[test]
+    fn unchanged_files_are_shared_with_the_previous_output_which_stays_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("changed.html", b"old").unwrap();
+        s.commit(&out).unwrap();
+
+        let s = Staging::new(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("changed.html", b"new").unwrap();
+        s.write("added.html", b"added").unwrap();
+        let staged = s.dir().to_path_buf();
+        assert_eq!(fs::read(staged.join("changed.html")).unwrap(), b"new");
+        assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"old");
+        assert!(!out.join("added.html").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ino = |p: &Path| fs::metadata(p).unwrap().ino();
+            assert_eq!(ino(&staged.join("same.html")), ino(&out.join("same.html")));
+            assert_ne!(
+                ino(&staged.join("changed.html")),
+                ino(&out.join("changed.html"))
+            );
+        }
+        s.commit(&out).unwrap();
+        assert_eq!(fs::read(out.join("same.html")).unwrap(), b"same");
+        assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
+        assert_eq!(fs::read(out.join("added.html")).unwrap(), b"added");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_in_the_previous_output_is_not_carried_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(tmp.path().join("elsewhere"), b"page").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), out.join("page.html")).unwrap();
+        let s = Staging::new(&out).unwrap();
+        s.write("page.html", b"page").unwrap();
+        s.commit(&out).unwrap();
+        let m = fs::symlink_metadata(out.join("page.html")).unwrap();
+        assert!(m.file_type().is_file());
+        assert_eq!(fs::read(tmp.path().join("elsewhere")).unwrap(), b"page");
     }
 
     #[test]

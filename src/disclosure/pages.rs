@@ -74,13 +74,13 @@ impl Out<'_> {
         {
             return Ok(());
         }
-        let html = self.renderer.render_page(template, &ctx).map_err(|msg| {
-            Diagnostic::error(self.theme.shown_path(template), Pos::START, msg).with_help(
+        self.renderer
+            .render_with(template, &ctx, |html| self.staging.write(path, html))
+            .map_err(|msg| {
+                Diagnostic::error(self.theme.shown_path(template), Pos::START, msg).with_help(
                 "a template failed while rendering; the message names the template and the problem",
             )
-        })?;
-        self.staging
-            .write(path, html.as_bytes())
+            })?
             .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))
     }
 }

@@ -190,69 +190,84 @@ pub const PROGRESS_COLUMNS: [(&str, &str, &str); 16] = [
 /// One row per report and measure, newest report first is *not* used here: rows follow plan,
 /// task and date order so a spreadsheet reads like the plan.
 pub fn progress_csv(data: &SiteData) -> Vec<u8> {
-    let mut rows = Vec::new();
-    for p in &data.plans {
-        for t in &p.tasks {
-            for r in t.reports.iter().rev() {
-                let base =
-                    |target: String, value: String, unit: String, as_of: String, source: String| {
-                        vec![
-                            p.id.clone(),
-                            t.id.clone(),
-                            r.date.to_string(),
-                            opt(&r.published),
-                            r.status.as_str().to_string(),
-                            num(r.percent),
-                            opt(&r.reporter),
-                            r.sample.to_string(),
-                            target,
-                            value,
-                            unit,
-                            as_of,
-                            source,
-                            r.evidence
-                                .iter()
-                                .map(|e| format!("{} | {}", e.title, e.url))
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                            r.corrections
-                                .iter()
-                                .map(|c| {
-                                    format!(
-                                        "{} | {} | {} | {}",
-                                        c.date,
-                                        opt(&c.target),
-                                        num(c.previous),
-                                        c.note
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                            r.body.clone(),
-                        ]
-                    };
-                if r.measures.is_empty() {
-                    rows.push(base(
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ));
-                }
-                for m in &r.measures {
-                    rows.push(base(
-                        m.target.clone(),
-                        format_number(m.value),
-                        opt(&m.unit_as_written),
-                        m.as_of.to_string(),
-                        opt(&m.source),
-                    ));
+    // Rows go straight to the writer, fields borrowed where the data holds them as text: the
+    // file is the biggest of the site (every report body), and it is built once, not copied
+    // into a table first.
+    let reports: usize = data.plans.iter().map(|p| p.report_count).sum();
+    let mut out = Vec::with_capacity(BOM.len() + reports * 700);
+    out.extend_from_slice(BOM);
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(PROGRESS_CSV_COLUMNS);
+        for p in &data.plans {
+            for t in &p.tasks {
+                for r in t.reports.iter().rev() {
+                    let date = r.date.to_string();
+                    let published = opt(&r.published);
+                    let percent = num(r.percent);
+                    let sample = if r.sample { "true" } else { "false" };
+                    let evidence = r
+                        .evidence
+                        .iter()
+                        .map(|e| format!("{} | {}", e.title, e.url))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let corrections = r
+                        .corrections
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{} | {} | {} | {}",
+                                c.date,
+                                opt(&c.target),
+                                num(c.previous),
+                                c.note
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let mut row =
+                        |target: &str, value: &str, unit: &str, as_of: &str, source: &str| {
+                            let _ = w.write_record([
+                                p.id.as_str(),
+                                t.id.as_str(),
+                                &date,
+                                &published,
+                                r.status.as_str(),
+                                &percent,
+                                r.reporter.as_deref().unwrap_or(""),
+                                sample,
+                                target,
+                                value,
+                                unit,
+                                as_of,
+                                source,
+                                &evidence,
+                                &corrections,
+                                &r.body,
+                            ]);
+                        };
+                    if r.measures.is_empty() {
+                        row("", "", "", "", "");
+                    }
+                    for m in &r.measures {
+                        row(
+                            m.target.as_str(),
+                            &format_number(m.value),
+                            m.unit_as_written.as_deref().unwrap_or(""),
+                            &m.as_of.to_string(),
+                            m.source.as_deref().unwrap_or(""),
+                        );
+                    }
                 }
             }
         }
+        let _ = w.flush();
     }
-    write(&PROGRESS_CSV_COLUMNS, rows.into_iter())
+    out
 }
 
 fn resource(name: &str, title: &str, cols: Vec<(&str, &str, &str)>) -> serde_json::Value {

@@ -27,33 +27,73 @@ pub fn export_files_with(
     data: &SiteData,
     updates: &[&crate::derive::ReportView],
 ) -> Vec<(String, Vec<u8>)> {
-    // The files are independent; the big ones (JSON, progress CSV, feeds) run side by side.
-    let ((json, progress), (feeds, (tasks, targets))) = rayon::join(
-        || rayon::join(|| plans_json(data).into_bytes(), || progress_csv(data)),
+    let out = std::sync::Mutex::new(Vec::new());
+    let _ = each_export(data, updates, &|path, bytes| {
+        out.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), bytes.to_vec()));
+        Ok::<(), ()>(())
+    });
+    let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    out.sort();
+    out
+}
+
+/// Writes every export file of the site into `sink` as soon as it is made, so the big ones
+/// (`progress.csv`, `plans.json`, feeds) are never all held at once. On failure: the path
+/// that could not be written, and why.
+pub fn write_exports(
+    data: &SiteData,
+    updates: &[&crate::derive::ReportView],
+    sink: &dyn crate::output::Sink,
+) -> Result<(), (String, std::io::Error)> {
+    each_export(data, updates, &|path, bytes| {
+        sink.write(path, bytes).map_err(|e| (path.to_string(), e))
+    })
+}
+
+/// Makes every export file and hands each to `emit`; the files are independent, and the big
+/// ones (JSON, progress CSV, feeds) are made side by side.
+fn each_export<E, F>(
+    data: &SiteData,
+    updates: &[&crate::derive::ReportView],
+    emit: &F,
+) -> Result<(), E>
+where
+    E: Send,
+    F: Fn(&str, &[u8]) -> Result<(), E> + Sync,
+{
+    let ((json, progress), (feeds, rest)) = rayon::join(
         || {
             rayon::join(
-                || feeds::all_feeds(data, updates),
-                || (tasks_csv(data), targets_csv(data)),
+                || emit("data/plans.json", plans_json(data).as_bytes()),
+                || emit("data/progress.csv", &progress_csv(data)),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    feeds::all_feeds(data, updates)
+                        .iter()
+                        .try_for_each(|(path, bytes)| emit(path, bytes))
+                },
+                || {
+                    emit("data/tasks.csv", &tasks_csv(data))?;
+                    emit("data/targets.csv", &targets_csv(data))?;
+                    emit(
+                        "data/datapackage.json",
+                        csv_files::datapackage(data).as_bytes(),
+                    )?;
+                    let base = data.site.base_url.as_deref();
+                    if let Some(b) = base {
+                        emit("sitemap.xml", sitemap(b, data).as_bytes())?;
+                    }
+                    emit("robots.txt", robots(base).as_bytes())
+                },
             )
         },
     );
-    let mut out = vec![
-        ("data/plans.json".to_string(), json),
-        ("data/tasks.csv".to_string(), tasks),
-        ("data/targets.csv".to_string(), targets),
-        ("data/progress.csv".to_string(), progress),
-        (
-            "data/datapackage.json".to_string(),
-            csv_files::datapackage(data).into_bytes(),
-        ),
-    ];
-    out.extend(feeds);
-    let base = data.site.base_url.as_deref();
-    if let Some(b) = base {
-        out.push(("sitemap.xml".to_string(), sitemap(b, data).into_bytes()));
-    }
-    out.push(("robots.txt".to_string(), robots(base).into_bytes()));
-    out
+    json.and(progress).and(feeds).and(rest)
 }
 
 fn robots(base: Option<&str>) -> String {

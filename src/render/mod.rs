@@ -50,21 +50,54 @@ impl Renderer {
     /// [`Renderer::render`] with Tera's whole error chain in one message that names the
     /// template (Tera's top-level error alone only says that rendering failed).
     pub fn render_page(&self, template: &str, ctx: &tera::Context) -> Result<String, String> {
-        self.tera.render(template, ctx).map_err(|e| {
-            use std::error::Error;
-            let mut msg = format!("{template}: {e}");
-            let mut s = e.source();
-            while let Some(x) = s {
-                msg.push_str(&format!(": {x}"));
-                s = x.source();
-            }
-            msg
-        })
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| error_chain(template, &e))
+    }
+
+    /// Renders `template` and hands the page's bytes to `write`, with errors as
+    /// [`Renderer::render_page`] reports them.
+    ///
+    /// The page is rendered into a buffer kept per thread and reused: a task page is tens of
+    /// kilobytes, and growing a fresh `String` for each of thousands of pages (then checking
+    /// its UTF-8 once more) costs more than the page's own writing.
+    pub fn render_with<T>(
+        &self,
+        template: &str,
+        ctx: &tera::Context,
+        write: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, String> {
+        thread_local! {
+            static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        // Taken out of the slot rather than borrowed, so a `write` that renders again still
+        // works (it just starts with a buffer of its own).
+        let mut buf = BUFFER.take();
+        buf.clear();
+        let result = self
+            .tera
+            .render_to(template, ctx, &mut buf)
+            .map_err(|e| error_chain(template, &e))
+            .map(|()| write(&buf));
+        BUFFER.set(buf);
+        result
     }
 
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
+}
+
+/// A Tera error with its whole chain of causes, after the template's name.
+fn error_chain(template: &str, e: &tera::Error) -> String {
+    use std::error::Error;
+    let mut msg = format!("{template}: {e}");
+    let mut s = e.source();
+    while let Some(x) = s {
+        msg.push_str(&format!(": {x}"));
+        s = x.source();
+    }
+    msg
 }
 
 /// A Tera error as a diagnostic naming the template file (with the line Tera reports, when it

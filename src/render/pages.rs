@@ -187,12 +187,9 @@ impl<'a> Pages<'a> {
         {
             return Ok(());
         }
-        let html = self
-            .renderer
-            .render_page(template, &ctx)
-            .map_err(RenderError)?;
-        self.staging
-            .write(path, html.as_bytes())
+        self.renderer
+            .render_with(template, &ctx, |html| self.staging.write(path, html))
+            .map_err(RenderError)?
             .map_err(|e| RenderError(format!("{path}: {e}")))
     }
 }
@@ -339,7 +336,7 @@ fn render_task_pages(
         let next = plan.tasks.get(i + 1).map(Neighbour::of);
         pages.page(&task.url, "task.html", "plans", task.sample, |c| {
             c.insert("plan", sum);
-            c.insert("task", task);
+            c.insert("task", &TaskPage::of(task));
             c.insert("prev", &prev);
             c.insert("next", &next);
             c.insert("feedback", &feedback_link(pages.data, plan, task));
@@ -411,6 +408,104 @@ impl<'a> PlanPage<'a> {
             report_count: p.report_count,
             sample: p.sample,
             last_update: p.last_update,
+        }
+    }
+}
+
+/// A task as its own page shows it: the whole task, its reports without what the page
+/// repeats from the task itself (task and plan names and URLs) or does not show (the plain
+/// text kept for search, the units kept for the scorecards).
+#[derive(Serialize)]
+struct TaskPage<'a> {
+    id: &'a str,
+    path: &'a [String],
+    number: &'a str,
+    title: &'a str,
+    text: &'a str,
+    url: &'a str,
+    plan: &'a str,
+    plan_title: &'a str,
+    section: &'a Option<String>,
+    lead: &'a [crate::derive::UnitLink],
+    responsible: &'a [crate::derive::UnitLink],
+    responsible_label: &'a str,
+    units_note: &'a Option<String>,
+    weight: f64,
+    status: Option<crate::model::ReportStatus>,
+    status_label: &'static str,
+    percent: Option<f64>,
+    targets: &'a [TargetView],
+    target_counts: &'a crate::derive::StatusCounts,
+    reports: Vec<TimelineReport<'a>>,
+    sample: bool,
+    last_update: Option<Date>,
+}
+
+impl<'a> TaskPage<'a> {
+    fn of(t: &'a TaskView) -> Self {
+        TaskPage {
+            id: &t.id,
+            path: &t.path,
+            number: &t.number,
+            title: &t.title,
+            text: &t.text,
+            url: &t.url,
+            plan: &t.plan,
+            plan_title: &t.plan_title,
+            section: &t.section,
+            lead: &t.lead,
+            responsible: &t.responsible,
+            responsible_label: &t.responsible_label,
+            units_note: &t.units_note,
+            weight: t.weight,
+            status: t.status,
+            status_label: t.status_label,
+            percent: t.percent,
+            targets: &t.targets,
+            target_counts: &t.target_counts,
+            reports: t.reports.iter().map(TimelineReport::of).collect(),
+            sample: t.sample,
+            last_update: t.last_update,
+        }
+    }
+}
+
+/// A report in its task's timeline.
+#[derive(Serialize)]
+struct TimelineReport<'a> {
+    anchor: &'a str,
+    date: Date,
+    published: Option<Date>,
+    status: crate::model::ReportStatus,
+    status_label: &'static str,
+    percent: Option<f64>,
+    reporter: &'a Option<String>,
+    sample: bool,
+    measures: &'a [crate::derive::ReportMeasure],
+    evidence: &'a [crate::model::Evidence],
+    corrections: &'a [crate::model::Correction],
+    body_html: &'a str,
+    delay_workdays: Option<i64>,
+    late: bool,
+}
+
+impl<'a> TimelineReport<'a> {
+    fn of(r: &'a crate::derive::ReportView) -> Self {
+        TimelineReport {
+            anchor: &r.anchor,
+            date: r.date,
+            published: r.published,
+            status: r.status,
+            status_label: r.status_label,
+            percent: r.percent,
+            reporter: &r.reporter,
+            sample: r.sample,
+            measures: &r.measures,
+            evidence: &r.evidence,
+            corrections: &r.corrections,
+            body_html: &r.body_html,
+            delay_workdays: r.delay_workdays,
+            late: r.late,
         }
     }
 }
@@ -718,7 +813,6 @@ struct Pager {
     pages: usize,
     prev: Option<String>,
     next: Option<String>,
-    links: Vec<(usize, String)>,
 }
 
 fn updates_url(page: usize) -> String {
@@ -748,7 +842,6 @@ fn render_updates(
             pages: n,
             prev: (page > 1).then(|| updates_url(page - 1)),
             next: (page < n).then(|| updates_url(page + 1)),
-            links: (1..=n).map(|p| (p, updates_url(p))).collect(),
         };
         let sample = chunk.iter().any(|r| r.sample);
         let rows: Vec<UpdateRow> = chunk.iter().map(|r| UpdateRow::of(r)).collect();
