@@ -135,9 +135,118 @@ fn html_of(events: Vec<Event<'_>>, source_len: usize) -> String {
     });
     html::push_html(&mut out, events.into_iter());
     if needs_sanitising || out.contains("<a ") {
-        sanitizer().clean(&out).to_string()
+        valid_after_sanitising(&sanitizer().clean(&out).to_string())
     } else {
         out
+    }
+}
+
+/// Sanitising keeps the markup safe but can leave it invalid: a link whose unsafe `href` was
+/// removed keeps the `rel` ammonia adds (only allowed with an `href`), and raw `<img>` tags may
+/// lack `alt` or lose their `src`, and a `<summary>` may have lost its `<details>`. Reads
+/// ammonia's serialisation (every attribute as `name="value"`, quotes in values escaped):
+/// drops `rel` from links without `href`, gives images without `alt` an empty one
+/// (decorative), removes images without `src`, and unwraps a `<summary>` that is not the first
+/// child of a `<details>` (its text stays).
+fn valid_after_sanitising(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut orphan_summaries = 0usize;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix("<img>") {
+            rest = after;
+            continue;
+        }
+        // A `<summary>` is allowed only as the first child of a `<details>`.
+        if let Some(after) = rest.strip_prefix("<summary>") {
+            let opens_details = out.rfind("<details").is_some_and(|p| {
+                let tag = &out[p..];
+                tag.find('>')
+                    .is_some_and(|end| tag[end + 1..].trim().is_empty())
+            });
+            if opens_details {
+                out.push_str("<summary>");
+            } else {
+                orphan_summaries += 1;
+            }
+            rest = after;
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("</summary>") {
+            if orphan_summaries > 0 {
+                orphan_summaries -= 1;
+            } else {
+                out.push_str("</summary>");
+            }
+            rest = after;
+            continue;
+        }
+        let tag = ["<a ", "<img "].into_iter().find(|t| rest.starts_with(t));
+        let Some(tag) = tag else {
+            out.push('<');
+            rest = &rest[1..];
+            continue;
+        };
+        let Some((attrs, len)) = attributes(&rest[tag.len()..]) else {
+            out.push('<');
+            rest = &rest[1..];
+            continue;
+        };
+        let has = |name: &str| attrs.iter().any(|(n, _)| *n == name);
+        let end = &rest[tag.len() + len..];
+        let (close, after) = if let Some(a) = end.strip_prefix("/>") {
+            ("/>", a)
+        } else if let Some(a) = end.strip_prefix('>') {
+            (">", a)
+        } else {
+            out.push('<');
+            rest = &rest[1..];
+            continue;
+        };
+        if tag == "<img " && !has("src") {
+            rest = after;
+            continue;
+        }
+        out.push_str(tag.trim_end());
+        for (name, value) in &attrs {
+            if tag == "<a " && *name == "rel" && !has("href") {
+                continue;
+            }
+            out.push_str(&format!(" {name}=\"{value}\""));
+        }
+        if tag == "<img " && !has("alt") {
+            out.push_str(" alt=\"\"");
+        }
+        out.push_str(close);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `name="value"` pairs at the start of `s` (separated by spaces), and how many bytes they
+/// take; `None` when `s` does not look like ammonia's serialisation.
+fn attributes(s: &str) -> Option<(Vec<(&str, &str)>, usize)> {
+    let mut attrs = Vec::new();
+    let mut i = 0;
+    loop {
+        let rest = &s[i..];
+        let trimmed = rest.trim_start_matches(' ');
+        i += rest.len() - trimmed.len();
+        if trimmed.starts_with('>') || trimmed.starts_with("/>") {
+            return Some((attrs, i));
+        }
+        let eq = trimmed.find("=\"")?;
+        let name = &trimmed[..eq];
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return None;
+        }
+        let value_start = eq + 2;
+        let value_len = trimmed[value_start..].find('"')?;
+        attrs.push((name, &trimmed[value_start..value_start + value_len]));
+        i += value_start + value_len + 1;
     }
 }
 
@@ -185,6 +294,31 @@ fn text_of<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sanitised_markup_stays_valid_html() {
+        let html = to_html(
+            "<a href=\"javascript:alert(1)\">x</a> <img src=x onerror=alert(1)> <img onerror=alert(1)> \
+             [ok](https://example.org/a) <img src=\"y.png\" alt=\"图\" title=\"a>b\">",
+            1,
+        );
+        assert!(html.contains("<a>x</a>"), "{html}");
+        assert!(html.contains("<img src=\"x\" alt=\"\">"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert_eq!(html.matches("<img").count(), 2, "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/a\" rel=\"noopener noreferrer\">ok</a>"),
+            "{html}"
+        );
+        assert!(html.contains("alt=\"图\""), "{html}");
+        let html = to_html(
+            "<details><summary>标题</summary>正文</details>\n\n孤立 <summary>x</summary> 文字",
+            1,
+        );
+        assert!(html.contains("<details><summary>标题</summary>"), "{html}");
+        assert!(!html.contains("<summary>x"), "{html}");
+        assert!(html.contains("x 文字"), "{html}");
+    }
+
     use super::*;
 
     #[test]

@@ -323,6 +323,33 @@ fn duplicate(what: &str, id: &str, here: &Origin, first: &Origin) -> Diagnostic 
 }
 
 /// True for links that are safe to put in an `href`: http(s), mailto, or relative paths.
+/// A link from content as it goes into the model: safe links made valid with [`href`]; others
+/// kept as written, for validation to refuse with the text the author wrote.
+pub fn content_link(url: String) -> String {
+    if is_safe_url(&url) {
+        href(&url)
+    } else {
+        url
+    }
+}
+
+/// `url` with the characters a URL may not contain (controls, space, `"`, `<`, `>`, `\\`, `^`,
+/// `` ` ``, `{`, `|`, `}`) percent-encoded, as a browser encodes them when it follows the link:
+/// the same target, and valid in an `href`. Everything else, `%` and non-ASCII included, is
+/// kept.
+pub fn href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.trim().chars() {
+        match c {
+            '\0'..=' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | '\u{7f}' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn is_safe_url(url: &str) -> bool {
     let u = url.trim();
     let lower = u.to_ascii_lowercase();
@@ -338,6 +365,20 @@ pub fn is_safe_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hrefs_encode_what_a_url_may_not_contain() {
+        assert_eq!(
+            href("https://example.org/a?b=1"),
+            "https://example.org/a?b=1"
+        );
+        assert_eq!(
+            href("https://x.org/f?a=\"><img src=x>&b=' c"),
+            "https://x.org/f?a=%22%3E%3Cimg%20src=x%3E&b='%20c"
+        );
+        assert_eq!(href("files/报告 1.pdf"), "files/报告%201.pdf");
+        assert_eq!(href("a@b.cn\"x"), "a@b.cn%22x");
+    }
 
     #[test]
     fn safe_urls_are_http_mailto_or_relative() {

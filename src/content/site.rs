@@ -69,11 +69,11 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
             hours: p.hours,
             phone: p.phone,
             fax: p.fax,
-            email: p.email,
+            email: p.email.as_deref().map(crate::validate::href),
             website: link(file, "website", p.website, diags),
         });
     let feedback = raw.feedback.map_or_else(Feedback::default, |f| Feedback {
-        email: f.email,
+        email: f.email.as_deref().map(crate::validate::href),
         form_url: link(file, "form_url", f.form_url, diags),
     });
     SiteConfig {
@@ -100,7 +100,7 @@ fn link(
 ) -> Option<String> {
     let value = value?;
     if crate::validate::is_safe_url(value.get_ref()) {
-        return Some(value.into_inner());
+        return Some(crate::validate::href(value.get_ref()));
     }
     diags.push(
         file.error(
