@@ -62,6 +62,16 @@ fn hostile_content_builds_and_no_payload_reaches_the_markup() {
 }
 
 #[test]
+fn hostile_content_still_makes_valid_html() {
+    let Some(jar) = vnu_jar() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&hostile(), &out);
+    let (errors, _) = vnu_errors(&jar, &out);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
 fn no_injected_script_runs_in_chromium_on_any_page() {
     if !browser_tools() {
         return;

@@ -9,7 +9,6 @@ mod quality;
 mod site;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use quality::*;
@@ -38,38 +37,11 @@ fn html_pages(out: &Path) -> usize {
 fn every_page_of_the_bundled_site_is_valid_html() {
     let Some(jar) = vnu_jar() else { return };
     let out = bundled();
-    let o = Command::new("java")
-        .args(["-Xss8m", "-jar"])
-        .arg(&jar)
-        .args(["--format", "json", "--skip-non-html"])
-        .arg(out)
-        .output()
-        .expect("run java");
-    // vnu prints its JSON report on stderr; exit 1 when it found errors.
-    let report = String::from_utf8_lossy(&o.stderr);
-    let v: serde_json::Value = serde_json::from_str(&report)
-        .unwrap_or_else(|e| panic!("vnu printed no JSON ({e}):\n{report}"));
-    let messages = v["messages"].as_array().expect("messages");
-    let errors: Vec<String> = messages
-        .iter()
-        .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
-        .map(|m| {
-            let url = m["url"].as_str().unwrap_or("");
-            let page = url.rsplit_once("/public/").map_or(url, |(_, p)| p);
-            format!(
-                "{page}:{}:{}: {}\n    {}",
-                m["lastLine"],
-                m["firstColumn"],
-                m["message"].as_str().unwrap_or(""),
-                m["extract"].as_str().unwrap_or("").replace('\n', " ")
-            )
-        })
-        .collect();
+    let (errors, warnings) = vnu_errors(&jar, out);
     eprintln!(
-        "vnu checked {} pages: {} errors, {} warnings",
+        "vnu checked {} pages: {} errors, {warnings} warnings",
         html_pages(out),
         errors.len(),
-        messages.len() - errors.len()
     );
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

@@ -67,6 +67,40 @@ pub fn vnu_jar() -> Option<PathBuf> {
     Some(jar)
 }
 
+/// The Nu HTML Checker's errors over every HTML page under `out`, each as
+/// `page:line:col: message` with the markup it points at, and the count of its warnings.
+pub fn vnu_errors(jar: &Path, out: &Path) -> (Vec<String>, usize) {
+    let o = Command::new("java")
+        .args(["-Xss8m", "-jar"])
+        .arg(jar)
+        .args(["--format", "json", "--skip-non-html"])
+        .arg(out)
+        .output()
+        .expect("run java");
+    // vnu prints its JSON report on stderr; exit 1 when it found errors.
+    let report = String::from_utf8_lossy(&o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&report)
+        .unwrap_or_else(|e| panic!("vnu printed no JSON ({e}):\n{report}"));
+    let messages = v["messages"].as_array().expect("messages");
+    let errors: Vec<String> = messages
+        .iter()
+        .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
+        .map(|m| {
+            let url = m["url"].as_str().unwrap_or("");
+            let page = url.rsplit_once("/public/").map_or(url, |(_, p)| p);
+            format!(
+                "{page}:{}:{}: {}\n    {}",
+                m["lastLine"],
+                m["firstColumn"],
+                m["message"].as_str().unwrap_or(""),
+                m["extract"].as_str().unwrap_or("").replace('\n', " ")
+            )
+        })
+        .collect();
+    let warnings = messages.len() - errors.len();
+    (errors, warnings)
+}
+
 /// Runs `tests/browser/<script>` over `urls` and returns its JSON result list.
 pub fn browser_check(script: &str, urls: &[String]) -> Vec<serde_json::Value> {
     let o = Command::new("node")
