@@ -286,11 +286,14 @@ pub fn render_plan_pages(
         base_url: data.site.base_url.as_deref(),
         cache: None,
     };
-    let sum = summary(plan);
+    render_plan_page(&pages, plan)?;
+    render_task_pages(&pages, plan, &summary(plan), tasks)
+}
+
+fn render_plan_page(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
     pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
         c.insert("plan", &PlanPage::of(plan));
-    })?;
-    render_task_pages(&pages, plan, &sum, tasks)
+    })
 }
 
 fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
@@ -304,9 +307,7 @@ fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
         }
     }
     let sum = summary(plan);
-    pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
-        c.insert("plan", &PlanPage::of(plan));
-    })?;
+    render_plan_page(pages, plan)?;
     if let Some(src) = &plan.source_url {
         pages.page(src, "source.html", "plans", false, |c| {
             c.insert("plan", &sum);
