@@ -284,3 +284,57 @@ fn a_preview_shows_an_edited_report_on_the_pages_the_full_rebuild_gives() {
     fs::write(&report, text.replace("task = \"1\"", "task = \"404\"")).unwrap();
     assert!(site.preview(std::slice::from_ref(&report)).is_none());
 }
+
+#[test]
+fn without_a_fixed_as_of_a_preview_uses_the_last_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&site::repo().join("tests/fixtures/basic"), root);
+    // A second plan holds the newest report, so `as_of` (unset) comes from it.
+    let plans = root.join("content/plans");
+    copy_dir(&plans.join("demo-plan"), &plans.join("other-plan"));
+    let plan_toml = plans.join("other-plan/plan.toml");
+    let text = fs::read_to_string(&plan_toml).unwrap();
+    fs::write(
+        &plan_toml,
+        text.replace("id = \"demo-plan\"", "id = \"other-plan\""),
+    )
+    .unwrap();
+    let newer = plans.join("other-plan/progress/2024-06-30-1.md");
+    let text = fs::read_to_string(&newer).unwrap();
+    fs::write(
+        &newer,
+        text.replacen("date = 2024-06-30", "date = 2024-11-30", 1),
+    )
+    .unwrap();
+    let site_toml = root.join("content/site.toml");
+    let text = fs::read_to_string(&site_toml).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("as_of"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&site_toml, without).unwrap();
+
+    let mut site = Incremental::new(root);
+    site.rebuild().expect("first build");
+    let report = plans.join("demo-plan/progress/2024-06-30-1.md");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(&report, text.replace("value = 96.8", "value = 97.9")).unwrap();
+    let preview = site
+        .preview(std::slice::from_ref(&report))
+        .expect("an edit that cannot move as_of is previewed");
+    site.rebuild().expect("rebuild");
+    let full = site.sorted();
+    for (path, page) in &preview.pages {
+        assert!(
+            *page.bytes == *full[path],
+            "{path}: the preview differs from the full rebuild"
+        );
+    }
+    assert_same(&site, root, "without as_of");
+    // An edit of the plan that holds the newest report could move as_of: no preview.
+    let text = fs::read_to_string(&newer).unwrap();
+    fs::write(&newer, text.replace("value = 96.8", "value = 97.0")).unwrap();
+    assert!(site.preview(std::slice::from_ref(&newer)).is_none());
+}

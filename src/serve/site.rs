@@ -311,9 +311,15 @@ impl Incremental {
                 }
             }
             let mut diags = Diagnostics::new();
+            // Derived against the last build's `as_of`, which without a fixed one came from
+            // another plan's newest report.
+            let site = SiteConfig {
+                as_of: held.as_of,
+                ..held.site.clone()
+            };
             let content = validate::validate(
                 Content {
-                    site: held.site.clone(),
+                    site,
                     units: held.units.clone(),
                     plans: vec![plan],
                     ..Content::default()
@@ -324,7 +330,8 @@ impl Incremental {
                 return None;
             }
             mark(1);
-            let data = derive::derive(&content);
+            let mut data = derive::derive(&content);
+            data.site.as_of = held.site.as_of;
             mark(2);
             let view = data.plans.first()?;
             let before = self.views.get(&view.id).map(|(_, v)| v);
