@@ -9,19 +9,6 @@ use std::path::Path;
 
 use gongkai::serve::Incremental;
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
@@ -62,7 +49,7 @@ fn assert_same(site: &Incremental, root: &Path, step: &str) {
 fn incremental_output_equals_a_full_build_after_each_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    copy_dir(&site::repo().join("tests/fixtures/basic"), root);
+    site::copy_tree(&site::repo().join("tests/fixtures/basic"), root);
     let mut site = Incremental::new(root);
     let first = site.rebuild().expect("first build");
     assert_eq!(first.pages_skipped, 0);
@@ -149,7 +136,7 @@ fn incremental_output_equals_a_full_build_after_each_edit() {
 fn reused_plans_give_a_full_build_after_each_kind_of_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    copy_dir(&site::repo().join("content"), &root.join("content"));
+    site::copy_tree(&site::repo().join("content"), &root.join("content"));
     let mut site = Incremental::new(root);
     site.rebuild().expect("first build");
     assert_same(&site, root, "first build");
@@ -208,7 +195,7 @@ fn reused_plans_give_a_full_build_after_each_kind_of_edit() {
 fn a_preview_shows_an_edited_report_on_the_pages_the_full_rebuild_gives() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    copy_dir(&site::repo().join("tests/fixtures/basic"), root);
+    site::copy_tree(&site::repo().join("tests/fixtures/basic"), root);
     let mut site = Incremental::new(root);
     site.rebuild().expect("first build");
     let held_before = site.sorted();
@@ -289,10 +276,10 @@ fn a_preview_shows_an_edited_report_on_the_pages_the_full_rebuild_gives() {
 fn without_a_fixed_as_of_a_preview_uses_the_last_builds() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    copy_dir(&site::repo().join("tests/fixtures/basic"), root);
+    site::copy_tree(&site::repo().join("tests/fixtures/basic"), root);
     // A second plan holds the newest report, so `as_of` (unset) comes from it.
     let plans = root.join("content/plans");
-    copy_dir(&plans.join("demo-plan"), &plans.join("other-plan"));
+    site::copy_tree(&plans.join("demo-plan"), &plans.join("other-plan"));
     let plan_toml = plans.join("other-plan/plan.toml");
     let text = fs::read_to_string(&plan_toml).unwrap();
     fs::write(

@@ -99,21 +99,8 @@ fn wait_built(server: &Server) -> Reply {
 
 fn project() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&site::repo().join("tests/fixtures/basic"), tmp.path());
+    site::copy_tree(&site::repo().join("tests/fixtures/basic"), tmp.path());
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 const TASK: &str = "/plans/demo-plan/tasks/1/";
