@@ -181,8 +181,15 @@ pub fn write_all(
     write_all_cached(data, theme, renderer, staging, None)
 }
 
-/// [`write_all`], skipping the pages `cache` says are unchanged (`serve`'s incremental
-/// rebuild); every other output is written whole.
+/// What `serve` keeps from one rebuild for the next, so a rebuild redoes only what changed:
+/// pages whose context is unchanged are not rendered again, and plans whose inputs are
+/// unchanged give their share of the export files as kept.
+pub struct Reuse<'a> {
+    pub pages: &'a dyn PageCache,
+    pub exports: &'a dyn crate::export::PlanCache,
+}
+
+/// [`write_all`], reusing what `reuse` keeps (`serve`'s incremental rebuild).
 ///
 /// The four outputs — pages, exports, search index, disclosure section — read the derived
 /// site and nothing of each other, so they are made side by side (each is parallel inside as
@@ -193,8 +200,9 @@ pub fn write_all_cached(
     theme: &Theme,
     renderer: &Renderer,
     staging: &dyn Sink,
-    cache: Option<&dyn PageCache>,
+    reuse: Option<&Reuse>,
 ) -> Result<(), Diagnostic> {
+    let cache = reuse.map(|r| r.pages);
     let base_url = data.site.base_url.as_deref();
     let t = Timer::start();
     // The timeline of every report, newest first: pages, feeds and the change log share it.
@@ -213,8 +221,12 @@ pub fn write_all_cached(
             })
         })
     };
-    let export =
-        || timed(|| crate::export::write_exports(data, &updates, staging).map_err(io_error));
+    let export = || {
+        timed(|| {
+            crate::export::write_exports(data, &updates, staging, reuse.map(|r| r.exports))
+                .map_err(io_error)
+        })
+    };
     let search = || {
         timed(|| {
             crate::search::build_index(&crate::search::site::documents(data))

@@ -68,11 +68,13 @@ impl Out<'_> {
         let mut ctx = Context::from_serialize(common)
             .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?;
         fill(&mut ctx);
-        if self
-            .cache
-            .is_some_and(|c| c.unchanged(path, template, &ctx))
-        {
-            return Ok(());
+        if let Some(cache) = self.cache {
+            let json = ctx.into_json();
+            if cache.unchanged(path, template, &json) {
+                return Ok(());
+            }
+            ctx = Context::from_value(json)
+                .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?;
         }
         self.renderer
             .render_with(template, &ctx, |html| self.staging.write(path, html))

@@ -7,26 +7,10 @@
 use serde_json::json;
 
 use crate::content::PROGRESS_CSV_COLUMNS;
-use crate::derive::SiteData;
+use crate::derive::{PlanView, SiteData};
 use crate::render::format_number;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut out = BOM.to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(header);
-        for r in rows {
-            let _ = w.write_record(&r);
-        }
-        let _ = w.flush();
-    }
-    out
-}
 
 /// A unit-like enum's serde name (its snake_case form).
 fn snake<T: serde::Serialize>(v: &T) -> String {
@@ -66,34 +50,62 @@ pub const TASK_COLUMNS: [(&str, &str, &str); 11] = [
     ("url", "string", "任务页面(相对站点根目录)"),
 ];
 
-pub fn tasks_csv(data: &SiteData) -> Vec<u8> {
-    let header: Vec<&str> = TASK_COLUMNS.iter().map(|c| c.0).collect();
-    let rows = data.plans.iter().flat_map(|p| {
-        p.tasks.iter().map(move |t| {
-            vec![
-                p.id.clone(),
-                t.id.clone(),
-                t.number.clone(),
-                t.title.clone(),
-                t.lead
+/// The header row of a CSV file: the byte-order mark and the column names.
+fn header(columns: &[&str]) -> Vec<u8> {
+    let mut out = BOM.to_vec();
+    out.extend(rows(|w| {
+        let _ = w.write_record(columns);
+    }));
+    out
+}
+
+/// Rows written by `f`, as CSV bytes (no header, no byte-order mark). Each record is quoted on
+/// its own, so pieces written apart and joined equal the file written at once.
+fn rows(f: impl FnOnce(&mut csv::Writer<&mut Vec<u8>>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        f(&mut w);
+        // Writing to a Vec cannot fail.
+        let _ = w.flush();
+    }
+    out
+}
+
+/// The header of `tasks.csv`.
+pub fn tasks_header() -> Vec<u8> {
+    header(&TASK_COLUMNS.map(|c| c.0))
+}
+
+/// A plan's rows of `tasks.csv`.
+pub fn task_rows(p: &PlanView) -> Vec<u8> {
+    rows(|w| {
+        for t in &p.tasks {
+            let _ = w.write_record([
+                p.id.as_str(),
+                t.id.as_str(),
+                t.number.as_str(),
+                t.title.as_str(),
+                &t.lead
                     .iter()
                     .map(|u| u.name.as_str())
                     .collect::<Vec<_>>()
                     .join("、"),
-                t.responsible
+                &t.responsible
                     .iter()
                     .map(|u| u.name.as_str())
                     .collect::<Vec<_>>()
                     .join("、"),
-                t.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-                num(t.percent),
-                opt(&t.last_update),
-                t.targets.len().to_string(),
-                super::pretty(&t.url),
-            ]
-        })
-    });
-    write(&header, rows)
+                t.status.map_or("", |s| s.as_str()),
+                &num(t.percent),
+                &opt(&t.last_update),
+                &t.targets.len().to_string(),
+                &super::pretty(&t.url),
+            ]);
+        }
+    })
 }
 
 pub const TARGET_COLUMNS: [(&str, &str, &str); 21] = [
@@ -120,43 +132,53 @@ pub const TARGET_COLUMNS: [(&str, &str, &str); 21] = [
     ("url", "string", "目标所在页面(相对站点根目录)"),
 ];
 
-pub fn targets_csv(data: &SiteData) -> Vec<u8> {
-    let header: Vec<&str> = TARGET_COLUMNS.iter().map(|c| c.0).collect();
-    let rows = data.targets().map(|t| {
-        let tr = &t.tracker;
-        let b = tr.baseline.as_ref();
-        vec![
-            t.plan.clone(),
-            opt(&t.task),
-            t.id.clone(),
-            t.text.clone(),
-            opt(&t.metric),
-            opt(&t.year),
-            num(t.value),
-            opt(&t.unit),
-            t.comparator.as_str().to_string(),
-            num(b.map(|b| b.value)),
-            b.and_then(|b| b.date)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            b.and_then(|b| b.year)
-                .map(|y| y.to_string())
-                .unwrap_or_default(),
-            b.map(|b| snake(&b.source)).unwrap_or_default(),
-            num(tr.latest.as_ref().map(|l| l.value)),
-            tr.latest
-                .as_ref()
-                .map(|l| l.date.to_string())
-                .unwrap_or_default(),
-            num(tr.target_value),
-            opt(&tr.deadline),
-            tr.ratio.map(|r| format!("{r:.4}")).unwrap_or_default(),
-            tr.status.as_str().to_string(),
-            tr.overdue.to_string(),
-            super::pretty(&t.url),
-        ]
-    });
-    write(&header, rows)
+/// The header of `targets.csv`.
+pub fn targets_header() -> Vec<u8> {
+    header(&TARGET_COLUMNS.map(|c| c.0))
+}
+
+/// A plan's rows of `targets.csv`: its own targets, then its tasks' in task order.
+pub fn target_rows(p: &PlanView) -> Vec<u8> {
+    let targets = p
+        .targets
+        .iter()
+        .chain(p.tasks.iter().flat_map(|t| t.targets.iter()));
+    rows(|w| {
+        for t in targets {
+            let tr = &t.tracker;
+            let b = tr.baseline.as_ref();
+            let _ = w.write_record([
+                t.plan.as_str(),
+                &opt(&t.task),
+                t.id.as_str(),
+                t.text.as_str(),
+                &opt(&t.metric),
+                &opt(&t.year),
+                &num(t.value),
+                &opt(&t.unit),
+                t.comparator.as_str(),
+                &num(b.map(|b| b.value)),
+                &b.and_then(|b| b.date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                &b.and_then(|b| b.year)
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
+                &b.map(|b| snake(&b.source)).unwrap_or_default(),
+                &num(tr.latest.as_ref().map(|l| l.value)),
+                &tr.latest
+                    .as_ref()
+                    .map(|l| l.date.to_string())
+                    .unwrap_or_default(),
+                &num(tr.target_value),
+                &opt(&tr.deadline),
+                &tr.ratio.map(|r| format!("{r:.4}")).unwrap_or_default(),
+                tr.status.as_str(),
+                if tr.overdue { "true" } else { "false" },
+                &super::pretty(&t.url),
+            ]);
+        }
+    })
 }
 
 /// The columns of `progress.csv` with their types and meaning (names = [`PROGRESS_CSV_COLUMNS`]).
@@ -187,87 +209,78 @@ pub const PROGRESS_COLUMNS: [(&str, &str, &str); 16] = [
     ("body", "string", "报告正文(Markdown)"),
 ];
 
-/// One row per report and measure, newest report first is *not* used here: rows follow plan,
-/// task and date order so a spreadsheet reads like the plan.
-pub fn progress_csv(data: &SiteData) -> Vec<u8> {
-    // Rows go straight to the writer, fields borrowed where the data holds them as text: the
-    // file is the biggest of the site (every report body), and it is built once, not copied
-    // into a table first.
-    let reports: usize = data.plans.iter().map(|p| p.report_count).sum();
-    let mut out = Vec::with_capacity(BOM.len() + reports * 700);
-    out.extend_from_slice(BOM);
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(PROGRESS_CSV_COLUMNS);
-        for p in &data.plans {
-            for t in &p.tasks {
-                for r in t.reports.iter().rev() {
-                    let date = r.date.to_string();
-                    let published = opt(&r.published);
-                    let percent = num(r.percent);
-                    let sample = if r.sample { "true" } else { "false" };
-                    let evidence = r
-                        .evidence
-                        .iter()
-                        .map(|e| format!("{} | {}", e.title, e.url))
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    let corrections = r
-                        .corrections
-                        .iter()
-                        .map(|c| {
-                            format!(
-                                "{} | {} | {} | {}",
-                                c.date,
-                                opt(&c.target),
-                                num(c.previous),
-                                c.note
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    let mut row =
-                        |target: &str, value: &str, unit: &str, as_of: &str, source: &str| {
-                            let _ = w.write_record([
-                                p.id.as_str(),
-                                t.id.as_str(),
-                                &date,
-                                &published,
-                                r.status.as_str(),
-                                &percent,
-                                r.reporter.as_deref().unwrap_or(""),
-                                sample,
-                                target,
-                                value,
-                                unit,
-                                as_of,
-                                source,
-                                &evidence,
-                                &corrections,
-                                &r.body,
-                            ]);
-                        };
-                    if r.measures.is_empty() {
-                        row("", "", "", "", "");
-                    }
-                    for m in &r.measures {
-                        row(
-                            m.target.as_str(),
-                            &format_number(m.value),
-                            m.unit_as_written.as_deref().unwrap_or(""),
-                            &m.as_of.to_string(),
-                            m.source.as_deref().unwrap_or(""),
-                        );
-                    }
+/// The header of `progress.csv`.
+pub fn progress_header() -> Vec<u8> {
+    header(&PROGRESS_CSV_COLUMNS)
+}
+
+/// A plan's rows of `progress.csv`: one row per report and measure, in task and date order (not
+/// newest first) so a spreadsheet reads like the plan.
+pub fn progress_rows(p: &PlanView) -> Vec<u8> {
+    // Rows go straight to the writer, fields borrowed where the view holds them as text: the
+    // file is the biggest of the site (every report body).
+    rows(|w| {
+        for t in &p.tasks {
+            for r in t.reports.iter().rev() {
+                let date = r.date.to_string();
+                let published = opt(&r.published);
+                let percent = num(r.percent);
+                let sample = if r.sample { "true" } else { "false" };
+                let evidence = r
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{} | {}", e.title, e.url))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let corrections = r
+                    .corrections
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} | {} | {} | {}",
+                            c.date,
+                            opt(&c.target),
+                            num(c.previous),
+                            c.note
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let mut row = |target: &str, value: &str, unit: &str, as_of: &str, source: &str| {
+                    let _ = w.write_record([
+                        p.id.as_str(),
+                        t.id.as_str(),
+                        &date,
+                        &published,
+                        r.status.as_str(),
+                        &percent,
+                        r.reporter.as_deref().unwrap_or(""),
+                        sample,
+                        target,
+                        value,
+                        unit,
+                        as_of,
+                        source,
+                        &evidence,
+                        &corrections,
+                        &r.body,
+                    ]);
+                };
+                if r.measures.is_empty() {
+                    row("", "", "", "", "");
+                }
+                for m in &r.measures {
+                    row(
+                        m.target.as_str(),
+                        &format_number(m.value),
+                        m.unit_as_written.as_deref().unwrap_or(""),
+                        &m.as_of.to_string(),
+                        m.source.as_deref().unwrap_or(""),
+                    );
                 }
             }
         }
-        let _ = w.flush();
-    }
-    out
+    })
 }
 
 fn resource(name: &str, title: &str, cols: Vec<(&str, &str, &str)>) -> serde_json::Value {

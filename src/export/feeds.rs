@@ -4,7 +4,9 @@
 //! wherever the site is mirrored; links are relative to the feed's own location (Atom allows
 //! relative references, resolved against the feed URL), or absolute when a base URL is known.
 
-use crate::derive::{ReportView, SiteData};
+use std::collections::HashMap;
+
+use crate::derive::{PlanView, ReportView, SiteData};
 use crate::export::xml_escape;
 
 /// How many reports a feed carries (newest first).
@@ -135,21 +137,43 @@ pub fn atom_feed(
     s
 }
 
-pub(super) fn all_feeds(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<u8>)> {
+/// The reports of each plan in `updates` order (newest first), found in one pass.
+pub(super) fn by_plan<'a>(updates: &[&'a ReportView]) -> HashMap<&'a str, Vec<&'a ReportView>> {
+    let mut out: HashMap<&str, Vec<&ReportView>> = HashMap::new();
+    for &r in updates {
+        out.entry(r.plan.as_str()).or_default().push(r);
+    }
+    out
+}
+
+/// A plan's own feed, `plans/<id>/feed.xml`, of its reports newest first.
+pub(super) fn plan_feed(data: &SiteData, p: &PlanView, reports: &[&ReportView]) -> Vec<u8> {
+    let path = format!("plans/{}/feed.xml", p.id);
+    atom_feed(
+        data,
+        &path,
+        &format!("{} · 进展动态", p.title),
+        &p.url,
+        reports,
+    )
+    .into_bytes()
+}
+
+/// The site's feed and each unit's: they gather reports across plans.
+pub(super) fn site_and_unit_feeds(
+    data: &SiteData,
+    updates: &[&ReportView],
+) -> Vec<(String, Vec<u8>)> {
     use rayon::prelude::*;
-    use std::collections::HashMap;
-    // Positions in `updates` (newest first) per plan and per task, found in one pass, so
-    // each plan's and unit's feed picks its reports without scanning every update.
-    let mut by_plan: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Positions in `updates` (newest first) per task, found in one pass, so each unit's feed
+    // picks its reports without scanning every update.
     let mut by_task: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, r) in updates.iter().enumerate() {
-        by_plan.entry(r.plan.as_str()).or_default().push(i);
         by_task
             .entry((r.plan.as_str(), r.task.as_str()))
             .or_default()
             .push(i);
     }
-    let pick = |ix: &[usize]| -> Vec<&ReportView> { ix.iter().map(|&i| updates[i]).collect() };
     let site = (
         "feed.xml".to_string(),
         atom_feed(
@@ -161,16 +185,6 @@ pub(super) fn all_feeds(data: &SiteData, updates: &[&ReportView]) -> Vec<(String
         )
         .into_bytes(),
     );
-    let plans: Vec<(String, Vec<u8>)> = data
-        .plans
-        .par_iter()
-        .map(|p| {
-            let rs = pick(by_plan.get(p.id.as_str()).map_or(&[], Vec::as_slice));
-            let path = format!("plans/{}/feed.xml", p.id);
-            let xml = atom_feed(data, &path, &format!("{} · 进展动态", p.title), &p.url, &rs);
-            (path, xml.into_bytes())
-        })
-        .collect();
     let units: Vec<(String, Vec<u8>)> = data
         .units
         .par_iter()
@@ -188,14 +202,13 @@ pub(super) fn all_feeds(data: &SiteData, updates: &[&ReportView]) -> Vec<(String
                 .copied()
                 .collect();
             ix.sort_unstable();
-            let rs = pick(&ix);
+            let rs: Vec<&ReportView> = ix.iter().map(|&i| updates[i]).collect();
             let path = format!("units/{}/feed.xml", u.id);
             let xml = atom_feed(data, &path, &format!("{} · 进展动态", u.name), &u.url, &rs);
             (path, xml.into_bytes())
         })
         .collect();
     let mut out = vec![site];
-    out.extend(plans);
     out.extend(units);
     out
 }

@@ -118,13 +118,80 @@ fn plan(p: &PlanView) -> Plan<'_> {
     }
 }
 
-pub fn plans_json(data: &SiteData) -> String {
-    let root = Root {
+/// A plan's element of `plans.json`, as it stands in the file: pretty-printed and indented to
+/// its place in the `plans` array (JSON strings hold no raw line breaks, so indenting every line
+/// is exact).
+pub fn plan_json(p: &PlanView) -> String {
+    let one = serde_json::to_string_pretty(&plan(p)).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(one.len() + one.len() / 8);
+    for (i, line) in one.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
+}
+
+/// `plans.json` from its plans' elements ([`plan_json`], in plan order): the same bytes as
+/// pretty-printing the whole document at once.
+pub fn plans_json_of<'a>(
+    as_of: Option<crate::model::Date>,
+    plans: impl ExactSizeIterator<Item = &'a str>,
+) -> String {
+    let head = Root {
         generator: "gongkai",
-        as_of: data.as_of,
-        plans: data.plans.iter().map(plan).collect(),
+        as_of,
+        plans: Vec::new(),
     };
-    let mut s = serde_json::to_string_pretty(&root).unwrap_or_else(|_| "{}".into());
+    let mut s = serde_json::to_string_pretty(&head).unwrap_or_else(|_| "{}".into());
+    if plans.len() > 0 {
+        // `"plans": []` becomes the array with its elements.
+        s.truncate(s.len() - "[]\n}".len());
+        s.push_str("[\n");
+        for (i, p) in plans.enumerate() {
+            if i > 0 {
+                s.push_str(",\n");
+            }
+            s.push_str(p);
+        }
+        s.push_str("\n  ]\n}");
+    }
     s.push('\n');
     s
+}
+
+/// `plans.json` of the whole site, in one go.
+pub fn plans_json(data: &SiteData) -> String {
+    let plans: Vec<String> = data.plans.iter().map(plan_json).collect();
+    plans_json_of(data.as_of, plans.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whole(as_of: Option<Date>, plans: Vec<Plan>) -> String {
+        let root = Root {
+            generator: "gongkai",
+            as_of,
+            plans,
+        };
+        serde_json::to_string_pretty(&root).unwrap() + "\n"
+    }
+
+    #[test]
+    fn the_plans_pieces_joined_equal_the_document_printed_at_once() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut diags = crate::diagnostics::Diagnostics::new();
+        let (data, _) = crate::build::prepare(root, &mut diags).expect("the bundled site loads");
+        assert!(data.plans.len() > 1);
+        let printed = whole(data.as_of, data.plans.iter().map(plan).collect());
+        assert_eq!(plans_json(&data), printed);
+        assert_eq!(
+            plans_json_of(None, std::iter::empty::<&str>()),
+            whole(None, Vec::new())
+        );
+    }
 }

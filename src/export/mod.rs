@@ -8,13 +8,44 @@ mod csv_files;
 mod feeds;
 mod json;
 
-pub use csv_files::{
-    progress_csv, targets_csv, tasks_csv, PROGRESS_COLUMNS, TARGET_COLUMNS, TASK_COLUMNS,
-};
+pub use csv_files::{PROGRESS_COLUMNS, TARGET_COLUMNS, TASK_COLUMNS};
 pub use feeds::{atom_feed, FeedEntry};
 pub use json::plans_json;
 
-use crate::derive::SiteData;
+use std::sync::Arc;
+
+use crate::derive::{PlanView, ReportView, SiteData};
+
+/// One plan's share of the site-wide export files: its rows of `tasks.csv`, `targets.csv` and
+/// `progress.csv`, its element of `plans.json` and its own feed. These depend on nothing but
+/// the plan's view, the site settings and `as_of`, so `serve` keeps them for the plans whose
+/// inputs did not change (see [`PlanCache`]); each file is its plans' pieces joined in order.
+pub struct PlanExports {
+    tasks: Vec<u8>,
+    targets: Vec<u8>,
+    progress: Vec<u8>,
+    json: String,
+    feed: Vec<u8>,
+}
+
+impl PlanExports {
+    /// `reports`: the plan's reports, newest first.
+    fn of(data: &SiteData, p: &PlanView, reports: &[&ReportView]) -> PlanExports {
+        PlanExports {
+            tasks: csv_files::task_rows(p),
+            targets: csv_files::target_rows(p),
+            progress: csv_files::progress_rows(p),
+            json: json::plan_json(p),
+            feed: feeds::plan_feed(data, p, reports),
+        }
+    }
+}
+
+/// Lets `serve` keep each plan's [`PlanExports`] between rebuilds.
+pub trait PlanCache: Sync {
+    /// The pieces of `plan`: the kept ones when its inputs did not change, else `make()`'s.
+    fn plan_exports(&self, plan: &PlanView, make: &dyn Fn() -> PlanExports) -> Arc<PlanExports>;
+}
 
 /// Every export file of the site. `base_url` decides whether a sitemap can be written
 /// (it needs absolute URLs); without one the caller warns.
@@ -23,12 +54,9 @@ pub fn export_files(data: &SiteData) -> Vec<(String, Vec<u8>)> {
 }
 
 /// [`export_files`] with the update timeline ([`SiteData::updates`]) already computed.
-pub fn export_files_with(
-    data: &SiteData,
-    updates: &[&crate::derive::ReportView],
-) -> Vec<(String, Vec<u8>)> {
+pub fn export_files_with(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<u8>)> {
     let out = std::sync::Mutex::new(Vec::new());
-    let _ = each_export(data, updates, &|path, bytes| {
+    let _ = each_export(data, updates, None, &|path, bytes| {
         out.lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), bytes.to_vec()));
@@ -39,47 +67,94 @@ pub fn export_files_with(
     out
 }
 
-/// Writes every export file of the site into `sink` as soon as it is made, so the big ones
-/// (`progress.csv`, `plans.json`, feeds) are never all held at once. On failure: the path
-/// that could not be written, and why.
+/// Writes every export file of the site into `sink`, taking plans' pieces from `cache` when
+/// there is one. On failure: the path that could not be written, and why.
 pub fn write_exports(
     data: &SiteData,
-    updates: &[&crate::derive::ReportView],
+    updates: &[&ReportView],
     sink: &dyn crate::output::Sink,
+    cache: Option<&dyn PlanCache>,
 ) -> Result<(), (String, std::io::Error)> {
-    each_export(data, updates, &|path, bytes| {
+    each_export(data, updates, cache, &|path, bytes| {
         sink.write(path, bytes).map_err(|e| (path.to_string(), e))
     })
 }
 
-/// Makes every export file and hands each to `emit`; the files are independent, and the big
-/// ones (JSON, progress CSV, feeds) are made side by side.
+/// Makes every export file and hands each to `emit`: the plans' pieces side by side, then each
+/// big file joined from them, and the files that gather across plans (site and unit feeds,
+/// descriptor, sitemap).
 fn each_export<E, F>(
     data: &SiteData,
-    updates: &[&crate::derive::ReportView],
+    updates: &[&ReportView],
+    cache: Option<&dyn PlanCache>,
     emit: &F,
 ) -> Result<(), E>
 where
     E: Send,
     F: Fn(&str, &[u8]) -> Result<(), E> + Sync,
 {
+    use rayon::prelude::*;
+    let by_plan = feeds::by_plan(updates);
+    let pieces: Vec<Arc<PlanExports>> = data
+        .plans
+        .par_iter()
+        .map(|p| {
+            let make = || {
+                let reports = by_plan.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
+                PlanExports::of(data, p, reports)
+            };
+            match cache {
+                Some(c) => c.plan_exports(p, &make),
+                None => Arc::new(make()),
+            }
+        })
+        .collect();
+    let join = |header: Vec<u8>, piece: fn(&PlanExports) -> &[u8]| {
+        let len = header.len() + pieces.iter().map(|p| piece(p).len()).sum::<usize>();
+        let mut out = Vec::with_capacity(len);
+        out.extend_from_slice(&header);
+        for p in &pieces {
+            out.extend_from_slice(piece(p));
+        }
+        out
+    };
     let ((json, progress), (feeds, rest)) = rayon::join(
         || {
             rayon::join(
-                || emit("data/plans.json", plans_json(data).as_bytes()),
-                || emit("data/progress.csv", &progress_csv(data)),
+                || {
+                    let plans = pieces.iter().map(|p| p.json.as_str());
+                    emit(
+                        "data/plans.json",
+                        json::plans_json_of(data.as_of, plans).as_bytes(),
+                    )
+                },
+                || {
+                    emit(
+                        "data/progress.csv",
+                        &join(csv_files::progress_header(), |p| &p.progress),
+                    )
+                },
             )
         },
         || {
             rayon::join(
                 || {
-                    feeds::all_feeds(data, updates)
+                    data.plans.iter().zip(&pieces).try_for_each(|(p, x)| {
+                        emit(&format!("plans/{}/feed.xml", p.id), &x.feed)
+                    })?;
+                    feeds::site_and_unit_feeds(data, updates)
                         .iter()
                         .try_for_each(|(path, bytes)| emit(path, bytes))
                 },
                 || {
-                    emit("data/tasks.csv", &tasks_csv(data))?;
-                    emit("data/targets.csv", &targets_csv(data))?;
+                    emit(
+                        "data/tasks.csv",
+                        &join(csv_files::tasks_header(), |p| &p.tasks),
+                    )?;
+                    emit(
+                        "data/targets.csv",
+                        &join(csv_files::targets_header(), |p| &p.targets),
+                    )?;
                     emit(
                         "data/datapackage.json",
                         csv_files::datapackage(data).as_bytes(),

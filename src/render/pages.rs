@@ -138,10 +138,10 @@ struct Pages<'a> {
 /// Lets a caller skip pages whose inputs did not change since it last rendered them
 /// (`serve`'s incremental rebuild). `build` passes none and renders every page.
 pub trait PageCache: Sync {
-    /// Called with each page's full context just before it would be rendered. `true` means
+    /// Called with each page's full context (as JSON) just before it would be rendered. `true` means
     /// the caller still holds this page as rendered from an identical context with the same
     /// templates, so it is neither rendered nor written.
-    fn unchanged(&self, path: &str, template: &str, ctx: &Context) -> bool;
+    fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool;
 
     /// Called before a plan's own pages (the plan page, its 原文 and its task pages, which
     /// depend on nothing but the plan's view, the site settings, `as_of` and the templates),
@@ -181,11 +181,13 @@ impl<'a> Pages<'a> {
         let mut ctx = Context::from_serialize(self.common(path, section, sample))
             .map_err(|e| RenderError(e.to_string()))?;
         fill(&mut ctx);
-        if self
-            .cache
-            .is_some_and(|c| c.unchanged(path, template, &ctx))
-        {
-            return Ok(());
+        if let Some(cache) = self.cache {
+            // Moved out and back rather than cloned: the context of a list page is big.
+            let json = ctx.into_json();
+            if cache.unchanged(path, template, &json) {
+                return Ok(());
+            }
+            ctx = Context::from_value(json).map_err(|e| RenderError(e.to_string()))?;
         }
         self.renderer
             .render_with(template, &ctx, |html| self.staging.write(path, html))

@@ -24,11 +24,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
-use crate::build::write_all_cached;
+use crate::build::{write_all_cached, Reuse};
 use crate::content::{self, LoadMemo};
 use crate::derive::{self, PlanView};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::export::{PlanCache, PlanExports};
 use crate::mirror::{manifest_json, ManifestEntry};
 use crate::model::{Content, Date, SiteConfig, Unit};
 use crate::output::Sink;
@@ -81,9 +83,9 @@ impl Sink for MemorySink {
 /// Fingerprints of the pages as last rendered, checked and renewed by one rebuild.
 struct Fingerprints<'a> {
     templates: [u8; 32],
-    previous: &'a HashMap<String, [u8; 32]>,
+    previous: &'a HashMap<String, Fingerprint>,
     held: &'a Files,
-    next: Mutex<HashMap<String, [u8; 32]>>,
+    next: Mutex<HashMap<String, Fingerprint>>,
     /// Pages skipped because they are unchanged (kept from the previous build).
     kept: Mutex<Vec<String>>,
     on_skip: Option<&'a (dyn Fn() + Sync)>,
@@ -93,18 +95,17 @@ struct Fingerprints<'a> {
 }
 
 impl PageCache for Fingerprints<'_> {
-    fn unchanged(&self, path: &str, template: &str, ctx: &tera::Context) -> bool {
-        let mut h = HashWriter(Sha256::new());
-        h.0.update(self.templates);
+    fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool {
+        let mut h = HashWriter(Xxh3::new());
+        h.0.update(&self.templates);
         h.0.update(template.as_bytes());
-        h.0.update([0]);
+        h.0.update(&[0]);
         // The context is plain serialisable data (maps are sorted), so equal contexts give
         // equal bytes.
-        let json = ctx.clone().into_json();
-        if serde_json::to_writer(&mut h, &json).is_err() {
+        if serde_json::to_writer(&mut h, ctx).is_err() {
             return false;
         }
-        let fp: [u8; 32] = h.0.finalize().into();
+        let fp = h.0.digest128();
         self.next
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -126,7 +127,7 @@ impl PageCache for Fingerprints<'_> {
         if !self.same_plans.contains(plan) {
             return false;
         }
-        let prints: Option<Vec<[u8; 32]>> = paths
+        let prints: Option<Vec<Fingerprint>> = paths
             .iter()
             .map(|p| {
                 self.previous
@@ -151,7 +152,34 @@ impl PageCache for Fingerprints<'_> {
     }
 }
 
-struct HashWriter(Sha256);
+/// Each plan's share of the export files, kept from the last good build for the plans whose
+/// inputs did not change.
+struct ExportPieces<'a> {
+    same: &'a HashSet<String>,
+    previous: &'a HashMap<String, Arc<PlanExports>>,
+    next: Mutex<HashMap<String, Arc<PlanExports>>>,
+}
+
+impl PlanCache for ExportPieces<'_> {
+    fn plan_exports(&self, plan: &PlanView, make: &dyn Fn() -> PlanExports) -> Arc<PlanExports> {
+        let id = plan.id.as_str();
+        let pieces = match self.previous.get(id) {
+            Some(kept) if self.same.contains(id) => kept.clone(),
+            _ => Arc::new(make()),
+        };
+        self.next
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string(), pieces.clone());
+        pieces
+    }
+}
+
+/// A page's fingerprint: the 128-bit XXH3 of its template version, template name and context
+/// (not a defence against anyone; it only tells an edited context from the last one).
+type Fingerprint = u128;
+
+struct HashWriter(Xxh3);
 
 impl io::Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -207,7 +235,7 @@ struct Held {
 pub struct Incremental {
     root: PathBuf,
     files: Arc<Files>,
-    fingerprints: HashMap<String, [u8; 32]>,
+    fingerprints: HashMap<String, Fingerprint>,
     /// Plan folders as last loaded.
     load: LoadMemo,
     /// Each plan's derived view at the last good build, with the key of its inputs.
@@ -216,6 +244,8 @@ pub struct Incremental {
     templates: Option<[u8; 32]>,
     /// The input key of each plan at the last good build.
     plan_keys: HashMap<String, u64>,
+    /// Each plan's share of the export files at the last good build.
+    exports: HashMap<String, Arc<PlanExports>>,
     held: Option<Held>,
 }
 
@@ -241,6 +271,7 @@ impl Incremental {
             views: HashMap::new(),
             templates: None,
             plan_keys: HashMap::new(),
+            exports: HashMap::new(),
             held: None,
         }
     }
@@ -414,16 +445,16 @@ impl Incremental {
             return Err(diags);
         };
         let templates = template_version(&theme);
-        // Plans whose pages depend on nothing that changed since the last good build.
-        let same_plans: HashSet<String> = if self.templates == Some(templates) {
-            plan_ids
-                .iter()
-                .zip(&keys)
-                .filter(|(id, key)| {
-                    key.is_some() && self.plan_keys.get(id.as_str()) == key.as_ref()
-                })
-                .map(|(id, _)| id.clone())
-                .collect()
+        // Plans whose inputs did not change since the last good build: their exports are
+        // kept, and their pages too when the templates are the same.
+        let same_inputs: HashSet<String> = plan_ids
+            .iter()
+            .zip(&keys)
+            .filter(|(id, key)| key.is_some() && self.plan_keys.get(id.as_str()) == key.as_ref())
+            .map(|(id, _)| id.clone())
+            .collect();
+        let same_plans = if self.templates == Some(templates) {
+            same_inputs.clone()
         } else {
             HashSet::new()
         };
@@ -446,7 +477,16 @@ impl Incremental {
             inner: &sink,
             progress,
         };
-        if let Err(d) = write_all_cached(&data, &theme, &renderer, &counting, Some(&cache)) {
+        let exports = ExportPieces {
+            same: &same_inputs,
+            previous: &self.exports,
+            next: Mutex::new(HashMap::new()),
+        };
+        let reuse = Reuse {
+            pages: &cache,
+            exports: &exports,
+        };
+        if let Err(d) = write_all_cached(&data, &theme, &renderer, &counting, Some(&reuse)) {
             diags.push(d);
             return Err(diags);
         }
@@ -523,6 +563,7 @@ impl Incremental {
             renderer,
         });
         self.fingerprints = fingerprints;
+        self.exports = exports.next.into_inner().unwrap_or_else(|e| e.into_inner());
         self.templates = Some(templates);
         self.plan_keys = plan_ids
             .iter()
