@@ -111,26 +111,40 @@ pub fn encode_fold_table(table: &BTreeMap<char, char>) -> String {
     out
 }
 
-/// Decodes [`encode_set`]'s output (used by tests and the benchmark).
+/// Decodes [`encode_set`]'s output (used by tests, the benchmark and [`super::held`]).
 pub fn decode_set(s: &str) -> Vec<u32> {
-    let val = |c: u8| B64.iter().position(|&b| b == c).unwrap_or(0) as u64;
-    let bytes = s.as_bytes();
     let mut out = Vec::new();
+    decode_set_into(s, &mut out);
+    out
+}
+
+/// The value of each base-64 character (0 for any other byte).
+const B64_VALUE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[B64[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+fn decode_set_into(s: &str, out: &mut Vec<u32>) {
+    let bytes = s.as_bytes();
     if let Some(rest) = bytes.strip_prefix(b"~") {
         for (i, &c) in rest.iter().enumerate() {
-            let v = val(c);
-            for bit in 0..6 {
-                if v & (1 << bit) != 0 {
-                    out.push((i * 6 + bit) as u32);
-                }
+            let mut v = B64_VALUE[c as usize];
+            while v != 0 {
+                out.push((i * 6) as u32 + v.trailing_zeros());
+                v &= v - 1;
             }
         }
-        return out;
+        return;
     }
     let mut prev: i64 = -1;
     let mut acc: u64 = 0;
     for &c in bytes {
-        let v = val(c);
+        let v = B64_VALUE[c as usize] as u64;
         acc = (acc << 5) | (v & 31);
         if v & 32 == 0 {
             prev += acc as i64 + 1;
@@ -138,12 +152,67 @@ pub fn decode_set(s: &str) -> Vec<u32> {
             acc = 0;
         }
     }
-    out
+}
+
+/// One term's entry value as a part file carries it, `["a","h","t"]`, from its postings: the
+/// sorted document numbers, each shifted left by two with [`IN_HEAD`] and [`IN_TITLE`] below.
+pub(super) fn encode_value(list: &[u32], total: u32) -> String {
+    let a: Vec<u32> = list.iter().map(|v| v >> 2).collect();
+    // Positions in `a` of the documents with the flag.
+    let pick = |flag: u32| -> String {
+        let s: Vec<u32> = (0..list.len() as u32)
+            .filter(|&i| list[i as usize] & flag != 0)
+            .collect();
+        if s.is_empty() {
+            String::new()
+        } else if s.len() == a.len() {
+            "=".to_string()
+        } else {
+            encode_set(&s, a.len() as u32)
+        }
+    };
+    format!(
+        "[\"{}\",\"{}\",\"{}\"]",
+        encode_set(&a, total),
+        pick(IN_HEAD),
+        pick(IN_TITLE)
+    )
+}
+
+/// The postings [`encode_value`] was given, back from its output.
+pub(super) fn decode_value(value: &str) -> Vec<u32> {
+    // `["a","h","t"]` split at the quotes: `[`, a, `,`, h, `,`, t, `]`.
+    let mut fields = value.split('"').skip(1).step_by(2);
+    let (a, h, t) = (
+        fields.next().unwrap_or(""),
+        fields.next().unwrap_or(""),
+        fields.next().unwrap_or(""),
+    );
+    let mut list = Vec::new();
+    decode_set_into(a, &mut list);
+    for v in &mut list {
+        *v <<= 2;
+    }
+    let mut positions = Vec::new();
+    for (set, flag) in [(h, IN_HEAD), (t, IN_TITLE)] {
+        if set == "=" {
+            list.iter_mut().for_each(|v| *v |= flag);
+        } else {
+            positions.clear();
+            decode_set_into(set, &mut positions);
+            for &i in &positions {
+                if let Some(v) = list.get_mut(i as usize) {
+                    *v |= flag;
+                }
+            }
+        }
+    }
+    list
 }
 
 /// A fast hasher for the build's term maps (keys are ours, not an attacker's).
 #[derive(Default)]
-struct FxHasher(u64);
+pub(super) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn finish(&self) -> u64 {
@@ -167,13 +236,13 @@ impl Hasher for FxHasher {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(super) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A term as a number, so the build never allocates per token: Han n-grams pack up to four
 /// code points (21 bits each) and their length; word runs (all their characters are at most
 /// U+00FF) pack up to 15 bytes under a flag bit. Longer words are rare and get a hash, with their
 /// text kept aside.
-type Key = u128;
+pub(super) type Key = u128;
 
 const WORD_FLAG: u128 = 1 << 127;
 const LONG_FLAG: u128 = 1 << 126;
@@ -207,7 +276,7 @@ fn key_of(t: Tok, long_words: &mut Vec<(Key, String)>) -> Key {
     }
 }
 
-fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
+pub(super) fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
     if k & WORD_FLAG == 0 {
         let len = (k & 7) as usize;
         (0..len)
@@ -228,8 +297,8 @@ const SHARDS: usize = 64;
 /// How many documents are tokenized before their terms are merged (bounds memory).
 const BATCH: usize = 512;
 
-const IN_HEAD: u32 = 1;
-const IN_TITLE: u32 = 2;
+pub(super) const IN_HEAD: u32 = 1;
+pub(super) const IN_TITLE: u32 = 2;
 
 fn shard_of(k: Key) -> usize {
     let mut h = FxHasher::default();
@@ -239,15 +308,15 @@ fn shard_of(k: Key) -> usize {
 
 /// The distinct terms of one document with their flags ([`IN_HEAD`], [`IN_TITLE`]), grouped by
 /// shard, and where each shard's run starts.
-struct DocTerms {
-    keys: Vec<(Key, u32)>,
+pub(super) struct DocTerms {
+    pub(super) keys: Vec<(Key, u32)>,
     starts: [u32; SHARDS + 1],
-    long_words: Vec<(Key, String)>,
+    pub(super) long_words: Vec<(Key, String)>,
 }
 
 /// Scratch space reused across the documents one thread tokenizes.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     flags: FxMap<Key, u32>,
     folded: Vec<char>,
 }
@@ -271,7 +340,7 @@ fn add_terms(
     });
 }
 
-fn doc_terms(scratch: &mut Scratch, doc: &SearchDoc) -> DocTerms {
+pub(super) fn doc_terms(scratch: &mut Scratch, doc: &SearchDoc) -> DocTerms {
     let Scratch { flags, folded } = scratch;
     flags.clear();
     let mut long_words = Vec::new();
@@ -322,9 +391,9 @@ fn doc_terms(scratch: &mut Scratch, doc: &SearchDoc) -> DocTerms {
 /// Time spent tokenizing, for `GONGKAI_SEARCH_TIMING`.
 static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-type Shards = Vec<FxMap<Key, Vec<u32>>>;
+pub(super) type Shards = Vec<FxMap<Key, Vec<u32>>>;
 
-fn postings(docs: &[SearchDoc]) -> (Shards, HashMap<Key, String>) {
+pub(super) fn postings(docs: &[SearchDoc]) -> (Shards, HashMap<Key, String>) {
     let mut shards: Shards = (0..SHARDS).map(|_| FxMap::default()).collect();
     let mut long_words = HashMap::new();
     for (b, batch) in docs.chunks(BATCH).enumerate() {
@@ -368,9 +437,38 @@ fn json_str(s: &str) -> String {
 /// Builds every search file (see [`super`]).
 pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let total = docs.len() as u32;
-    let timing = std::env::var_os("GONGKAI_SEARCH_TIMING").is_some();
+    let timing = timing();
     let started = std::time::Instant::now();
     let (shards, long_words) = postings(docs);
+    report_postings(timing, started);
+    let entries: Vec<(String, String)> = shards
+        .into_par_iter()
+        .flat_map_iter(|map| {
+            let long_words = &long_words;
+            map.into_iter()
+                .map(move |(k, list)| (key_text(k, long_words), encode_value(&list, total)))
+        })
+        .collect();
+    if timing {
+        eprintln!(
+            "search: {} terms encoded {:.2?}",
+            entries.len(),
+            started.elapsed()
+        );
+    }
+    let (files, _) = assemble(docs, &entries);
+    if timing {
+        eprintln!("search: files {:.2?}", started.elapsed());
+    }
+    files
+}
+
+/// Is `GONGKAI_SEARCH_TIMING` set (the build then reports its phases on stderr)?
+pub(super) fn timing() -> bool {
+    std::env::var_os("GONGKAI_SEARCH_TIMING").is_some()
+}
+
+pub(super) fn report_postings(timing: bool, started: std::time::Instant) {
     if timing {
         let tok = TOKENIZE_NANOS.load(std::sync::atomic::Ordering::Relaxed);
         eprintln!(
@@ -379,54 +477,69 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             tok as f64 / 1e9
         );
     }
-    let entries: Vec<(String, String)> = shards
-        .into_par_iter()
-        .flat_map_iter(|map| {
-            let long_words = &long_words;
-            map.into_iter().map(move |(k, list)| {
-                let a: Vec<u32> = list.iter().map(|v| v >> 2).collect();
-                // Positions in `a` of the documents with the flag.
-                let pick = |flag: u32| -> String {
-                    let s: Vec<u32> = (0..list.len() as u32)
-                        .filter(|&i| list[i as usize] & flag != 0)
-                        .collect();
-                    if s.is_empty() {
-                        String::new()
-                    } else if s.len() == a.len() {
-                        "=".to_string()
-                    } else {
-                        encode_set(&s, a.len() as u32)
-                    }
-                };
-                let value = format!(
-                    "[\"{}\",\"{}\",\"{}\"]",
-                    encode_set(&a, total),
-                    pick(IN_HEAD),
-                    pick(IN_TITLE)
-                );
-                (key_text(k, long_words), value)
-            })
-        })
-        .collect();
+}
 
-    if timing {
-        eprintln!(
-            "search: {} terms encoded {:.2?}",
-            entries.len(),
-            started.elapsed()
-        );
+/// How many parts entries of `size` bytes (see [`entry_size`]) are split into.
+pub(super) fn part_count(size: usize) -> usize {
+    size.div_ceil(PART_TARGET).max(1)
+}
+
+/// The bytes one term's entry counts for in choosing the number of parts.
+pub(super) fn entry_size(text: &str, value: &str) -> usize {
+    text.len() + value.len() + 4
+}
+
+/// The part a term goes to.
+pub(super) fn part_of(text: &str, parts: usize) -> usize {
+    term_hash(text) as usize % parts
+}
+
+/// Every search file from the documents and the terms' entries (text, value), and which
+/// entries, as positions in `entries`, each part holds in the order it writes them.
+pub(super) fn assemble(
+    docs: &[SearchDoc],
+    entries: &[(String, String)],
+) -> (Vec<(String, Vec<u8>)>, Vec<Vec<u32>>) {
+    let total = docs.len() as u32;
+    let size: usize = entries.iter().map(|(k, v)| entry_size(k, v)).sum();
+    let parts = part_count(size);
+    let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
+    for (i, e) in entries.iter().enumerate() {
+        by_part[part_of(&e.0, parts)].push(i as u32);
     }
-    let size: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-    let parts = size.div_ceil(PART_TARGET).max(1);
-    let mut by_part: Vec<Vec<&(String, String)>> = vec![Vec::new(); parts];
-    for e in &entries {
-        by_part[term_hash(&e.0) as usize % parts].push(e);
-    }
-    by_part.par_iter_mut().for_each(|p| p.sort_unstable());
+    by_part
+        .par_iter_mut()
+        .for_each(|p| p.sort_unstable_by(|&a, &b| entries[a as usize].cmp(&entries[b as usize])));
 
     let mut files: Vec<(String, Vec<u8>)> =
         Vec::with_capacity(parts + docs.len().div_ceil(RECORDS_PER_FILE) + 2);
-    files.push((
+    files.push(meta_file(total, parts));
+    files.push(fold_file());
+    let part_files: Vec<(String, Vec<u8>)> = by_part
+        .par_iter()
+        .enumerate()
+        .map(|(n, es)| {
+            part_file(
+                n,
+                es.iter()
+                    .map(|&i| (&entries[i as usize].0[..], &entries[i as usize].1[..])),
+            )
+        })
+        .collect();
+    files.extend(part_files);
+    let doc_files: Vec<(String, Vec<u8>)> = docs
+        .par_chunks(RECORDS_PER_FILE)
+        .enumerate()
+        .map(|(n, group)| records_file(n, group))
+        .collect();
+    files.extend(doc_files);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    (files, by_part)
+}
+
+/// `search/meta.js`.
+pub(super) fn meta_file(total: u32, parts: usize) -> (String, Vec<u8>) {
+    (
         "search/meta.js".into(),
         js_call(
             "meta",
@@ -435,50 +548,54 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
                 "{{\"v\":{FORMAT_VERSION},\"docs\":{total},\"parts\":{parts},\"group\":{RECORDS_PER_FILE},\"head\":{HEAD_CHARS}}}"
             ),
         ),
-    ));
-    files.push((
+    )
+}
+
+/// `search/fold.js`.
+pub(super) fn fold_file() -> (String, Vec<u8>) {
+    (
         "search/fold.js".into(),
         js_call("fold", 0, &json_str(&encode_fold_table(t2s_table()))),
-    ));
-    let part_files: Vec<(String, Vec<u8>)> = by_part
-        .par_iter()
-        .enumerate()
-        .map(|(n, es)| {
-            let mut json = String::from("{");
-            for (i, (k, v)) in es.iter().map(|e| (&e.0, &e.1)).enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                json.push_str(&json_str(k));
-                json.push(':');
-                json.push_str(v);
-            }
-            json.push('}');
-            (format!("search/p/{n}.js"), js_call("part", n, &json))
-        })
-        .collect();
-    files.extend(part_files);
-    let doc_files: Vec<(String, Vec<u8>)> = docs
-        .par_chunks(RECORDS_PER_FILE)
-        .enumerate()
-        .map(|(n, group)| {
-            let mut json = String::from("[");
-            for (i, d) in group.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                json.push_str(&record_json(d));
-            }
-            json.push(']');
-            (format!("search/d/{n}.js"), js_call("docs", n, &json))
-        })
-        .collect();
-    files.extend(doc_files);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    if timing {
-        eprintln!("search: files {:.2?}", started.elapsed());
+    )
+}
+
+/// `search/p/<n>.js` from its entries (term, value), in the order they are written.
+pub(super) fn part_file<'a>(
+    n: usize,
+    entries: impl Iterator<Item = (&'a str, &'a str)>,
+) -> (String, Vec<u8>) {
+    let mut json = String::from("{");
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&json_str(k));
+        json.push(':');
+        json.push_str(v);
     }
-    files
+    json.push('}');
+    (part_path(n), js_call("part", n, &json))
+}
+
+pub(super) fn part_path(n: usize) -> String {
+    format!("search/p/{n}.js")
+}
+
+/// `search/d/<n>.js`: the records of group `n`.
+pub(super) fn records_file(n: usize, group: &[SearchDoc]) -> (String, Vec<u8>) {
+    let mut json = String::from("[");
+    for (i, d) in group.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&record_json(d));
+    }
+    json.push(']');
+    (records_path(n), js_call("docs", n, &json))
+}
+
+pub(super) fn records_path(n: usize) -> String {
+    format!("search/d/{n}.js")
 }
 
 /// One document's record: url, title, kind, number, plan, status and the head of its text.

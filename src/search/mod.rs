@@ -19,9 +19,14 @@
 //! `bench/search/README.md`). [`tokenize::Chinese`] is the same tokenizer as an elasticlunr-rs
 //! `Language`, for anyone who wants the elasticlunr layout for a small site.
 //!
+//! `gongkai serve` holds the index between builds ([`held::Held`]) and, after an edit, rewrites
+//! only the search files whose bytes change: the parts holding the edited documents' changed
+//! terms and their record groups.
+//!
 //! Never: reads files, or writes anything itself; the same documents give the same bytes.
 
 pub mod fold;
+pub mod held;
 pub mod index;
 pub mod site;
 pub mod tokenize;
