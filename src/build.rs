@@ -183,7 +183,8 @@ pub fn write_all(
 
 /// What `serve` keeps from one rebuild for the next, so a rebuild redoes only what changed:
 /// pages whose context is unchanged are not rendered again, and plans whose inputs are
-/// unchanged give their share of the export files as kept.
+/// unchanged give their share of the export files as kept. With it, no search index is made:
+/// `serve` holds the index and patches it (`search::Held`).
 pub struct Reuse<'a> {
     pub pages: &'a dyn PageCache,
     pub exports: &'a dyn crate::export::PlanCache,
@@ -229,6 +230,10 @@ pub fn write_all_cached(
     };
     let search = || {
         timed(|| {
+            if reuse.is_some() {
+                // `serve` patches the index it holds (`search::Held`) itself.
+                return Ok(());
+            }
             crate::search::build_index(&crate::search::site::documents(data))
                 .into_iter()
                 .try_for_each(|(path, bytes)| staging.write(&path, &bytes).map_err(|e| (path, e)))

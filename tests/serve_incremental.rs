@@ -74,6 +74,33 @@ fn incremental_output_equals_a_full_build_after_each_edit() {
     assert!(!stats
         .changed
         .contains(&"plans/demo-plan/tasks/2/index.html".to_string()));
+    // The search index is patched: only the files holding the edited task's changed terms and
+    // its record are new.
+    assert!(
+        matches!(
+            stats.search,
+            Some(gongkai::search::held::Method::Patched { docs: 1, .. })
+        ),
+        "{:?}",
+        stats.search
+    );
+    let search_files = site
+        .sorted()
+        .keys()
+        .filter(|p| p.starts_with("search/"))
+        .count();
+    let search_changed = stats
+        .changed
+        .iter()
+        .filter(|p| p.starts_with("search/"))
+        .count();
+    assert!(
+        search_changed >= 2 && search_changed < search_files,
+        "{search_changed} of {search_files} search files changed"
+    );
+    for same in ["search/meta.js", "search/fold.js"] {
+        assert!(!stats.changed.iter().any(|p| p == same), "{same} changed");
+    }
     assert_same(&site, root, "after editing a report");
 
     // A new report for the other task (a page that was unchanged so far).

@@ -189,13 +189,14 @@ fn rebuild(
                 );
             } else {
                 eprintln!(
-                    "rebuilt in {ms} ms: {} page(s) rendered, {} unchanged, {} file(s) changed (load+derive {} ms, render {} ms, swap {} ms){}",
+                    "rebuilt in {ms} ms: {} page(s) rendered, {} unchanged, {} file(s) changed (load+derive {} ms, render {} ms, swap {} ms; search {}){}",
                     stats.pages_rendered,
                     stats.pages_skipped,
                     stats.changed.len(),
                     stats.prepare.as_millis(),
                     stats.render.as_millis(),
                     stats.swap.as_millis(),
+                    site::search_summary(stats.search),
                     if recovered { "; errors fixed" } else { "" }
                 );
             }

@@ -35,6 +35,7 @@ use crate::mirror::{manifest_json, ManifestEntry};
 use crate::model::{Content, Date, SiteConfig, Unit};
 use crate::output::Sink;
 use crate::render::{render_plan_pages, PageCache, Renderer, Theme};
+use crate::search::held as search;
 use crate::validate;
 
 /// One output file.
@@ -201,6 +202,8 @@ pub struct RebuildStats {
     /// Comparing with the previous files, hashing, manifest.
     pub swap: Duration,
     pub pages_rendered: usize,
+    /// How the search index was brought up to date.
+    pub search: Option<search::Method>,
     pub pages_skipped: usize,
     /// Paths whose bytes changed, appeared or disappeared (the manifest excluded).
     pub changed: Vec<String>,
@@ -246,6 +249,8 @@ pub struct Incremental {
     plan_keys: HashMap<String, u64>,
     /// Each plan's share of the export files at the last good build.
     exports: HashMap<String, Arc<PlanExports>>,
+    /// The search index of the last good build, patched by the next.
+    search: search::Held,
     held: Option<Held>,
 }
 
@@ -272,6 +277,7 @@ impl Incremental {
             templates: None,
             plan_keys: HashMap::new(),
             exports: HashMap::new(),
+            search: search::Held::default(),
             held: None,
         }
     }
@@ -486,10 +492,19 @@ impl Incremental {
             pages: &cache,
             exports: &exports,
         };
-        if let Err(d) = write_all_cached(&data, &theme, &renderer, &counting, Some(&reuse)) {
+        // The search index beside the rest: only the changed documents' terms are patched.
+        let search = &mut self.search;
+        let (written, searched) = rayon::join(
+            || write_all_cached(&data, &theme, &renderer, &counting, Some(&reuse)),
+            || search.update(&crate::search::site::documents(&data)),
+        );
+        if let Err(d) = written {
+            // The held index now describes a site that was not kept: start it afresh.
+            self.search = search::Held::default();
             diags.push(d);
             return Err(diags);
         }
+        stats.search = Some(searched.method);
         stats.render = started.elapsed();
 
         let started = Instant::now();
@@ -506,6 +521,20 @@ impl Incremental {
                 files.insert(path, f.clone());
             }
         }
+        // Search files the update left as they were.
+        let gone: HashSet<&str> = searched
+            .changed
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .chain(searched.removed.iter().map(String::as_str))
+            .collect();
+        for (path, f) in old.iter() {
+            if path.starts_with("search/") && !gone.contains(path.as_str()) {
+                files.insert(path.clone(), f.clone());
+            }
+        }
+        let mut written = written;
+        written.extend(searched.changed);
         let fresh: Vec<(String, File, bool)> = {
             use rayon::prelude::*;
             written
@@ -626,6 +655,20 @@ fn estimate_outputs(data: &crate::derive::SiteData, theme: &Theme) -> usize {
     let tasks: usize = data.plans.iter().map(|p| p.tasks.len()).sum();
     let reports = data.totals.reports;
     16 + data.plans.len() * 4 + tasks + data.units.len() + reports / 50 + theme.statics.len()
+}
+
+/// How a rebuild brought the search index up to date, for the terminal.
+pub fn search_summary(method: Option<search::Method>) -> String {
+    match method {
+        Some(search::Method::Patched { docs, terms }) => {
+            format!("{docs} document(s), {terms} term(s) patched")
+        }
+        Some(search::Method::Relaid { docs, terms }) => {
+            format!("{docs} document(s), {terms} term(s) patched, parts laid out again")
+        }
+        Some(search::Method::Rebuilt(_)) => "built whole".into(),
+        None => "not built".into(),
+    }
 }
 
 /// A diagnostic for a failure that is not the content's fault (a panic inside a rebuild):

@@ -8,7 +8,8 @@ tasks, 100,000 reports by default), starts `gongkai serve --port 0`, and measure
   - first build: from start until /__gongkai/status reports a good build;
   - one progress file edited: from the save until the task page is served with the new text
     (the preview), until a waiting browser's long poll answers, and until the full rebuild
-    that follows has finished;
+    that follows has finished; and the server's CPU time (user + system) for all of it, which
+    other work on the machine does not inflate as it does wall time;
   - a template change (themes/default/templates/base.html overridden): until the home page
     is served with it;
   - memory (VmRSS / VmHWM from /proc) while serving.
@@ -40,6 +41,13 @@ def rss(pid):
         if k in ("VmRSS", "VmHWM"):
             out[k] = int(v.split()[0]) // 1024
     return out
+
+
+def cpu_ms(pid):
+    """CPU time (user + system) the process has used so far, in ms: unlike wall time, it does
+    not grow when other work shares the machine."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def wait_page(host, port, path, needle, limit=300):
@@ -96,7 +104,7 @@ def main():
         task = re.search(r'^task\s*=\s*"([^"]+)"', report.read_text(encoding="utf-8"), re.M).group(1)
         page = f"/plans/{plan}/tasks/{task}/"
         original = report.read_text(encoding="utf-8")
-        served, polled, full = [], [], []
+        served, polled, full, cpu = [], [], [], []
 
         def rebuilds():
             return sum(1 for l in list(log) if l.startswith("rebuilt"))
@@ -116,6 +124,7 @@ def main():
             t = threading.Thread(target=waiting_tab)
             t.start()
             time.sleep(0.1)
+            c0 = cpu_ms(proc.pid)
             t0 = time.perf_counter()
             report.write_text(original + f"\n{marker}。\n", encoding="utf-8")
             t1 = wait_page(host, port, page, marker)
@@ -126,6 +135,7 @@ def main():
             while rebuilds() == done:
                 time.sleep(0.01)
             full.append((time.perf_counter() - t0) * 1000)
+            cpu.append(cpu_ms(proc.pid) - c0)
             time.sleep(0.3)
         report.write_text(original, encoding="utf-8")
         print(f"one progress file edited ({report.relative_to(corpus)} → {page}):")
@@ -133,6 +143,7 @@ def main():
               f"(median {sorted(served)[len(served) // 2]:.0f} ms)")
         print(f"  waiting tab told to reload after:    {', '.join(f'{x:.0f}' for x in polled)} ms")
         print(f"  full rebuild done after:             {', '.join(f'{x:.0f}' for x in full)} ms")
+        print(f"  CPU used (preview + full rebuild):   {', '.join(f'{x:.0f}' for x in cpu)} ms")
         time.sleep(1.5)
 
         # A template change: every page re-rendered.
