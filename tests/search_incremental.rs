@@ -469,7 +469,8 @@ fn update_timing_on_the_benchmark_corpus() {
     let tasks: Vec<usize> = (0..docs.len())
         .filter(|&d| docs[d].kind == "task")
         .collect();
-    let edits: [(&str, fn(&mut SearchDoc)); 4] = [
+    type Edit = fn(&mut SearchDoc);
+    let edits: [(&str, Edit); 4] = [
         ("a report's text", |d| {
             d.body
                 .push_str("\n本季度完成管网改造12.5公里，新建泵站两座")
@@ -499,4 +500,66 @@ fn update_timing_on_the_benchmark_corpus() {
     let expected = as_map(build(&docs));
     eprintln!("build {:.2?}", t.elapsed());
     assert!(differing(&files, &expected).is_empty());
+}
+
+/// Times the whole build of the index on a large site (three runs).
+/// `cargo test --release --test search_incremental build_timing -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn build_timing_on_the_benchmark_corpus() {
+    let root = std::env::var("GONGKAI_BENCH_ROOT").unwrap_or("/tmp/gongkai-bench".into());
+    let mut diags = gongkai::diagnostics::Diagnostics::new();
+    let (data, _) =
+        gongkai::build::prepare(std::path::Path::new(&root), &mut diags).expect("the corpus loads");
+    let docs = gongkai::search::site::documents(&data);
+    // CPU seconds of the process so far (Linux), steadier than wall time on a shared machine.
+    let cpu = || -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split(' ').collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (ticks(12) + ticks(13)) / 100.0
+    };
+    for _ in 0..3 {
+        let (t, c) = (std::time::Instant::now(), cpu());
+        let files = build(&docs);
+        eprintln!(
+            "build {:.2?} ({:.2} s of CPU), {} files",
+            t.elapsed(),
+            cpu() - c,
+            files.len()
+        );
+        // GONGKAI_SEARCH_BASELINE=<a previous output's search/>: the same bytes, file by file.
+        if let Ok(base) = std::env::var("GONGKAI_SEARCH_BASELINE") {
+            let base = std::path::Path::new(&base);
+            for (path, bytes) in &files {
+                let old = std::fs::read(base.join(path.trim_start_matches("search/")));
+                assert!(old.ok().as_ref() == Some(bytes), "{path} differs");
+            }
+            let count = walkdir_count(&base.join("p")) + walkdir_count(&base.join("d")) + 2;
+            assert_eq!(count, files.len(), "as many files as the baseline");
+            eprintln!("same bytes as {}", base.display());
+        }
+    }
+}
+
+fn walkdir_count(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walkdir_count(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }

@@ -52,32 +52,40 @@ pub fn term_hash(term: &str) -> u32 {
 
 /// Encodes a sorted set of document numbers (see the module documentation).
 pub fn encode_set(ids: &[u32], total: u32) -> String {
-    if ids.is_empty() {
-        return String::new();
-    }
-    let mut sparse = String::new();
+    encode_ids(ids.iter().copied(), total)
+}
+
+/// [`encode_set`] of the numbers `ids` yields, in increasing order, all below `total`.
+fn encode_ids(ids: impl Iterator<Item = u32> + Clone, total: u32) -> String {
+    let dense_len = (total as usize).div_ceil(6) + 1;
+    let mut sparse = Vec::new();
     let mut prev: i64 = -1;
-    for &id in ids {
+    for id in ids.clone() {
         push_varint(&mut sparse, (id as i64 - prev - 1) as u64);
         prev = id as i64;
+        if sparse.len() > dense_len {
+            // The delta list only grows: the bitmap is shorter, whatever follows.
+            let mut bits = vec![0u8; (total as usize).div_ceil(6)];
+            for id in ids {
+                bits[id as usize / 6] |= 1 << (id % 6);
+            }
+            let mut dense = Vec::with_capacity(dense_len);
+            dense.push(b'~');
+            dense.extend(bits.iter().map(|&b| B64[b as usize]));
+            return ascii(dense);
+        }
     }
-    let dense_len = (total as usize).div_ceil(6) + 1;
-    if sparse.len() <= dense_len {
-        return sparse;
-    }
-    let mut bits = vec![0u8; (total as usize).div_ceil(6)];
-    for &id in ids {
-        bits[id as usize / 6] |= 1 << (id % 6);
-    }
-    let mut dense = String::with_capacity(dense_len);
-    dense.push('~');
-    dense.extend(bits.iter().map(|&b| B64[b as usize] as char));
-    dense
+    ascii(sparse)
+}
+
+/// The index's base-64 text as a string (it is ASCII).
+fn ascii(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Appends `n` as a base-64 varint: five bits per character, most significant first, the sixth
 /// bit set on all but the last character.
-fn push_varint(out: &mut String, mut n: u64) {
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     let mut groups = [0u8; 13];
     let mut len = 0;
     loop {
@@ -90,7 +98,7 @@ fn push_varint(out: &mut String, mut n: u64) {
     }
     for i in (0..len).rev() {
         let g = groups[i] | if i > 0 { 32 } else { 0 };
-        out.push(B64[g as usize] as char);
+        out.push(B64[g as usize]);
     }
 }
 
@@ -99,7 +107,7 @@ fn push_varint(out: &mut String, mut n: u64) {
 /// Simplified one (zigzag), both as [`push_varint`] varints. 10.6 kB gzip where the pairs as
 /// characters took 18.5 kB, and every cold query loads it.
 pub fn encode_fold_table(table: &BTreeMap<char, char>) -> String {
-    let mut out = String::with_capacity(table.len() * 5);
+    let mut out = Vec::with_capacity(table.len() * 5);
     let mut prev: i64 = -1;
     for (&t, &s) in table {
         let (t, s) = (t as i64, s as i64);
@@ -108,7 +116,7 @@ pub fn encode_fold_table(table: &BTreeMap<char, char>) -> String {
         push_varint(&mut out, if d >= 0 { 2 * d } else { -2 * d - 1 } as u64);
         prev = t;
     }
-    out
+    ascii(out)
 }
 
 /// Decodes [`encode_set`]'s output (used by tests, the benchmark and [`super::held`]).
@@ -157,23 +165,21 @@ fn decode_set_into(s: &str, out: &mut Vec<u32>) {
 /// One term's entry value as a part file carries it, `["a","h","t"]`, from its postings: the
 /// sorted document numbers, each shifted left by two with [`IN_HEAD`] and [`IN_TITLE`] below.
 pub(super) fn encode_value(list: &[u32], total: u32) -> String {
-    let a: Vec<u32> = list.iter().map(|v| v >> 2).collect();
-    // Positions in `a` of the documents with the flag.
+    // Positions in the list of the documents with the flag.
     let pick = |flag: u32| -> String {
-        let s: Vec<u32> = (0..list.len() as u32)
-            .filter(|&i| list[i as usize] & flag != 0)
-            .collect();
-        if s.is_empty() {
+        let count = list.iter().filter(|&&v| v & flag != 0).count();
+        if count == 0 {
             String::new()
-        } else if s.len() == a.len() {
+        } else if count == list.len() {
             "=".to_string()
         } else {
-            encode_set(&s, a.len() as u32)
+            let positions = (0..list.len() as u32).filter(move |&i| list[i as usize] & flag != 0);
+            encode_ids(positions, list.len() as u32)
         }
     };
     format!(
         "[\"{}\",\"{}\",\"{}\"]",
-        encode_set(&a, total),
+        encode_ids(list.iter().map(|v| v >> 2), total),
         pick(IN_HEAD),
         pick(IN_TITLE)
     )
@@ -224,12 +230,12 @@ impl Hasher for FxHasher {
         }
     }
     fn write_u128(&mut self, i: u128) {
-        self.write_u64(i as u64);
-        self.write_u64((i >> 64) as u64);
-        // Mix the high bits down: shards are taken from the top of the hash.
-        self.0 ^= self.0 >> 29;
-        self.0 = self.0.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        self.0 ^= self.0 >> 32;
+        // One folded multiply of the key's halves: every bit of the key reaches the high bits,
+        // where shards are taken from, and the low ones, where the maps take their slots.
+        let lo = i as u64 ^ self.0 ^ 0x2d35_8dcc_aa6c_78a5;
+        let hi = (i >> 64) as u64 ^ 0x8bb8_4b93_962e_acc9;
+        let m = lo as u128 * hi as u128;
+        self.0 = m as u64 ^ (m >> 64) as u64;
     }
     fn write_u64(&mut self, i: u64) {
         self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
@@ -247,6 +253,7 @@ pub(super) type Key = u128;
 const WORD_FLAG: u128 = 1 << 127;
 const LONG_FLAG: u128 = 1 << 126;
 
+#[inline]
 fn key_of(t: Tok, long_words: &mut Vec<(Key, String)>) -> Key {
     match t {
         Tok::Han(cs) => {
@@ -394,6 +401,7 @@ static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 pub(super) type Shards = Vec<FxMap<Key, Vec<u32>>>;
 
 pub(super) fn postings(docs: &[SearchDoc]) -> (Shards, HashMap<Key, String>) {
+    TOKENIZE_NANOS.store(0, std::sync::atomic::Ordering::Relaxed);
     let mut shards: Shards = (0..SHARDS).map(|_| FxMap::default()).collect();
     let mut long_words = HashMap::new();
     for (b, batch) in docs.chunks(BATCH).enumerate() {
@@ -494,12 +502,16 @@ pub(super) fn part_of(text: &str, parts: usize) -> usize {
     term_hash(text) as usize % parts
 }
 
-/// Every search file from the documents and the terms' entries (text, value), and which
-/// entries, as positions in `entries`, each part holds in the order it writes them.
+/// Which entries, as positions in the list of entries, each part holds, in the order the part
+/// writes them.
+pub(super) type Layout = Vec<Vec<u32>>;
+
+/// Every search file from the documents and the terms' entries (text, value), and their
+/// [`Layout`].
 pub(super) fn assemble(
     docs: &[SearchDoc],
     entries: &[(String, String)],
-) -> (Vec<(String, Vec<u8>)>, Vec<Vec<u32>>) {
+) -> (Vec<(String, Vec<u8>)>, Layout) {
     let total = docs.len() as u32;
     let size: usize = entries.iter().map(|(k, v)| entry_size(k, v)).sum();
     let parts = part_count(size);
