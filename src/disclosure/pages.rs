@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{canonical_url, enc, root_of, PageCache, Renderer, Theme};
+use crate::render::{canonical_url, enc, needs_render, root_of, PageCache, Renderer, Theme};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]
@@ -68,14 +68,11 @@ impl Out<'_> {
         let mut ctx = Context::from_serialize(common)
             .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?;
         fill(&mut ctx);
-        if let Some(cache) = self.cache {
-            let json = ctx.into_json();
-            if cache.unchanged(path, template, &json) {
-                return Ok(());
-            }
-            ctx = Context::from_value(json)
-                .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?;
-        }
+        let Some(ctx) = needs_render(self.cache, path, template, ctx)
+            .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?
+        else {
+            return Ok(());
+        };
         self.renderer
             .render_with(template, &ctx, |html| self.staging.write(path, html))
             .map_err(|msg| {

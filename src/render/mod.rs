@@ -10,7 +10,8 @@ mod pages;
 mod theme;
 
 pub use pages::{
-    canonical_url, enc, render_plan_pages, render_site, render_site_cached, root_of, PageCache,
+    canonical_url, enc, needs_render, render_plan_pages, render_site, render_site_cached, root_of,
+    PageCache,
 };
 pub use theme::{Theme, THEME_FILES};
 

@@ -138,9 +138,9 @@ struct Pages<'a> {
 /// Lets a caller skip pages whose inputs did not change since it last rendered them
 /// (`serve`'s incremental rebuild). `build` passes none and renders every page.
 pub trait PageCache: Sync {
-    /// Called with each page's full context (as JSON) just before it would be rendered. `true` means
-    /// the caller still holds this page as rendered from an identical context with the same
-    /// templates, so it is neither rendered nor written.
+    /// Called with each page's full context, as JSON, just before it would be rendered. `true`
+    /// means the caller still holds this page as rendered from an identical context with the
+    /// same templates, so it is neither rendered nor written.
     fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool;
 
     /// Called before a plan's own pages (the plan page, its 原文 and its task pages, which
@@ -150,6 +150,25 @@ pub trait PageCache: Sync {
     fn unchanged_plan(&self, _plan: &str, _paths: &[&str]) -> bool {
         false
     }
+}
+
+/// The page's context back when it must be rendered; `None` when `cache` says the page is
+/// unchanged. The context is moved into JSON for the check and back, never cloned: a list
+/// page's context is big.
+pub fn needs_render(
+    cache: Option<&dyn PageCache>,
+    path: &str,
+    template: &str,
+    ctx: Context,
+) -> tera::Result<Option<Context>> {
+    let Some(cache) = cache else {
+        return Ok(Some(ctx));
+    };
+    let json = ctx.into_json();
+    if cache.unchanged(path, template, &json) {
+        return Ok(None);
+    }
+    Context::from_value(json).map(Some)
 }
 
 #[derive(Debug)]
@@ -181,14 +200,11 @@ impl<'a> Pages<'a> {
         let mut ctx = Context::from_serialize(self.common(path, section, sample))
             .map_err(|e| RenderError(e.to_string()))?;
         fill(&mut ctx);
-        if let Some(cache) = self.cache {
-            // Moved out and back rather than cloned: the context of a list page is big.
-            let json = ctx.into_json();
-            if cache.unchanged(path, template, &json) {
-                return Ok(());
-            }
-            ctx = Context::from_value(json).map_err(|e| RenderError(e.to_string()))?;
-        }
+        let Some(ctx) = needs_render(self.cache, path, template, ctx)
+            .map_err(|e| RenderError(e.to_string()))?
+        else {
+            return Ok(());
+        };
         self.renderer
             .render_with(template, &ctx, |html| self.staging.write(path, html))
             .map_err(RenderError)?
