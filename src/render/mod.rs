@@ -130,21 +130,28 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
 /// or an attribute. (Tera's default also escapes `/`, which makes every relative URL unreadable
 /// in the page source without adding safety inside quoted attributes.)
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    // Copy the runs between special characters whole (they are ASCII, so every index found
-    // is a char boundary); most values (Chinese text, URLs) have none at all.
+    // Most values (Chinese text, dates, URLs) hold none of the five: find the first one before
+    // allocating, so those are one exact-size copy. All five are ASCII at or below `>`, so
+    // every other byte (all of UTF-8's multi-byte sequences among them) is skipped with one
+    // comparison, and every index found is a char boundary.
+    let special = |b: &u8| *b <= b'>' && matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let Some(first) = input.bytes().position(|b| special(&b)) else {
+        return input.to_owned();
+    };
+    let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
     let mut from = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let rep = match b {
+    for (i, b) in input.bytes().enumerate().skip(first) {
+        if !special(&b) {
+            continue;
+        }
+        out.push_str(&input[from..i]);
+        out.push_str(match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
-        out.push_str(&input[from..i]);
-        out.push_str(rep);
+            _ => "&#x27;",
+        });
         from = i + 1;
     }
     out.push_str(&input[from..]);
@@ -161,9 +168,21 @@ fn num_filter(value: &Value, _args: &HashMap<String, Value>) -> tera::Result<Val
 }
 
 /// Formats a figure for people: at most 3 decimals, trailing zeros dropped.
+///
+/// Exactly `format!("{v:.3}")` with the trailing zeros and point trimmed (and "-0" as "0"),
+/// but without the float formatter for nearly every figure: pages and exports print hundreds
+/// of thousands of them.
 pub fn format_number(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
+    }
+    // `scaled` is within 2⁻⁵³·|scaled| < 0.12 of the exact v·1000 below 10¹⁵, so when it is
+    // within 0.25 of the whole number k, the exact value is within 0.37 of k: rounding v to
+    // three decimals gives k thousandths, whatever the tie rule, and so does `{:.3}`.
+    let scaled = v * 1000.0;
+    let k = scaled.round();
+    if k.abs() < 1e15 && (scaled - k).abs() < 0.25 {
+        return thousandths(k as i64);
     }
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -174,6 +193,29 @@ pub fn format_number(v: f64) -> String {
     }
 }
 
+/// `k` thousandths as `format_number` prints them: 98000 → "98", -29800 → "-29.8".
+fn thousandths(k: i64) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(24);
+    if k < 0 {
+        out.push('-');
+    }
+    let a = k.unsigned_abs();
+    let _ = write!(out, "{}", a / 1000);
+    let frac = a % 1000;
+    if frac != 0 {
+        let digits = [
+            b'0' + (frac / 100) as u8,
+            b'0' + (frac / 10 % 10) as u8,
+            b'0' + (frac % 10) as u8,
+        ];
+        let len = 3 - digits.iter().rev().take_while(|&&d| d == b'0').count();
+        out.push('.');
+        out.extend(digits[..len].iter().map(|&d| d as char));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +224,9 @@ mod tests {
     fn escaping_replaces_the_five_characters_and_keeps_the_rest() {
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("绿色发展/规划"), "绿色发展/规划");
+        assert_eq!(escape_html("a>b"), "a&gt;b");
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html("目标=<100%"), "目标=&lt;100%");
         assert_eq!(
             escape_html("<a href=\"x?a=1&b='2'\">绿</a>"),
             "&lt;a href=&quot;x?a=1&amp;b=&#x27;2&#x27;&quot;&gt;绿&lt;/a&gt;"
@@ -194,5 +239,68 @@ mod tests {
         assert_eq!(format_number(29.8), "29.8");
         assert_eq!(format_number(0.1 + 0.2), "0.3");
         assert_eq!(format_number(-0.0001), "0");
+        assert_eq!(format_number(-0.5), "-0.5");
+        assert_eq!(format_number(1000.0), "1000");
+        assert_eq!(format_number(f64::NAN), "");
+    }
+
+    /// The fast path must print exactly what the float formatter prints, ties and the limits
+    /// of the fast path included.
+    #[test]
+    fn numbers_match_the_float_formatter() {
+        fn reference(v: f64) -> String {
+            let s = format!("{v:.3}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" {
+                "0".into()
+            } else {
+                s.to_string()
+            }
+        }
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.0005,
+            0.0015,
+            0.0025,
+            1.0005,
+            2.0005,
+            -1.0005,
+            0.00049999,
+            -0.0004,
+            -0.0006,
+            999.9995,
+            1e12,
+            1e12 + 0.0005,
+            999_999_999_999.999,
+            1e15,
+            1e16,
+            1e300,
+            5e-324,
+            0.1 + 0.2,
+            29.8,
+            98.0,
+            101.6,
+            123456.789,
+            -123456.7895,
+        ];
+        // A pseudo-random walk over magnitudes and fractions (a fixed LCG keeps it repeatable).
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let exp = ((x >> 3) % 32) as i32 - 12;
+            let sign = if x & 1 == 0 { 1.0 } else { -1.0 };
+            values.push(sign * mantissa * 10f64.powi(exp));
+            // Figures as people write them: up to three decimals.
+            values.push(((x >> 20) % 10_000_000) as f64 / 10f64.powi((x % 4) as i32));
+            // Halfway between thousandths.
+            values.push(((x >> 20) % 1_000_000) as f64 / 1000.0 + 0.0005);
+        }
+        for v in values {
+            assert_eq!(format_number(v), reference(v), "{v:e}");
+        }
     }
 }

@@ -441,6 +441,8 @@ struct TaskPage<'a> {
     number: &'a str,
     title: &'a str,
     text: &'a str,
+    /// The non-empty lines of `text`, one paragraph each (so the template needs no filter).
+    paragraphs: Vec<&'a str>,
     url: &'a str,
     plan: &'a str,
     plan_title: &'a str,
@@ -468,6 +470,7 @@ impl<'a> TaskPage<'a> {
             number: &t.number,
             title: &t.title,
             text: &t.text,
+            paragraphs: t.text.split('\n').filter(|p| !p.is_empty()).collect(),
             url: &t.url,
             plan: &t.plan,
             plan_title: &t.plan_title,
@@ -666,12 +669,15 @@ pub fn feedback_link(data: &SiteData, plan: &PlanView, task: &TaskView) -> Optio
 
 /// Percent-encodes everything but unreserved ASCII (RFC 3986).
 pub fn enc(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
         }
     }
     out
@@ -887,5 +893,6 @@ mod tests {
     fn mailto_subjects_are_percent_encoded() {
         assert_eq!(enc("a b&c"), "a%20b%26c");
         assert_eq!(enc("绿"), "%E7%BB%BF");
+        assert_eq!(enc("[x] 1~2/\n"), "%5Bx%5D%201~2%2F%0A");
     }
 }
