@@ -52,6 +52,8 @@ pub struct Staging {
     /// Folders known to be real folders in `dir` ('/'-separated, relative), so each file costs
     /// one `open` rather than a walk up its path.
     made: Mutex<HashSet<String>>,
+    /// Held while something a kept site has under a folder's name is replaced by the folder.
+    replacing: Mutex<()>,
     /// Set once the staging folder is committed or thrown away.
     done: bool,
 }
@@ -89,6 +91,7 @@ impl Staging {
             previous: output.is_dir().then(|| output.to_path_buf()),
             written: Mutex::new(Vec::new()),
             made: Mutex::new(HashSet::new()),
+            replacing: Mutex::new(()),
             done: false,
         })
     }
@@ -140,9 +143,13 @@ impl Staging {
         let path = self.dir.join(rel);
         match fs::create_dir(&path) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                if !fs::symlink_metadata(&path)?.is_dir() {
-                    remove_any(&path)?;
-                    fs::create_dir(&path)?;
+                if !is_folder(&path)? {
+                    // One thread at a time, so none removes a folder another just made.
+                    let _one = self.replacing.lock().unwrap_or_else(|e| e.into_inner());
+                    if !is_folder(&path)? {
+                        remove_any(&path)?;
+                        fs::create_dir(&path)?;
+                    }
                 }
             }
             r => r?,
@@ -271,7 +278,16 @@ fn swap(staged: &Path, output: &Path) -> io::Result<()> {
         let _ = fs::rename(&aside, output);
         return Err(e);
     }
-    fs::rename(&aside, staged)
+    // The output is replaced now; keeping the old site is only a saving for the next build.
+    if fs::rename(&aside, staged).is_err() {
+        let _ = remove_any(&aside);
+    }
+    Ok(())
+}
+
+/// Whether `path` is a folder itself (not a link to one).
+fn is_folder(path: &Path) -> io::Result<bool> {
+    Ok(fs::symlink_metadata(path)?.is_dir())
 }
 
 /// Whether `path` is a plain file holding exactly `bytes`, opened without following a
