@@ -4,11 +4,20 @@
 //! In: (relative path, bytes) pairs from every renderer, from many threads. Out: the files on
 //! disk and, for the manifest, each file's SHA-256 and size, computed as it is written (the
 //! bytes are hashed once, never read back). It never writes outside the staging folder and the
-//! output it replaces.
+//! output it replaces, and never into a file the output holds.
+//!
+//! The site the output replaces is not deleted: it is kept beside the output as
+//! `.<output>.prev/`, and the next build stages by updating that folder in place. A rebuild
+//! mostly writes what the site already holds, and a file that is already there with the same
+//! bytes then costs a read and no change to the file system at all; without it, every file
+//! costs a new directory entry (and a new folder per task page) and every old one an unlink.
+//! The kept folder is only ever a starting point: its files are compared byte for byte,
+//! anything the build does not write is removed, and symbolic links in it are never followed —
+//! it may hold a half-updated site from a failed or killed build, and may be deleted at any time.
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -26,22 +35,32 @@ impl Sink for Staging {
     }
 }
 
-/// A staging folder being filled; [`Staging::commit`] swaps it in for the output.
+/// A staging folder being filled; [`Staging::commit`] swaps it in for the output, and dropping
+/// it without a commit puts things back as they were.
 pub struct Staging {
     dir: PathBuf,
+    /// `.<output>.prev` beside the output: where the replaced site is kept for the next build.
+    kept: PathBuf,
+    /// Whether `dir` started as the kept site (updated in place, and swept before the
+    /// commit) rather than empty.
+    reused: bool,
     /// The output being replaced, when there is one: a file it already holds with the same
     /// bytes is linked into the staging folder instead of written again (see
-    /// [`Staging::write`]).
+    /// [`Staging::link_unchanged`]).
     previous: Option<PathBuf>,
     written: Mutex<Vec<Written>>,
-    /// Folders already created, so each file costs one `create` rather than a walk of
-    /// `mkdir`s up its path.
-    made: Mutex<HashSet<PathBuf>>,
+    /// Folders known to be real folders in `dir` ('/'-separated, relative), so each file costs
+    /// one `open` rather than a walk up its path.
+    made: Mutex<HashSet<String>>,
+    /// Held while something a kept site has under a folder's name is replaced by the folder.
+    replacing: Mutex<()>,
+    /// Set once the staging folder is committed or thrown away.
+    done: bool,
 }
 
 impl Staging {
-    /// Creates an empty staging folder next to `output` (same file system, so the final
-    /// rename is atomic per folder).
+    /// A staging folder next to `output` (same file system, so the final swap is atomic):
+    /// the site kept from the build before last when there is one, otherwise an empty folder.
     pub fn new(output: &Path) -> io::Result<Staging> {
         let parent = output
             .parent()
@@ -53,15 +72,27 @@ impl Staging {
             .and_then(|n| n.to_str())
             .unwrap_or("public");
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+        let kept = parent.join(format!(".{name}.prev"));
+        remove_any(&dir)?;
+        // Taking the kept site by renaming it is atomic: two builds never share it.
+        let mut reused = fs::rename(&kept, &dir).is_ok();
+        if reused && !fs::symlink_metadata(&dir)?.is_dir() {
+            // Not a folder (a link, say): nothing to start from.
+            remove_any(&dir)?;
+            reused = false;
         }
-        fs::create_dir_all(&dir)?;
+        if !reused {
+            fs::create_dir(&dir)?;
+        }
         Ok(Staging {
             dir,
+            kept,
+            reused,
             previous: output.is_dir().then(|| output.to_path_buf()),
             written: Mutex::new(Vec::new()),
             made: Mutex::new(HashSet::new()),
+            replacing: Mutex::new(()),
+            done: false,
         })
     }
 
@@ -77,23 +108,13 @@ impl Staging {
                 format!("refusing to write outside the output: {rel}"),
             ));
         }
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            let known = self
-                .made
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(parent);
-            if !known {
-                fs::create_dir_all(parent)?;
-                self.made
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(parent.to_path_buf());
-            }
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            self.make_folder(folder)?;
         }
-        if !self.link_unchanged(rel, &path, bytes) {
-            fs::write(&path, bytes)?;
+        let path = self.dir.join(rel);
+        let kept = self.reused && already_holds(&path, bytes);
+        if !kept && !self.link_unchanged(rel, &path, bytes) {
+            create(&path, bytes)?;
         }
         let w = crate::mirror::entry(rel, bytes);
         self.written
@@ -103,14 +124,49 @@ impl Staging {
         Ok(())
     }
 
-    /// Links the previous output's file at `rel` to `path` when it is a plain file holding
-    /// exactly `bytes`; `false` when there is none or it differs (the caller writes).
+    /// Makes `rel` (and the folders above it) a real folder in the staging folder: whatever
+    /// else a kept site has under that name — a file, a symbolic link — is removed first, so
+    /// nothing is ever written through a link.
+    fn make_folder(&self, rel: &str) -> io::Result<()> {
+        let made = |rel: &str| {
+            self.made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(rel)
+        };
+        if made(rel) {
+            return Ok(());
+        }
+        if let Some((up, _)) = rel.rsplit_once('/') {
+            self.make_folder(up)?;
+        }
+        let path = self.dir.join(rel);
+        match fs::create_dir(&path) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if !is_folder(&path)? {
+                    // One thread at a time, so none removes a folder another just made.
+                    let _one = self.replacing.lock().unwrap_or_else(|e| e.into_inner());
+                    if !is_folder(&path)? {
+                        remove_any(&path)?;
+                        fs::create_dir(&path)?;
+                    }
+                }
+            }
+            r => r?,
+        }
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string());
+        Ok(())
+    }
+
+    /// Links the output's file at `rel` to `path` when it is a plain file holding exactly
+    /// `bytes`; `false` when there is none or it differs (the caller writes).
     ///
-    /// A rebuild mostly writes what the output already holds. A new file costs the file
-    /// system an inode, its blocks and their write-back, and deleting the old copy with the
-    /// old output frees them again; a link costs a directory entry, and the old output's
-    /// removal then only drops a name. The old output itself is never changed: a failed
-    /// build removes the staging folder's names and leaves the files as they were.
+    /// On a rebuild without a kept site (the second build into an output) this is what keeps
+    /// the two sites sharing their unchanged files: a link costs a directory entry, a new
+    /// file an inode and its blocks. The output itself is never changed.
     fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8]) -> bool {
         let Some(previous) = &self.previous else {
             return false;
@@ -119,7 +175,13 @@ impl Staging {
         // Not through a symbolic link: that would put the link itself into the output.
         let same_size = fs::symlink_metadata(&old)
             .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
-        same_size && holds(&old, bytes) && fs::hard_link(&old, path).is_ok()
+        if !(same_size && holds(&old, bytes)) {
+            return false;
+        }
+        if self.reused {
+            let _ = remove_any(path);
+        }
+        fs::hard_link(&old, path).is_ok()
     }
 
     /// Everything written so far, sorted by path.
@@ -133,47 +195,142 @@ impl Staging {
         v
     }
 
-    /// Replaces `output` with the staged files: the old output is moved aside, the staging
-    /// folder renamed into place, and the old one removed.
-    pub fn commit(self, output: &Path) -> io::Result<()> {
-        let old = self.dir.with_file_name(format!(
-            ".{}.old-{}",
-            output
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("public"),
-            std::process::id()
-        ));
-        let had_old = output.exists();
-        if had_old {
-            fs::rename(output, &old)?;
+    /// Replaces `output` with the staged files: what a kept site held and this build did not
+    /// write is removed, the two folders swap names, and the replaced site is kept beside the
+    /// output for the next build.
+    pub fn commit(mut self, output: &Path) -> io::Result<()> {
+        if self.reused {
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            let files: HashSet<&str> = written.iter().map(|w| w.path.as_str()).collect();
+            let folders = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            sweep(&self.dir, "", &files, &folders)?;
         }
-        if let Err(e) = fs::rename(&self.dir, output) {
-            if had_old {
-                let _ = fs::rename(&old, output);
-            }
-            return Err(e);
-        }
-        if had_old {
-            remove_tree(&old)?;
+        if fs::symlink_metadata(output).is_ok() {
+            swap(&self.dir, output)?;
+            // The staging folder's name now holds the replaced site.
+            self.put_away(true);
+        } else {
+            fs::rename(&self.dir, output)?;
+            self.done = true;
         }
         Ok(())
     }
 
-    /// Throws the staged files away, leaving the output as it was.
-    pub fn abort(self) {
-        let _ = fs::remove_dir_all(&self.dir);
+    /// Throws the staged files away, leaving the output as it was (a kept site, partly
+    /// updated, stays kept for the next build).
+    pub fn abort(mut self) {
+        self.put_away(self.reused);
+    }
+
+    /// Renames the staging folder to the kept site's name (`keep`), or removes it.
+    fn put_away(&mut self, keep: bool) {
+        self.done = true;
+        if !(keep && fs::rename(&self.dir, &self.kept).is_ok()) {
+            let _ = remove_any(&self.dir);
+        }
     }
 }
 
-/// Whether the file at `path` holds exactly `bytes`, read piece by piece (the biggest exports
-/// are tens of megabytes; reading them whole would hold both copies at once).
-fn holds(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
-    let Ok(mut file) = fs::File::open(path) else {
+impl Drop for Staging {
+    /// A build that stops between staging and commit (an error, a panic) leaves no staging
+    /// folder behind.
+    fn drop(&mut self) {
+        if !self.done {
+            self.put_away(self.reused);
+        }
+    }
+}
+
+/// Swaps the names of the staging folder and the output in one step where the system can
+/// (the output is never missing, not even for an instant); elsewhere with two renames.
+fn swap(staged: &Path, output: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+        let (from, to) = (c(staged)?, c(output)?);
+        // SAFETY: both are valid NUL-terminated paths that outlive the call.
+        let r = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if r == 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        // Not supported by this kernel or file system: fall through to two renames.
+        if !matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
+            return Err(e);
+        }
+    }
+    let mut aside = staged.as_os_str().to_owned();
+    aside.push(".old");
+    let aside = PathBuf::from(aside);
+    remove_any(&aside)?;
+    fs::rename(output, &aside)?;
+    if let Err(e) = fs::rename(staged, output) {
+        let _ = fs::rename(&aside, output);
+        return Err(e);
+    }
+    // The output is replaced now; keeping the old site is only a saving for the next build.
+    if fs::rename(&aside, staged).is_err() {
+        let _ = remove_any(&aside);
+    }
+    Ok(())
+}
+
+/// Whether `path` is a folder itself (not a link to one).
+fn is_folder(path: &Path) -> io::Result<bool> {
+    Ok(fs::symlink_metadata(path)?.is_dir())
+}
+
+/// Whether `path` is a plain file holding exactly `bytes`, opened without following a
+/// symbolic link (and without waiting on anything that is not a file).
+fn already_holds(path: &Path, bytes: &[u8]) -> bool {
+    let mut open = fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let Ok(mut file) = open.open(path) else {
         return false;
     };
-    let mut buf = vec![0; 64 * 1024];
+    file.metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && same_bytes(&mut file, bytes)
+}
+
+/// Creates `path` as a new file holding `bytes`. Never writes into an existing file: one in
+/// a kept site may be linked to the same file in the output, which must not change.
+fn create(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let new = || fs::File::options().write(true).create_new(true).open(path);
+    let mut file = match new() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            remove_any(path)?;
+            new()?
+        }
+        r => r?,
+    };
+    file.write_all(bytes)
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    fs::File::open(path).is_ok_and(|mut f| same_bytes(&mut f, bytes))
+}
+
+/// Whether `file` holds exactly `bytes`, read piece by piece (the biggest exports are tens of
+/// megabytes; reading them whole would hold both copies at once).
+fn same_bytes(file: &mut fs::File, bytes: &[u8]) -> bool {
+    let mut buf = [0; 16 * 1024];
     let mut rest = bytes;
     loop {
         match file.read(&mut buf) {
@@ -186,9 +343,51 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
+/// Removes from the folder `dir` (at `rel` in the staging folder) everything that is not one
+/// of `files` or `folders`, side by side per level. Links are removed, never followed.
+fn sweep(
+    dir: &Path,
+    rel: &str,
+    files: &HashSet<&str>,
+    folders: &HashSet<String>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        let name = e.file_name();
+        let child = match (rel, name.to_str()) {
+            (_, None) => None,
+            ("", Some(n)) => Some(n.to_string()),
+            (_, Some(n)) => Some(format!("{rel}/{n}")),
+        };
+        let kind = e.file_type()?;
+        match child {
+            Some(c) if kind.is_dir() && folders.contains(&c) => {
+                sweep(&e.path(), &c, files, folders)
+            }
+            Some(c) if kind.is_file() && files.contains(c.as_str()) => Ok(()),
+            _ if kind.is_dir() => remove_tree(&e.path()),
+            _ => fs::remove_file(e.path()),
+        }
+    })
+}
+
+/// Removes whatever is at `path` — a folder with its contents, a file, a link (not what it
+/// points to); nothing there is fine.
+fn remove_any(path: &Path) -> io::Result<()> {
+    let r = match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => remove_tree(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match r {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    }
+}
+
 /// `fs::remove_dir_all`, with the folders of a level removed side by side (a site has
-/// thousands of small folders; unlinking them one after another is most of a rebuild's
-/// commit).
+/// thousands of small folders).
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
@@ -258,7 +457,199 @@ mod tests {
         assert_eq!(fs::read(out.join("same.html")).unwrap(), b"same");
         assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
         assert_eq!(fs::read(out.join("added.html")).unwrap(), b"added");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+        assert_eq!(names(tmp.path()), [".public.prev", "public"]);
+    }
+
+    /// Every file under `dir` with its bytes, by '/'-separated path; folders end in '/'.
+    fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(dir).unwrap().to_str().unwrap();
+                let rel = rel.replace('\\', "/");
+                if e.file_type().is_dir() {
+                    (format!("{rel}/"), Vec::new())
+                } else {
+                    (rel, fs::read(e.path()).unwrap())
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> io::Result<()> {
+        let s = Staging::new(out)?;
+        for (rel, text) in files {
+            s.write(rel, text.as_bytes())?;
+        }
+        s.commit(out)
+    }
+
+    #[test]
+    fn a_rebuild_updates_the_site_kept_from_the_build_before_last() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, &[("a/same.html", "same"), ("a/gone.html", "gone")]).unwrap();
+        build(&out, &[("a/same.html", "same"), ("b/changed.html", "old")]).unwrap();
+        let kept = tmp.path().join(".public.prev");
+        assert_eq!(
+            tree(&kept),
+            [
+                ("a/".into(), vec![]),
+                ("a/gone.html".into(), b"gone".to_vec()),
+                ("a/same.html".into(), b"same".to_vec())
+            ],
+            "the replaced site is kept as it was"
+        );
+
+        let s = Staging::new(&out).unwrap();
+        assert!(!kept.exists(), "the build took the kept site");
+        #[cfg(unix)]
+        let before = {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(s.dir().join("a/same.html")).unwrap().ino()
+        };
+        s.write("a/same.html", b"same").unwrap();
+        s.write("b/changed.html", b"new").unwrap();
+        s.write("c/d/added.html", b"added").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let after = fs::metadata(s.dir().join("a/same.html")).unwrap().ino();
+            assert_eq!(before, after, "an unchanged file stays where it was");
+        }
+        s.commit(&out).unwrap();
+        assert_eq!(
+            tree(&out),
+            [
+                ("a/".into(), vec![]),
+                ("a/same.html".into(), b"same".to_vec()),
+                ("b/".into(), vec![]),
+                ("b/changed.html".into(), b"new".to_vec()),
+                ("c/".into(), vec![]),
+                ("c/d/".into(), vec![]),
+                ("c/d/added.html".into(), b"added".to_vec())
+            ],
+            "exactly the files of this build"
+        );
+        assert_eq!(fs::read(kept.join("b/changed.html")).unwrap(), b"old");
+        assert_eq!(names(tmp.path()), [".public.prev", "public"]);
+    }
+
+    #[test]
+    fn a_changed_file_shared_with_the_output_is_replaced_not_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, &[("page.html", "one")]).unwrap();
+        // Linked to the first build's file, which is now the kept site's.
+        build(&out, &[("page.html", "one")]).unwrap();
+        let s = Staging::new(&out).unwrap();
+        s.write("page.html", b"two").unwrap();
+        assert_eq!(fs::read(s.dir().join("page.html")).unwrap(), b"two");
+        assert_eq!(fs::read(out.join("page.html")).unwrap(), b"one");
+        s.abort();
+        assert_eq!(fs::read(out.join("page.html")).unwrap(), b"one");
+        assert_eq!(names(tmp.path()), [".public.prev", "public"]);
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_without_commit_is_not_left_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        drop(s);
+        assert_eq!(names(tmp.path()), Vec::<String>::new());
+        build(&out, &[("a/index.html", "one")]).unwrap();
+        build(&out, &[("a/index.html", "two")]).unwrap();
+        let s = Staging::new(&out).unwrap();
+        s.write("a/index.html", b"three").unwrap();
+        drop(s);
+        assert_eq!(names(tmp.path()), [".public.prev", "public"]);
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"two");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn whatever_the_kept_site_holds_the_output_is_exactly_the_new_files() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(elsewhere.join("sub")).unwrap();
+        fs::write(elsewhere.join("file"), b"keep").unwrap();
+        build(&out, &[("x.html", "x")]).unwrap();
+        let kept = tmp.path().join(".public.prev");
+        fs::create_dir_all(kept.join("dir-now-file/inner")).unwrap();
+        fs::write(kept.join("dir-now-file/inner/f"), b"f").unwrap();
+        fs::write(kept.join("file-now-dir"), b"f").unwrap();
+        symlink(&elsewhere, kept.join("linked-dir")).unwrap();
+        symlink(elsewhere.join("file"), kept.join("linked.html")).unwrap();
+        symlink(&elsewhere, kept.join("stray-link")).unwrap();
+        fs::write(kept.join("half.html"), b"hal?").unwrap();
+        fs::write(kept.join("stray.html"), b"stray").unwrap();
+        fs::create_dir_all(kept.join("stray-dir/deeper")).unwrap();
+
+        build(
+            &out,
+            &[
+                ("dir-now-file", "now a file"),
+                ("file-now-dir/index.html", "now a folder"),
+                ("linked-dir/sub/page.html", "page"),
+                ("linked.html", "keep"),
+                ("half.html", "half"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            tree(&out),
+            [
+                ("dir-now-file".into(), b"now a file".to_vec()),
+                ("file-now-dir/".into(), vec![]),
+                ("file-now-dir/index.html".into(), b"now a folder".to_vec()),
+                ("half.html".into(), b"half".to_vec()),
+                ("linked-dir/".into(), vec![]),
+                ("linked-dir/sub/".into(), vec![]),
+                ("linked-dir/sub/page.html".into(), b"page".to_vec()),
+                ("linked.html".into(), b"keep".to_vec()),
+            ]
+        );
+        assert!(!fs::symlink_metadata(out.join("linked.html"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            tree(&elsewhere),
+            [("file".into(), b"keep".to_vec()), ("sub/".into(), vec![])],
+            "nothing written or removed through a link"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_kept_site_that_is_a_link_is_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        fs::write(elsewhere.join("a.html"), b"other").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, tmp.path().join(".public.prev")).unwrap();
+        build(&out, &[("a.html", "new")]).unwrap();
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"new");
+        assert_eq!(fs::read(elsewhere.join("a.html")).unwrap(), b"other");
+        assert_eq!(names(tmp.path()), ["elsewhere", "public"]);
     }
 
     #[cfg(unix)]

@@ -81,6 +81,46 @@ fn two_builds_of_the_same_input_are_byte_identical() {
 }
 
 #[test]
+fn each_rebuild_over_an_existing_output_equals_a_fresh_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture(), &root);
+    let out = tmp.path().join("public");
+    let tasks_file = root.join("content/plans/demo-plan/tasks.toml");
+    let tasks = fs::read_to_string(&tasks_file).unwrap();
+    let more = format!(
+        "{tasks}\n[[task]]\nid = \"3\"\npath = [\"三\", \"(三)\"]\ntitle = \"建成口袋公园\"\n\
+         text = \"新建口袋公园20个。\"\nlead = [\"市生态环境局\"]\nresponsible = []\n"
+    );
+    // Unchanged, a task added (pages change, new folders appear), the same again, the task
+    // removed (its pages go): each rebuild starts from the site kept from the one before last.
+    let edits: [&dyn Fn(); 4] = [
+        &|| {},
+        &|| fs::write(&tasks_file, &more).unwrap(),
+        &|| {},
+        &|| fs::write(&tasks_file, &tasks).unwrap(),
+    ];
+    for (n, edit) in edits.iter().enumerate() {
+        edit();
+        build(&root, &out);
+        let fresh = tmp.path().join(format!("fresh-{n}"));
+        build(&root, &fresh);
+        assert_eq!(snapshot(&out), snapshot(&fresh), "rebuild {n}");
+        assert_eq!(
+            out.join("plans/demo-plan/tasks/3").exists(),
+            n == 1 || n == 2
+        );
+        fs::remove_dir_all(&fresh).unwrap();
+    }
+    let mut names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".public.prev", "public", "site"]);
+}
+
+#[test]
 fn a_failed_build_keeps_the_previous_output() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");

@@ -4,8 +4,8 @@
 #   tests/bench/build.sh [--plans N --tasks N --reports N]   (arguments go to gen_corpus.py)
 #
 # What it measures: the normal case, a rebuild over an existing output (the new site is staged
-# beside it, swapped in, and the old one removed). One build into a fresh output comes first
-# and is reported separately. Wall time is noisy on a shared machine; CPU time less so.
+# by updating the one kept from the build before last, then swapped in; the first rebuild has
+# none kept yet). One build into a fresh output comes first and is reported separately. Wall time is noisy on a shared machine; CPU time less so.
 # The corpus is generated only when $BENCH_DIR has none (set BENCH_REGEN=1 to regenerate).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +25,7 @@ run() {
   printf '%s: %.2f s CPU (%.2f user + %.2f sys), %.2f s wall, %d MiB peak RSS, %s\n' \
     "$1" "$(echo "$user + $sys" | bc)" "$user" "$sys" "$wall" $(( rss / 1024 )) "$(tail -1 "$work/log")"
 }
-rm -rf "$out"
+rm -rf "$out" "$work/.bench-public.prev"
 run "fresh output (no previous site)"
 for n in 1 2 3; do
   run "rebuild $n over the existing output"
