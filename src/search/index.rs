@@ -308,9 +308,8 @@ pub(super) fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
     }
 }
 
-/// How many consecutive documents share one [`Vocab`] in the build: a few runs per thread, so
-/// the threads share the work out evenly, each long enough that meeting its terms for the
-/// first time costs little beside reading them again.
+/// How many consecutive documents make one run of the build: many runs per thread, so the
+/// threads share the work out evenly, and a run's buffers stay small.
 const CHUNK: usize = 256;
 
 pub(super) const IN_HEAD: u32 = 1;
@@ -326,9 +325,7 @@ const NONE: u32 = u32::MAX;
 /// only, whose shorter n-grams are its prefixes, and every term knows the number of its prefix
 /// one character shorter. Recording walks down the prefixes and stops at a term the document
 /// already holds with the flag: that term's prefixes were recorded with it. Nothing is cleared
-/// between documents: a term belongs to the current one when it was last seen in it. The
-/// lookup table holds term numbers only, and the keys lie beside it, so that all of it stays
-/// in the processor's cache.
+/// between documents: a term belongs to the current one when it was last seen in it.
 #[derive(Default)]
 pub(super) struct Vocab {
     /// Open addressing: term numbers (or [`NONE`]) at `slot_hash(key)` and after.
@@ -350,9 +347,9 @@ struct TermState {
     /// The document (counting from 1) that last recorded the term, and its flags there.
     seen_in: u32,
     flags: u32,
-    /// The term that last followed this four-character one in a run, and its last character.
-    next: u32,
-    next_char: char,
+    /// The last two terms that followed this four-character one in a run, with their last
+    /// character, the latest first.
+    next: [(char, u32); 2],
     /// This n-gram without its first character, once looked up.
     suffix: u32,
 }
@@ -403,8 +400,7 @@ impl Vocab {
             prefix,
             seen_in: 0,
             flags: 0,
-            next: NONE,
-            next_char: '\0',
+            next: [('\0', NONE); 2],
             suffix: NONE,
         });
         if self.keys.len() * 2 > self.slots.len() {
@@ -459,8 +455,8 @@ impl Vocab {
 
     /// Records every n-gram of a Han run. Most lookups are spared, as phrases repeat: a
     /// position's longest n-gram is usually the one that followed the previous position's last
-    /// time, with the same character at its end (each four-character term remembers its last
-    /// successor), and at the end of the run each n-gram is the one before it without its first
+    /// time, with the same character at its end (each four-character term remembers its last two
+    /// successors), and at the end of the run each n-gram is the one before it without its first
     /// character (each term remembers that one too).
     fn add_han_run(&mut self, run: &[char], flag: u32) {
         let n = run.len();
@@ -468,13 +464,16 @@ impl Vocab {
         for i in 0..(n + 1).saturating_sub(MAX_GRAM) {
             let gram = &run[i..i + MAX_GRAM];
             let last = gram[MAX_GRAM - 1];
-            let id = match self.terms.get(prev as usize) {
-                Some(p) if p.next_char == last => p.next,
+            let id = match self.terms.get_mut(prev as usize) {
+                Some(p) if p.next[0].0 == last => p.next[0].1,
+                Some(p) if p.next[1].0 == last => {
+                    p.next.swap(0, 1);
+                    p.next[0].1
+                }
                 _ => {
                     let id = self.id(Tok::Han(gram));
                     if let Some(p) = self.terms.get_mut(prev as usize) {
-                        p.next_char = last;
-                        p.next = id;
+                        p.next = [(last, id), p.next[0]];
                     }
                     id
                 }
@@ -586,11 +585,24 @@ impl RunPostings {
 /// Terms are sorted into groups of `1 << GROUP_BITS` consecutive numbers first.
 const GROUP_BITS: u32 = 8;
 
+/// What one thread keeps from run to run: the vocabulary, whose terms and remembered
+/// successors carry over (documents of the same site share their phrases), and buffers.
+#[derive(Default)]
+struct RunScratch {
+    vocab: Vocab,
+    pairs: Vec<(u32, u32)>,
+    grouped: Vec<(u32, u32)>,
+}
+
 /// The postings of `docs`, the first of which is document number `first`.
-fn run_postings(first: usize, docs: &[SearchDoc]) -> RunPostings {
-    let mut vocab = Vocab::default();
+fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> RunPostings {
+    let RunScratch {
+        vocab,
+        pairs,
+        grouped,
+    } = scratch;
     // Every document's (term, posting), one document after the other.
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    pairs.clear();
     for (i, doc) in docs.iter().enumerate() {
         vocab.read(doc);
         let id = ((first + i) as u32) << 2;
@@ -604,7 +616,7 @@ fn run_postings(first: usize, docs: &[SearchDoc]) -> RunPostings {
     let groups = (terms >> GROUP_BITS) + 1;
     let mut starts = vec![0u32; terms + 1];
     let mut group_starts = vec![0u32; groups + 1];
-    for &(t, _) in &pairs {
+    for &(t, _) in pairs.iter() {
         starts[t as usize + 1] += 1;
         group_starts[(t >> GROUP_BITS) as usize + 1] += 1;
     }
@@ -614,24 +626,25 @@ fn run_postings(first: usize, docs: &[SearchDoc]) -> RunPostings {
     for g in 0..groups {
         group_starts[g + 1] += group_starts[g];
     }
-    let mut grouped = vec![(0u32, 0u32); pairs.len()];
-    let mut next = group_starts.clone();
-    for pair in pairs {
+    grouped.clear();
+    grouped.resize(pairs.len(), (0, 0));
+    let mut next = group_starts;
+    for &pair in pairs.iter() {
         let g = (pair.0 >> GROUP_BITS) as usize;
         grouped[next[g] as usize] = pair;
         next[g] += 1;
     }
     let mut next = starts.clone();
     let mut post = vec![0u32; grouped.len()];
-    for (t, p) in grouped {
+    for &(t, p) in grouped.iter() {
         post[next[t as usize] as usize] = p;
         next[t as usize] += 1;
     }
     RunPostings {
-        keys: vocab.keys,
+        keys: vocab.keys.clone(),
         starts,
         post,
-        long_words: vocab.long_words,
+        long_words: vocab.long_words.clone(),
     }
 }
 
@@ -681,7 +694,9 @@ pub(super) fn postings(docs: &[SearchDoc]) -> Postings {
     let runs: Vec<RunPostings> = docs
         .par_chunks(CHUNK)
         .enumerate()
-        .map(|(c, run)| run_postings(c * CHUNK, run))
+        .map_init(RunScratch::default, |scratch, (c, run)| {
+            run_postings(c * CHUNK, run, scratch)
+        })
         .collect();
     TOKENIZE_NANOS.store(
         t.elapsed().as_nanos() as u64,
