@@ -99,15 +99,30 @@ fn single(s: &str) -> Option<char> {
 
 /// Folds one code point (see the module documentation).
 pub fn fold_char(c: char) -> char {
+    fold_with(bmp_table(), c)
+}
+
+/// Appends `text`, folded, to `out`.
+pub fn fold_into(text: &str, out: &mut Vec<char>) {
+    let bmp = bmp_table();
+    out.extend(text.chars().map(|c| fold_with(bmp, c)));
+}
+
+/// Every code point of the Basic Multilingual Plane, folded.
+fn bmp_table() -> &'static [char] {
     static BMP: OnceLock<Vec<char>> = OnceLock::new();
-    let bmp = BMP.get_or_init(|| {
+    BMP.get_or_init(|| {
         (0..0x1_0000u32)
             .map(|u| char::from_u32(u).map_or('\u{FFFD}', fold_char_slow))
             .collect()
-    });
+    })
+}
+
+#[inline]
+fn fold_with(bmp: &[char], c: char) -> char {
     match bmp.get(c as usize) {
-        Some(&f) if (c as u32) < 0x1_0000 => f,
-        _ => fold_char_slow(c),
+        Some(&f) => f,
+        None => fold_char_slow(c),
     }
 }
 

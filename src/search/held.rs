@@ -37,7 +37,7 @@ use rayon::prelude::*;
 
 use super::index::{
     self, decode_value, doc_terms, encode_value, entry_size, key_text, part_count, part_file,
-    part_of, part_path, records_file, records_path, FxMap, Key, Scratch, RECORDS_PER_FILE,
+    part_of, part_path, records_file, records_path, FxMap, Key, Postings, Vocab, RECORDS_PER_FILE,
 };
 use super::SearchDoc;
 
@@ -106,13 +106,9 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
     let total = docs.len() as u32;
     let timing = index::timing();
     let started = Instant::now();
-    let (shards, long_words) = index::postings(docs);
+    let postings = index::postings(docs);
     index::report_postings(timing, started);
-    let postings: Vec<(Key, Vec<u32>)> = shards.into_iter().flatten().collect();
-    let entries: Vec<(String, String)> = postings
-        .par_iter()
-        .map(|(k, list)| (key_text(*k, &long_words), encode_value(list, total)))
-        .collect();
+    let entries = postings.entries(total);
     if timing {
         eprintln!("search: held entries {:.2?}", started.elapsed());
     }
@@ -121,9 +117,10 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
         eprintln!("search: held document terms {:.2?}", started.elapsed());
     }
     let term_ids: FxMap<Key, u32> = postings
+        .keys
         .iter()
         .enumerate()
-        .map(|(i, (k, _))| (*k, i as u32))
+        .map(|(i, &k)| (k, i as u32))
         .collect();
     drop(postings);
     let (files, layout) = index::assemble(docs, &entries);
@@ -277,7 +274,7 @@ impl Held {
         let total = docs.len() as u32;
         let tokenized: Vec<_> = changed
             .par_iter()
-            .map_init(Scratch::default, |s, &d| doc_terms(s, &docs[d]))
+            .map_init(Vocab::default, |s, &d| doc_terms(s, &docs[d]))
             .collect();
         // (term, document, flags or GONE) for every posting that changed.
         let mut edits: Vec<(u32, u32, u32)> = Vec::new();
@@ -495,9 +492,9 @@ fn patch(list: &[u32], edits: &[(u32, u32, u32)]) -> Vec<u32> {
 
 /// Every document's terms from the terms' postings: for each document, its (term number,
 /// flags) in term order, written by [`encode_doc_terms`].
-fn invert(postings: &[(Key, Vec<u32>)], docs: usize) -> Vec<Box<[u8]>> {
-    // A few ranges of documents side by side, each finding where its documents start in every
-    // term's postings once and then reading them straight through.
+fn invert(postings: &Postings, docs: usize) -> Vec<Box<[u8]>> {
+    // A few ranges of documents side by side, each reading every term's postings straight
+    // through from where its documents start.
     let chunk = docs.div_ceil(2 * rayon::current_num_threads()).max(1);
     (0..docs)
         .step_by(chunk)
@@ -507,7 +504,10 @@ fn invert(postings: &[(Key, Vec<u32>)], docs: usize) -> Vec<Box<[u8]>> {
             let end = (start + chunk).min(docs);
             let mut out: Vec<Vec<u8>> = vec![Vec::new(); end - start];
             let mut next = vec![0u32; end - start];
-            for (t, (_, list)) in postings.iter().enumerate() {
+            let mut list = Vec::new();
+            for t in 0..postings.keys.len() {
+                list.clear();
+                postings.list_into(t, &mut list);
                 let t = t as u32;
                 let from = list.partition_point(|&v| ((v >> 2) as usize) < start);
                 for &v in &list[from..] {

@@ -19,14 +19,13 @@
 //! group is small because the first ten results of a query rarely neighbour each other, and every
 //! group they touch is part of a cold query's transfer (budget in `tests/bench/search/README.md`).
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use super::fold::{fold_char, is_han, t2s_table};
-use super::tokenize::{for_each_index_token_pruned, Tok};
+use super::fold::{fold_into, is_han, t2s_table};
+use super::tokenize::{for_each_piece, Piece, Tok, MAX_GRAM};
 use super::SearchDoc;
 
 /// The number of characters of a document's body kept in its record (for the snippet).
@@ -52,30 +51,45 @@ pub fn term_hash(term: &str) -> u32 {
 
 /// Encodes a sorted set of document numbers (see the module documentation).
 pub fn encode_set(ids: &[u32], total: u32) -> String {
-    encode_ids(ids.iter().copied(), total)
+    encode_ids(ids.iter().copied(), ids.len(), total)
 }
 
-/// [`encode_set`] of the numbers `ids` yields, in increasing order, all below `total`.
-fn encode_ids(ids: impl Iterator<Item = u32> + Clone, total: u32) -> String {
-    let dense_len = (total as usize).div_ceil(6) + 1;
-    let mut sparse = Vec::new();
-    let mut prev: i64 = -1;
-    for id in ids.clone() {
-        push_varint(&mut sparse, (id as i64 - prev - 1) as u64);
-        prev = id as i64;
-        if sparse.len() > dense_len {
-            // The delta list only grows: the bitmap is shorter, whatever follows.
-            let mut bits = vec![0u8; (total as usize).div_ceil(6)];
-            for id in ids {
-                bits[id as usize / 6] |= 1 << (id % 6);
+/// [`encode_set`] of the `count` numbers `ids` yields, in increasing order, all below `total`.
+fn encode_ids(ids: impl Iterator<Item = u32> + Clone, count: usize, total: u32) -> String {
+    let mut out = Vec::new();
+    write_ids(&mut out, ids, count, total);
+    ascii(out)
+}
+
+/// Appends [`encode_ids`]'s text to `out`.
+fn write_ids(out: &mut Vec<u8>, ids: impl Iterator<Item = u32> + Clone, count: usize, total: u32) {
+    let bitmap_len = (total as usize).div_ceil(6);
+    let start = out.len();
+    // Every number takes at least a character in the delta list.
+    if count <= bitmap_len + 1 {
+        let mut prev: i64 = -1;
+        for id in ids.clone() {
+            push_varint(out, (id as i64 - prev - 1) as u64);
+            prev = id as i64;
+            if out.len() - start > bitmap_len + 1 {
+                // The delta list only grows: the bitmap is shorter, whatever follows.
+                break;
             }
-            let mut dense = Vec::with_capacity(dense_len);
-            dense.push(b'~');
-            dense.extend(bits.iter().map(|&b| B64[b as usize]));
-            return ascii(dense);
         }
+        if out.len() - start <= bitmap_len + 1 {
+            return;
+        }
+        out.truncate(start);
     }
-    ascii(sparse)
+    out.push(b'~');
+    let bits = out.len();
+    out.resize(bits + bitmap_len, 0);
+    for id in ids {
+        out[bits + id as usize / 6] |= 1 << (id % 6);
+    }
+    for b in &mut out[bits..] {
+        *b = B64[*b as usize];
+    }
 }
 
 /// The index's base-64 text as a string (it is ASCII).
@@ -85,21 +99,17 @@ fn ascii(bytes: Vec<u8>) -> String {
 
 /// Appends `n` as a base-64 varint: five bits per character, most significant first, the sixth
 /// bit set on all but the last character.
-fn push_varint(out: &mut Vec<u8>, mut n: u64) {
-    let mut groups = [0u8; 13];
-    let mut len = 0;
-    loop {
-        groups[len] = (n & 31) as u8;
-        len += 1;
-        n >>= 5;
-        if n == 0 {
-            break;
-        }
+#[inline]
+fn push_varint(out: &mut Vec<u8>, n: u64) {
+    if n < 32 {
+        out.push(B64[n as usize]);
+        return;
     }
-    for i in (0..len).rev() {
-        let g = groups[i] | if i > 0 { 32 } else { 0 };
-        out.push(B64[g as usize]);
+    let groups = (64 - n.leading_zeros()).div_ceil(5);
+    for i in (1..groups).rev() {
+        out.push(B64[((n >> (5 * i)) & 31 | 32) as usize]);
     }
+    out.push(B64[(n & 31) as usize]);
 }
 
 /// The Traditional → Simplified table as `search/fold.js` carries it: for each pair, in code
@@ -165,24 +175,24 @@ fn decode_set_into(s: &str, out: &mut Vec<u32>) {
 /// One term's entry value as a part file carries it, `["a","h","t"]`, from its postings: the
 /// sorted document numbers, each shifted left by two with [`IN_HEAD`] and [`IN_TITLE`] below.
 pub(super) fn encode_value(list: &[u32], total: u32) -> String {
+    let mut out = Vec::with_capacity(list.len() + 16);
+    out.extend_from_slice(b"[\"");
+    write_ids(&mut out, list.iter().map(|v| v >> 2), list.len(), total);
     // Positions in the list of the documents with the flag.
-    let pick = |flag: u32| -> String {
-        let count = list.iter().filter(|&&v| v & flag != 0).count();
-        if count == 0 {
-            String::new()
-        } else if count == list.len() {
-            "=".to_string()
-        } else {
-            let positions = (0..list.len() as u32).filter(move |&i| list[i as usize] & flag != 0);
-            encode_ids(positions, list.len() as u32)
+    for flag in [IN_HEAD, IN_TITLE] {
+        out.extend_from_slice(b"\",\"");
+        match list.iter().filter(|&&v| v & flag != 0).count() {
+            0 => {}
+            count if count == list.len() => out.push(b'='),
+            count => {
+                let positions =
+                    (0..list.len() as u32).filter(move |&i| list[i as usize] & flag != 0);
+                write_ids(&mut out, positions, count, list.len() as u32);
+            }
         }
-    };
-    format!(
-        "[\"{}\",\"{}\",\"{}\"]",
-        encode_ids(list.iter().map(|v| v >> 2), total),
-        pick(IN_HEAD),
-        pick(IN_TITLE)
-    )
+    }
+    out.extend_from_slice(b"\"]");
+    ascii(out)
 }
 
 /// The postings [`encode_value`] was given, back from its output.
@@ -230,8 +240,8 @@ impl Hasher for FxHasher {
         }
     }
     fn write_u128(&mut self, i: u128) {
-        // One folded multiply of the key's halves: every bit of the key reaches the high bits,
-        // where shards are taken from, and the low ones, where the maps take their slots.
+        // One folded multiply of the key's halves: every bit of the key reaches the low bits,
+        // where the tables take their slots, and the high ones, which hashbrown's maps use too.
         let lo = i as u64 ^ self.0 ^ 0x2d35_8dcc_aa6c_78a5;
         let hi = (i >> 64) as u64 ^ 0x8bb8_4b93_962e_acc9;
         let m = lo as u128 * hi as u128;
@@ -254,7 +264,7 @@ const WORD_FLAG: u128 = 1 << 127;
 const LONG_FLAG: u128 = 1 << 126;
 
 #[inline]
-fn key_of(t: Tok, long_words: &mut Vec<(Key, String)>) -> Key {
+fn key_of(t: Tok) -> Key {
     match t {
         Tok::Han(cs) => {
             let mut k = cs.len() as u128;
@@ -270,17 +280,16 @@ fn key_of(t: Tok, long_words: &mut Vec<(Key, String)>) -> Key {
             }
             k
         }
-        Tok::Word(cs) => {
-            let text: String = cs.iter().collect();
-            let mut h = FxHasher::default();
-            h.write(text.as_bytes());
-            let mut h2 = FxHasher(0x9e37_79b9_7f4a_7c15);
-            h2.write(text.as_bytes());
-            let k = WORD_FLAG | LONG_FLAG | (h.finish() as u128) << 64 | h2.finish() as u128;
-            long_words.push((k, text));
-            k
-        }
+        Tok::Word(cs) => long_word_key(&cs.iter().collect::<String>()),
     }
+}
+
+fn long_word_key(text: &str) -> Key {
+    let mut h = FxHasher::default();
+    h.write(text.as_bytes());
+    let mut h2 = FxHasher(0x9e37_79b9_7f4a_7c15);
+    h2.write(text.as_bytes());
+    WORD_FLAG | LONG_FLAG | (h.finish() as u128) << 64 | h2.finish() as u128
 }
 
 pub(super) fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
@@ -299,134 +308,428 @@ pub(super) fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
     }
 }
 
-/// How many independent term maps the build fills in parallel.
-const SHARDS: usize = 64;
-/// How many documents are tokenized before their terms are merged (bounds memory).
-const BATCH: usize = 512;
+/// How many consecutive documents make one run of the build: many runs per thread, so the
+/// threads share the work out evenly, and a run's buffers stay small.
+const CHUNK: usize = 256;
 
 pub(super) const IN_HEAD: u32 = 1;
 pub(super) const IN_TITLE: u32 = 2;
 
-fn shard_of(k: Key) -> usize {
-    let mut h = FxHasher::default();
-    h.write_u128(k);
-    (h.finish() >> 58) as usize % SHARDS
-}
+/// No term: the prefix of a one-character n-gram or of a word; an empty slot.
+const NONE: u32 = u32::MAX;
 
-/// The distinct terms of one document with their flags ([`IN_HEAD`], [`IN_TITLE`]), grouped by
-/// shard, and where each shard's run starts.
-pub(super) struct DocTerms {
-    pub(super) keys: Vec<(Key, u32)>,
-    starts: [u32; SHARDS + 1],
-    pub(super) long_words: Vec<(Key, String)>,
-}
-
-/// Scratch space reused across the documents one thread tokenizes.
+/// The terms met in a run of documents, numbered in the order met, and which of them the
+/// document read last holds, with their flags ([`IN_HEAD`], [`IN_TITLE`]).
+///
+/// Reading costs one lookup per Han character: a position is looked up by its longest n-gram
+/// only, whose shorter n-grams are its prefixes, and every term knows the number of its prefix
+/// one character shorter. Recording walks down the prefixes and stops at a term the document
+/// already holds with the flag: that term's prefixes were recorded with it. Nothing is cleared
+/// between documents: a term belongs to the current one when it was last seen in it.
 #[derive(Default)]
-pub(super) struct Scratch {
-    flags: FxMap<Key, u32>,
+pub(super) struct Vocab {
+    /// Open addressing: term numbers (or [`NONE`]) at `slot_hash(key)` and after.
+    slots: Vec<u32>,
+    keys: Vec<Key>,
+    terms: Vec<TermState>,
+    /// The number of the document read last (counting from 1) and its terms, as met.
+    current: u32,
+    held: Vec<u32>,
+    /// The text of every long word met (see [`Key`]).
+    long_words: Vec<(Key, String)>,
     folded: Vec<char>,
 }
 
-fn add_terms(
-    folded: &[char],
-    flag: u32,
-    flags: &mut FxMap<Key, u32>,
-    long_words: &mut Vec<(Key, String)>,
-) {
-    for_each_index_token_pruned(folded, |t| match flags.entry(key_of(t, long_words)) {
-        Entry::Occupied(mut o) => {
-            let seen = *o.get() & flag == flag;
-            *o.get_mut() |= flag;
-            !seen
-        }
-        Entry::Vacant(v) => {
-            v.insert(flag);
-            true
-        }
-    });
+#[derive(Clone, Copy)]
+struct TermState {
+    /// The term one character shorter, for a Han n-gram of two characters or more.
+    prefix: u32,
+    /// The document (counting from 1) that last recorded the term, and its flags there.
+    seen_in: u32,
+    flags: u32,
+    /// The last two terms that followed this four-character one in a run, with their last
+    /// character, the latest first.
+    next: [(char, u32); 2],
+    /// This n-gram without its first character, once looked up.
+    suffix: u32,
 }
 
-pub(super) fn doc_terms(scratch: &mut Scratch, doc: &SearchDoc) -> DocTerms {
-    let Scratch { flags, folded } = scratch;
-    flags.clear();
-    let mut long_words = Vec::new();
-    // Title and number (flag IN_TITLE), then the body; a line break keeps n-grams from
-    // spanning two fields.
-    folded.clear();
-    folded.extend(doc.title.chars().map(fold_char));
-    folded.push('\n');
-    folded.extend(doc.number.as_deref().unwrap_or("").chars().map(fold_char));
-    add_terms(folded, IN_TITLE, flags, &mut long_words);
-    folded.clear();
-    folded.extend(doc.body.chars().map(fold_char));
-    add_terms(folded, 0, flags, &mut long_words);
-    // The head, cut where no word run is split (a cut "2025" would add "20").
-    let wordish = |c: char| (c.is_alphanumeric() && !is_han(c)) || c == '.' || c == '%';
-    let mut head_end = folded.len().min(HEAD_CHARS);
-    while head_end > 0
-        && head_end < folded.len()
-        && wordish(folded[head_end - 1])
-        && wordish(folded[head_end])
-    {
-        head_end -= 1;
+#[inline]
+fn slot_hash(k: Key) -> usize {
+    let mut h = FxHasher::default();
+    h.write_u128(k);
+    h.finish() as usize
+}
+
+impl Vocab {
+    /// The number of a token's term, given one when it is new.
+    #[inline]
+    fn id(&mut self, t: Tok) -> u32 {
+        let k = key_of(t);
+        if !self.slots.is_empty() {
+            let mask = self.slots.len() - 1;
+            let mut i = slot_hash(k) & mask;
+            loop {
+                let id = self.slots[i];
+                if id == NONE {
+                    break;
+                }
+                if self.keys[id as usize] == k {
+                    return id;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        self.insert(t, k)
     }
-    add_terms(&folded[..head_end], IN_HEAD, flags, &mut long_words);
-    let mut starts = [0u32; SHARDS + 1];
-    let shard: Vec<(usize, Key, u32)> = flags.iter().map(|(&k, &f)| (shard_of(k), k, f)).collect();
-    for &(s, _, _) in &shard {
-        starts[s + 1] += 1;
+
+    #[cold]
+    fn insert(&mut self, t: Tok, k: Key) -> u32 {
+        let prefix = match t {
+            Tok::Han(cs) if cs.len() > 1 => self.id(Tok::Han(&cs[..cs.len() - 1])),
+            _ => NONE,
+        };
+        if let Tok::Word(cs) = t {
+            if k & LONG_FLAG != 0 {
+                self.long_words.push((k, cs.iter().collect()));
+            }
+        }
+        let id = self.keys.len() as u32;
+        self.keys.push(k);
+        self.terms.push(TermState {
+            prefix,
+            seen_in: 0,
+            flags: 0,
+            next: [('\0', NONE); 2],
+            suffix: NONE,
+        });
+        if self.keys.len() * 2 > self.slots.len() {
+            // At most half full; the table is made again, keys included.
+            let size = (self.slots.len() * 2).max(1 << 12);
+            self.slots = vec![NONE; size];
+            for id in 0..self.keys.len() as u32 {
+                self.place(id);
+            }
+        } else {
+            self.place(id);
+        }
+        id
     }
-    for i in 0..SHARDS {
-        starts[i + 1] += starts[i];
+
+    fn place(&mut self, id: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = slot_hash(self.keys[id as usize]) & mask;
+        while self.slots[i] != NONE {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = id;
     }
-    let mut next = starts;
-    let mut keys = vec![(0u128, 0u32); shard.len()];
-    for (s, k, f) in shard {
-        keys[next[s] as usize] = (k, f);
-        next[s] += 1;
+
+    /// Records term `id` and its prefixes in the current document with `flag`.
+    #[inline]
+    fn record(&mut self, mut id: u32, flag: u32) {
+        while id != NONE {
+            let t = &mut self.terms[id as usize];
+            if t.seen_in != self.current {
+                t.seen_in = self.current;
+                t.flags = flag;
+                self.held.push(id);
+            } else if t.flags & flag == flag {
+                return;
+            } else {
+                t.flags |= flag;
+            }
+            id = t.prefix;
+        }
     }
-    long_words.sort_unstable();
-    long_words.dedup();
-    DocTerms {
-        keys,
-        starts,
-        long_words,
+
+    fn add_text(&mut self, folded: &[char], flag: u32) {
+        for_each_piece(folded, |p| match p {
+            Piece::HanRun(run) => self.add_han_run(run, flag),
+            Piece::Word(w) => {
+                let id = self.id(Tok::Word(w));
+                self.record(id, flag);
+            }
+        });
     }
+
+    /// Records every n-gram of a Han run. Most lookups are spared, as phrases repeat: a
+    /// position's longest n-gram is usually the one that followed the previous position's last
+    /// time, with the same character at its end (each four-character term remembers its last two
+    /// successors), and at the end of the run each n-gram is the one before it without its first
+    /// character (each term remembers that one too).
+    fn add_han_run(&mut self, run: &[char], flag: u32) {
+        let n = run.len();
+        let mut prev = NONE;
+        for i in 0..(n + 1).saturating_sub(MAX_GRAM) {
+            let gram = &run[i..i + MAX_GRAM];
+            let last = gram[MAX_GRAM - 1];
+            let id = match self.terms.get_mut(prev as usize) {
+                Some(p) if p.next[0].0 == last => p.next[0].1,
+                Some(p) if p.next[1].0 == last => {
+                    p.next.swap(0, 1);
+                    p.next[0].1
+                }
+                _ => {
+                    let id = self.id(Tok::Han(gram));
+                    if let Some(p) = self.terms.get_mut(prev as usize) {
+                        p.next = [(last, id), p.next[0]];
+                    }
+                    id
+                }
+            };
+            self.record(id, flag);
+            prev = id;
+        }
+        // The last positions, whose n-grams are shorter (all of a run shorter than four).
+        let (mut id, start) = if prev != NONE {
+            (prev, n - MAX_GRAM)
+        } else if n > 0 {
+            let id = self.id(Tok::Han(run));
+            self.record(id, flag);
+            (id, 0)
+        } else {
+            return;
+        };
+        for i in start + 1..n {
+            id = match self.terms[id as usize].suffix {
+                NONE => {
+                    let suffix = self.id(Tok::Han(&run[i..]));
+                    self.terms[id as usize].suffix = suffix;
+                    suffix
+                }
+                suffix => suffix,
+            };
+            self.record(id, flag);
+        }
+    }
+
+    /// Reads one document: afterwards [`Vocab::held`] lists its terms.
+    fn read(&mut self, doc: &SearchDoc) {
+        self.current += 1;
+        self.held.clear();
+        let mut folded = std::mem::take(&mut self.folded);
+        // Title and number (flag IN_TITLE), then the body; a line break keeps n-grams from
+        // spanning two fields.
+        folded.clear();
+        fold_into(&doc.title, &mut folded);
+        folded.push('\n');
+        fold_into(doc.number.as_deref().unwrap_or(""), &mut folded);
+        self.add_text(&folded, IN_TITLE);
+        folded.clear();
+        fold_into(&doc.body, &mut folded);
+        self.add_text(&folded, 0);
+        // The head, cut where no word run is split (a cut "2025" would add "20").
+        let wordish = |c: char| (c.is_alphanumeric() && !is_han(c)) || c == '.' || c == '%';
+        let mut head_end = folded.len().min(HEAD_CHARS);
+        while head_end > 0
+            && head_end < folded.len()
+            && wordish(folded[head_end - 1])
+            && wordish(folded[head_end])
+        {
+            head_end -= 1;
+        }
+        self.add_text(&folded[..head_end], IN_HEAD);
+        self.folded = folded;
+    }
+
+    /// The terms of the document read last, with their flags.
+    fn held(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.held
+            .iter()
+            .map(|&id| (id, self.terms[id as usize].flags))
+    }
+}
+
+/// The distinct terms of one document with their flags ([`IN_HEAD`], [`IN_TITLE`]).
+pub(super) struct DocTerms {
+    pub(super) keys: Vec<(Key, u32)>,
+    /// The text of the document's long words (see [`Key`]).
+    pub(super) long_words: Vec<(Key, String)>,
+}
+
+/// The terms of one document, read with `vocab` (kept between documents to spare allocations).
+pub(super) fn doc_terms(vocab: &mut Vocab, doc: &SearchDoc) -> DocTerms {
+    vocab.read(doc);
+    let keys: Vec<(Key, u32)> = vocab
+        .held()
+        .map(|(id, flags)| (vocab.keys[id as usize], flags))
+        .collect();
+    let long_words = vocab
+        .long_words
+        .iter()
+        .filter(|(k, _)| keys.iter().any(|(d, _)| d == k))
+        .cloned()
+        .collect();
+    DocTerms { keys, long_words }
 }
 
 /// Time spent tokenizing, for `GONGKAI_SEARCH_TIMING`.
 static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-pub(super) type Shards = Vec<FxMap<Key, Vec<u32>>>;
+/// The postings of a run of consecutive documents, by the run's term numbers: term `t`'s
+/// are `post[starts[t]..starts[t + 1]]`.
+struct RunPostings {
+    keys: Vec<Key>,
+    starts: Vec<u32>,
+    post: Vec<u32>,
+    long_words: Vec<(Key, String)>,
+}
 
-pub(super) fn postings(docs: &[SearchDoc]) -> (Shards, HashMap<Key, String>) {
-    TOKENIZE_NANOS.store(0, std::sync::atomic::Ordering::Relaxed);
-    let mut shards: Shards = (0..SHARDS).map(|_| FxMap::default()).collect();
-    let mut long_words = HashMap::new();
-    for (b, batch) in docs.chunks(BATCH).enumerate() {
-        let t = std::time::Instant::now();
-        let terms: Vec<DocTerms> = batch
-            .par_iter()
-            .map_init(Scratch::default, doc_terms)
-            .collect();
-        TOKENIZE_NANOS.fetch_add(
-            t.elapsed().as_nanos() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        shards.par_iter_mut().enumerate().for_each(|(s, map)| {
-            for (i, d) in terms.iter().enumerate() {
-                let id = ((b * BATCH + i) as u32) << 2;
-                for &(k, flags) in &d.keys[d.starts[s] as usize..d.starts[s + 1] as usize] {
-                    map.entry(k).or_default().push(id | flags);
-                }
+impl RunPostings {
+    fn list(&self, t: usize) -> &[u32] {
+        &self.post[self.starts[t] as usize..self.starts[t + 1] as usize]
+    }
+}
+
+/// Terms are sorted into groups of `1 << GROUP_BITS` consecutive numbers first.
+const GROUP_BITS: u32 = 8;
+
+/// What one thread keeps from run to run: the vocabulary, whose terms and remembered
+/// successors carry over (documents of the same site share their phrases), and buffers.
+#[derive(Default)]
+struct RunScratch {
+    vocab: Vocab,
+    pairs: Vec<(u32, u32)>,
+    grouped: Vec<(u32, u32)>,
+}
+
+/// The postings of `docs`, the first of which is document number `first`.
+fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> RunPostings {
+    let RunScratch {
+        vocab,
+        pairs,
+        grouped,
+    } = scratch;
+    // Every document's (term, posting), one document after the other.
+    pairs.clear();
+    for (i, doc) in docs.iter().enumerate() {
+        vocab.read(doc);
+        let id = ((first + i) as u32) << 2;
+        pairs.extend(vocab.held().map(|(t, flags)| (t, id | flags)));
+    }
+    // Sorted by term by counting, in two passes so that each writes to few places at a time
+    // (writing to every term's place at once misses the cache on nearly every posting):
+    // first into groups of terms, then each group into its terms. Each term's postings stay
+    // in document order.
+    let terms = vocab.keys.len();
+    let groups = (terms >> GROUP_BITS) + 1;
+    let mut starts = vec![0u32; terms + 1];
+    let mut group_starts = vec![0u32; groups + 1];
+    for &(t, _) in pairs.iter() {
+        starts[t as usize + 1] += 1;
+        group_starts[(t >> GROUP_BITS) as usize + 1] += 1;
+    }
+    for t in 0..terms {
+        starts[t + 1] += starts[t];
+    }
+    for g in 0..groups {
+        group_starts[g + 1] += group_starts[g];
+    }
+    grouped.clear();
+    grouped.resize(pairs.len(), (0, 0));
+    let mut next = group_starts;
+    for &pair in pairs.iter() {
+        let g = (pair.0 >> GROUP_BITS) as usize;
+        grouped[next[g] as usize] = pair;
+        next[g] += 1;
+    }
+    let mut next = starts.clone();
+    let mut post = vec![0u32; grouped.len()];
+    for &(t, p) in grouped.iter() {
+        post[next[t as usize] as usize] = p;
+        next[t as usize] += 1;
+    }
+    RunPostings {
+        keys: vocab.keys.clone(),
+        starts,
+        post,
+        long_words: vocab.long_words.clone(),
+    }
+}
+
+/// Every term's postings: the sorted document numbers, each shifted left by two with its
+/// flags below. They stay in the runs that read them, and a term's are put together when it
+/// is encoded, so that the index's largest data is never held twice.
+pub(super) struct Postings {
+    /// Every term's key, by term number.
+    pub(super) keys: Vec<Key>,
+    runs: Vec<RunPostings>,
+    /// For each run, the run's number of every term (or [`NONE`]; terms first met after the
+    /// run are left out).
+    locals: Vec<Vec<u32>>,
+    /// The text of the long words (see [`Key`]).
+    pub(super) long_words: HashMap<Key, String>,
+}
+
+impl Postings {
+    /// Term `t`'s postings, appended to `out`.
+    pub(super) fn list_into(&self, t: usize, out: &mut Vec<u32>) {
+        for (run, local) in self.runs.iter().zip(&self.locals) {
+            if let Some(&l) = local.get(t).filter(|&&l| l != NONE) {
+                out.extend_from_slice(run.list(l as usize));
             }
-        });
-        for d in terms {
-            long_words.extend(d.long_words);
         }
     }
-    (shards, long_words)
+
+    /// Every term's (text, entry value), by term number.
+    pub(super) fn entries(&self, total: u32) -> Vec<(String, String)> {
+        (0..self.keys.len())
+            .into_par_iter()
+            .map_init(Vec::new, |list, t| {
+                list.clear();
+                self.list_into(t, list);
+                (
+                    key_text(self.keys[t], &self.long_words),
+                    encode_value(list, total),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Reads every document (see [`Vocab`]) and gives the postings of every term.
+pub(super) fn postings(docs: &[SearchDoc]) -> Postings {
+    let t = std::time::Instant::now();
+    let runs: Vec<RunPostings> = docs
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map_init(RunScratch::default, |scratch, (c, run)| {
+            run_postings(c * CHUNK, run, scratch)
+        })
+        .collect();
+    TOKENIZE_NANOS.store(
+        t.elapsed().as_nanos() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    // Every term's number in the whole index, and its number in each run.
+    let mut ids: FxMap<Key, u32> = FxMap::default();
+    let mut keys: Vec<Key> = Vec::new();
+    let locals: Vec<Vec<u32>> = runs
+        .iter()
+        .map(|run| {
+            let mut local = vec![NONE; keys.len()];
+            for (l, &k) in run.keys.iter().enumerate() {
+                let t = *ids.entry(k).or_insert_with(|| {
+                    keys.push(k);
+                    local.push(NONE);
+                    keys.len() as u32 - 1
+                });
+                local[t as usize] = l as u32;
+            }
+            local
+        })
+        .collect();
+    let long_words = runs
+        .iter()
+        .flat_map(|r| r.long_words.iter().cloned())
+        .collect();
+    Postings {
+        keys,
+        runs,
+        locals,
+        long_words,
+    }
 }
 
 /// The head of a body as the record keeps it.
@@ -447,16 +750,10 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let total = docs.len() as u32;
     let timing = timing();
     let started = std::time::Instant::now();
-    let (shards, long_words) = postings(docs);
+    let postings = postings(docs);
     report_postings(timing, started);
-    let entries: Vec<(String, String)> = shards
-        .into_par_iter()
-        .flat_map_iter(|map| {
-            let long_words = &long_words;
-            map.into_iter()
-                .map(move |(k, list)| (key_text(k, long_words), encode_value(&list, total)))
-        })
-        .collect();
+    let entries = postings.entries(total);
+    drop(postings);
     if timing {
         eprintln!(
             "search: {} terms encoded {:.2?}",
@@ -655,23 +952,56 @@ mod tests {
     }
 
     #[test]
-    fn pruned_tokens_give_the_same_terms_and_flags() {
+    fn longest_tokens_give_every_term_and_flag_once() {
         let text: Vec<char> = "推进城乡生活污水治理,城乡生活污水治理率达到98%,PM2.5下降。推进城乡"
             .chars()
-            .map(fold_char)
+            .map(super::super::fold::fold_char)
             .collect();
+        let fields = [(0..12, IN_TITLE), (0..text.len(), 0), (0..20, IN_HEAD)];
         let mut all: FxMap<Key, u32> = FxMap::default();
-        let mut long = Vec::new();
-        for (range, flag) in [(0..12, IN_TITLE), (0..text.len(), 0), (0..20, IN_HEAD)] {
+        for (range, flag) in fields.clone() {
             super::super::tokenize::for_each_index_token(&text[range], |t| {
-                *all.entry(key_of(t, &mut long)).or_insert(0) |= flag;
+                *all.entry(key_of(t)).or_insert(0) |= flag;
             });
         }
-        let mut pruned: FxMap<Key, u32> = FxMap::default();
-        for (range, flag) in [(0..12, IN_TITLE), (0..text.len(), 0), (0..20, IN_HEAD)] {
-            add_terms(&text[range], flag, &mut pruned, &mut long);
+        let mut vocab = Vocab {
+            current: 1,
+            ..Vocab::default()
+        };
+        for (range, flag) in fields {
+            vocab.add_text(&text[range], flag);
         }
-        assert_eq!(pruned, all);
+        let held: Vec<(Key, u32)> = vocab
+            .held()
+            .map(|(id, flags)| (vocab.keys[id as usize], flags))
+            .collect();
+        assert_eq!(held.len(), all.len(), "a term held twice");
+        assert_eq!(held.into_iter().collect::<FxMap<_, _>>(), all);
+    }
+
+    #[test]
+    fn a_vocab_reads_each_document_afresh() {
+        let doc = |title: &str, body: &str| SearchDoc {
+            url: String::new(),
+            title: title.into(),
+            kind: "task",
+            number: Some("(三)1.".into()),
+            plan: None,
+            status: None,
+            body: body.into(),
+        };
+        let a = doc("城乡生活污水治理", "城乡生活污水治理率达到98%,PM2.5下降");
+        let b = doc("污水治理提质增效", "到2025年,城乡生活污水治理率达到98%以上");
+        let sorted = |mut t: DocTerms| {
+            t.keys.sort_unstable();
+            t.keys
+        };
+        let mut shared = Vocab::default();
+        let _ = doc_terms(&mut shared, &a);
+        assert_eq!(
+            sorted(doc_terms(&mut shared, &b)),
+            sorted(doc_terms(&mut Vocab::default(), &b))
+        );
     }
 
     #[test]

@@ -134,28 +134,25 @@ pub fn for_each_index_token<'a>(folded: &'a [char], mut f: impl FnMut(Tok<'a>)) 
     }
 }
 
-/// The same tokens as [`for_each_index_token`], but each Han position's n-grams come longest
-/// first, and `f` returning `false` skips the position's shorter ones. The index builder returns
-/// `false` for an n-gram it has already recorded, whose prefixes it then has too: repeated
-/// phrases cost one lookup per character instead of four.
-pub fn for_each_index_token_pruned<'a>(folded: &'a [char], mut f: impl FnMut(Tok<'a>) -> bool) {
+/// A piece of folded text as the index builder reads it.
+pub enum Piece<'a> {
+    /// A whole Han run: its index tokens are every n-gram of up to [`MAX_GRAM`] characters in it.
+    HanRun(&'a [char]),
+    /// A word token, as [`for_each_index_token`] gives it.
+    Word(&'a [char]),
+}
+
+/// The tokens of [`for_each_index_token`], with each Han run whole: the index builder cuts it
+/// into n-grams itself, looking each position up by its longest n-gram only (the shorter ones
+/// are its prefixes).
+pub fn for_each_piece<'a>(folded: &'a [char], mut f: impl FnMut(Piece<'a>)) {
     for run in runs(folded) {
         match run {
-            Run::Han(s, e) => {
-                for i in s..e {
-                    for k in (1..=MAX_GRAM.min(e - i)).rev() {
-                        if !f(Tok::Han(&folded[i..i + k])) {
-                            break;
-                        }
-                    }
-                }
-            }
+            Run::Han(s, e) => f(Piece::HanRun(&folded[s..e])),
             Run::Word(s, e) => {
                 let w = &folded[s..e];
-                f(Tok::Word(w));
-                word_parts(w, |p| {
-                    f(Tok::Word(p));
-                });
+                f(Piece::Word(w));
+                word_parts(w, |p| f(Piece::Word(p)));
             }
         }
     }
