@@ -414,8 +414,9 @@ pub struct Report {
     pub measures: Vec<Measure>,
     pub evidence: Vec<Evidence>,
     pub corrections: Vec<Correction>,
-    /// The Markdown body, as written.
-    pub body: String,
+    /// The Markdown body, as written; shared with the report's view (a site has 100,000 of
+    /// them, and a copy each was a tenth of deriving).
+    pub body: std::sync::Arc<str>,
     /// The file name stem, unique within the plan (used for anchors).
     pub slug: String,
     #[serde(skip)]

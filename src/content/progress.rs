@@ -201,7 +201,7 @@ pub(crate) fn parse_markdown_report(file: &SourceFile, diags: &mut Diagnostics) 
             })
             .collect(),
         corrections,
-        body: body.to_string(),
+        body: body.into(),
         slug: file
             .shown
             .file_stem()
@@ -450,7 +450,7 @@ pub fn parse_progress_csv(shown: &Path, text: &str, diags: &mut Diagnostics) -> 
                 measures: measure.into_iter().collect(),
                 evidence,
                 corrections,
-                body: rec.get(col("body")).unwrap_or("").to_string(),
+                body: rec.get(col("body")).unwrap_or("").into(),
                 slug: format!("{slug_base}-{}-{}", get("task"), date),
                 origin: crate::model::Origin {
                     path: shown.to_path_buf(),
