@@ -414,9 +414,8 @@ pub struct Report {
     pub measures: Vec<Measure>,
     pub evidence: Vec<Evidence>,
     pub corrections: Vec<Correction>,
-    /// The Markdown body, as written; shared with the report's view (a site has 100,000 of
-    /// them, and a copy each was a tenth of deriving).
-    pub body: std::sync::Arc<str>,
+    /// The Markdown body, as written.
+    pub body: String,
     /// The file name stem, unique within the plan (used for anchors).
     pub slug: String,
     #[serde(skip)]

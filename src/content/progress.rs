@@ -202,7 +202,7 @@ pub(crate) fn parse_markdown_report(file: &SourceFile, diags: &mut Diagnostics) 
             })
             .collect(),
         corrections,
-        body: body.into(),
+        body: body.to_string(),
         slug: file
             .shown
             .file_stem()
@@ -451,7 +451,7 @@ pub fn parse_progress_csv(shown: &Path, text: &str, diags: &mut Diagnostics) -> 
                 measures: measure.into_iter().collect(),
                 evidence,
                 corrections,
-                body: rec.get(col("body")).unwrap_or("").into(),
+                body: rec.get(col("body")).unwrap_or("").to_string(),
                 slug: format!("{slug_base}-{}-{}", get("task"), date),
                 origin: crate::model::Origin {
                     path: shown.to_path_buf(),

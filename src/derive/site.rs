@@ -124,7 +124,7 @@ pub struct ReportView {
     pub corrections: Vec<Correction>,
     /// The body as written (Markdown), for the progress export.
     #[serde(skip)]
-    pub body: std::sync::Arc<str>,
+    pub body: String,
     /// Sanitised HTML of the body.
     pub body_html: String,
     pub body_text: String,
