@@ -85,21 +85,40 @@ pub(crate) fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<
 /// Files with extension `ext` directly under `dir`, sorted by name; none if `dir` does not
 /// exist. Hidden files and editor backups are skipped.
 pub(crate) fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let [files] = sorted_files_by_ext(dir, [ext]);
+    files
+}
+
+/// [`sorted_files`] for each of `exts`, from one listing of `dir` (a progress folder holds
+/// thousands of files, and listing it costs more than sorting).
+pub(crate) fn sorted_files_by_ext<const N: usize>(
+    dir: &Path,
+    exts: [&str; N],
+) -> [Vec<PathBuf>; N] {
+    let mut out = std::array::from_fn(|_| Vec::new());
     if !dir.is_dir() {
-        return Vec::new();
+        return out;
     }
-    let mut out: Vec<PathBuf> = WalkDir::new(dir)
+    let entries = WalkDir::new(dir)
         .min_depth(1)
         .max_depth(1)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext) && !is_hidden(p))
-        .collect();
-    // All share the folder's path as a prefix, so comparing the whole paths' bytes orders them
-    // by name (as `Path`'s own order would), without splitting every path into components.
-    out.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        .filter(|e| e.file_type().is_file());
+    for path in entries.map(|e| e.into_path()) {
+        let kind = path
+            .extension()
+            .and_then(|e| exts.iter().position(|x| e == *x));
+        if let Some(k) = kind.filter(|_| !is_hidden(&path)) {
+            out[k].push(path);
+        }
+    }
+    for files in &mut out {
+        // All share the folder's path as a prefix, so comparing the whole paths' bytes orders
+        // them by name (as `Path`'s own order would), without splitting every path into
+        // components.
+        files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    }
     out
 }
 

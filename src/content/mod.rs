@@ -28,9 +28,19 @@ pub use progress::{parse_progress_csv, PROGRESS_CSV_COLUMNS};
 pub(crate) struct SourceFile {
     pub shown: PathBuf,
     pub text: String,
-    /// Byte offsets of the starts of lines 2, 3, …, made on first use: a tasks.toml names
-    /// thousands of positions, and counting newlines from the top for each was quadratic.
-    pub line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// The lines found so far (see [`LineIndex`]).
+    lines: std::cell::RefCell<LineIndex>,
+}
+
+/// Byte offsets of the starts of lines 2, 3, … of a text, found up to the furthest position
+/// asked for: a tasks.toml names thousands of positions, and counting newlines from the top for
+/// each was quadratic, while a progress report names a few in its front matter and indexing its
+/// whole body for them cost more than the rest of its loading.
+#[derive(Default)]
+struct LineIndex {
+    starts: Vec<usize>,
+    /// How many bytes of the text have been searched for newlines.
+    scanned: usize,
 }
 
 impl SourceFile {
@@ -38,7 +48,7 @@ impl SourceFile {
         SourceFile {
             shown,
             text,
-            line_starts: std::cell::OnceCell::new(),
+            lines: std::cell::RefCell::default(),
         }
     }
 
@@ -49,16 +59,16 @@ impl SourceFile {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let starts = self.line_starts.get_or_init(|| {
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1)
-                .collect()
-        });
+        let mut lines = self.lines.borrow_mut();
+        if lines.scanned < offset {
+            let from = lines.scanned;
+            let found = memchr::memchr_iter(b'\n', &text.as_bytes()[from..offset]);
+            lines.starts.extend(found.map(|i| from + i + 1));
+            lines.scanned = offset;
+        }
         // Lines that start at or before `offset`, after the first.
-        let n = starts.partition_point(|&s| s <= offset);
-        let line_start = if n == 0 { 0 } else { starts[n - 1] };
+        let n = lines.starts.partition_point(|&s| s <= offset);
+        let line_start = if n == 0 { 0 } else { lines.starts[n - 1] };
         Pos {
             line: n + 1,
             col: text[line_start..offset].chars().count() + 1,
@@ -403,6 +413,13 @@ mod tests {
         let text = "a = 1\n名称 = \"绿\"\r\n\n  x = 2\n末";
         let file = SourceFile::new(PathBuf::from("t.toml"), text.to_string());
         for offset in 0..=text.len() + 2 {
+            assert_eq!(file.pos(offset), Pos::at(text, offset), "offset {offset}");
+        }
+        // Asked in any order: backwards, and jumping ahead past lines not yet indexed.
+        let file = SourceFile::new(PathBuf::from("t.toml"), text.to_string());
+        let mut offsets = vec![3, 20, 7, 25, 0, 14];
+        offsets.extend((0..=text.len() + 2).rev());
+        for offset in offsets {
             assert_eq!(file.pos(offset), Pos::at(text, offset), "offset {offset}");
         }
     }

@@ -61,7 +61,8 @@ struct RawCorrection {
 /// Every report in a plan's `progress/` folder, in file-name order.
 pub(super) fn load_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Report> {
     // Thousands of small files: read and parse them in parallel, in file-name order.
-    let parsed: Vec<(Option<Report>, Diagnostics)> = files::sorted_files(dir, "md")
+    let [markdown, csv] = files::sorted_files_by_ext(dir, ["md", "csv"]);
+    let parsed: Vec<(Option<Report>, Diagnostics)> = markdown
         .par_iter()
         .map(|path| {
             let mut d = Diagnostics::new();
@@ -75,7 +76,7 @@ pub(super) fn load_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<
         diags.extend(d.into_sorted());
         out.extend(r);
     }
-    for path in files::sorted_files(dir, "csv") {
+    for path in csv {
         if let Some(file) = files::read(root, &path, diags) {
             out.extend(parse_progress_csv(&file.shown, &file.text, diags));
         }
