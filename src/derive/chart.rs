@@ -554,7 +554,7 @@ impl fmt::Display for Fixed {
 }
 
 /// The decimal `.0 / 10^.1`, with exactly `.1` decimals, and zero without a sign.
-struct Decimal(i64, usize);
+pub(crate) struct Decimal(pub i64, pub usize);
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

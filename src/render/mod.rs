@@ -195,25 +195,10 @@ pub fn format_number(v: f64) -> String {
 
 /// `k` thousandths as `format_number` prints them: 98000 → "98", -29800 → "-29.8".
 fn thousandths(k: i64) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(24);
-    if k < 0 {
-        out.push('-');
-    }
-    let a = k.unsigned_abs();
-    let _ = write!(out, "{}", a / 1000);
-    let frac = a % 1000;
-    if frac != 0 {
-        let digits = [
-            b'0' + (frac / 100) as u8,
-            b'0' + (frac / 10 % 10) as u8,
-            b'0' + (frac % 10) as u8,
-        ];
-        let len = 3 - digits.iter().rev().take_while(|&&d| d == b'0').count();
-        out.push('.');
-        out.extend(digits[..len].iter().map(|&d| d as char));
-    }
-    out
+    let mut s = crate::derive::chart::Decimal(k, 3).to_string();
+    let len = s.trim_end_matches('0').trim_end_matches('.').len();
+    s.truncate(len);
+    s
 }
 
 #[cfg(test)]
