@@ -116,22 +116,16 @@ fn word_parts<'a>(w: &'a [char], mut f: impl FnMut(&'a [char])) {
 
 /// Every index token of already-folded text, in text order (repeats included).
 pub fn for_each_index_token<'a>(folded: &'a [char], mut f: impl FnMut(Tok<'a>)) {
-    for run in runs(folded) {
-        match run {
-            Run::Han(s, e) => {
-                for i in s..e {
-                    for k in 1..=MAX_GRAM.min(e - i) {
-                        f(Tok::Han(&folded[i..i + k]));
-                    }
+    for_each_piece(folded, |piece| match piece {
+        Piece::HanRun(run) => {
+            for i in 0..run.len() {
+                for k in 1..=MAX_GRAM.min(run.len() - i) {
+                    f(Tok::Han(&run[i..i + k]));
                 }
             }
-            Run::Word(s, e) => {
-                let w = &folded[s..e];
-                f(Tok::Word(w));
-                word_parts(w, |p| f(Tok::Word(p)));
-            }
         }
-    }
+        Piece::Word(w) => f(Tok::Word(w)),
+    });
 }
 
 /// A piece of folded text as the index builder reads it.
