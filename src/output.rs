@@ -366,8 +366,7 @@ fn sweep(
                 sweep(&e.path(), &c, files, folders)
             }
             Some(c) if kind.is_file() && files.contains(c.as_str()) => Ok(()),
-            _ if kind.is_dir() => remove_tree(&e.path()),
-            _ => fs::remove_file(e.path()),
+            _ => remove_any(&e.path()),
         }
     })
 }
