@@ -208,20 +208,8 @@ pub fn write_all_cached(
     let t = Timer::start();
     // The timeline of every report, newest first: pages, feeds and the change log share it.
     let updates = data.updates();
-    let render = || {
-        timed(|| {
-            render_site_cached(data, renderer, staging, base_url, cache, &updates).map_err(|e| {
-                Diagnostic::error(
-                    theme.shown_path(e.0.split(':').next().unwrap_or("")),
-                    Pos::START,
-                    e.0.clone(),
-                )
-                .with_help(
-                    "a template failed while rendering; the message names the template and the problem",
-                )
-            })
-        })
-    };
+    let render =
+        || timed(|| render_site_cached(data, renderer, staging, base_url, cache, &updates));
     let export = || {
         timed(|| {
             crate::export::write_exports(data, &updates, staging, reuse.map(|r| r.exports))
@@ -241,17 +229,7 @@ pub fn write_all_cached(
         })
     };
     let disclosure = || {
-        timed(|| {
-            crate::disclosure::render(
-                data,
-                &updates,
-                &data.annual,
-                theme,
-                renderer,
-                staging,
-                cache,
-            )
-        })
+        timed(|| crate::disclosure::render(data, &updates, &data.annual, renderer, staging, cache))
     };
     // The search index first, alone: it is parallel inside, and it is the build's peak of
     // memory, which nothing else should add to. Then the pages beside the exports and the

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
 
 use super::annual::AnnualReport;
 use super::catalogue::{self, Entry, View};
@@ -14,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{canonical_url, enc, needs_render, root_of, PageCache, Renderer, Theme};
+use crate::render::{canonical_url, enc, needs_render, root_of, PageCache, PageContext, Renderer};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]
@@ -33,7 +32,6 @@ struct Common<'a> {
 
 struct Out<'a> {
     data: &'a SiteData,
-    theme: &'a Theme,
     renderer: &'a Renderer,
     staging: &'a dyn Sink,
     cache: Option<&'a dyn PageCache>,
@@ -46,7 +44,7 @@ impl Out<'_> {
         template: &str,
         dsection: &'static str,
         sample: bool,
-        fill: impl FnOnce(&mut Context),
+        fill: impl FnOnce(&mut PageContext),
     ) -> Result<(), Diagnostic> {
         let canonical = self
             .data
@@ -65,21 +63,13 @@ impl Out<'_> {
             lang: &self.data.site.language,
             dsection,
         };
-        let mut ctx = Context::from_serialize(common)
-            .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?;
+        let mut ctx = PageContext::of(&common);
         fill(&mut ctx);
-        let Some(ctx) = needs_render(self.cache, path, template, ctx)
-            .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))?
-        else {
+        let Some(ctx) = needs_render(self.cache, path, template, ctx) else {
             return Ok(());
         };
         self.renderer
-            .render_with(template, &ctx, |html| self.staging.write(path, html))
-            .map_err(|msg| {
-                Diagnostic::error(self.theme.shown_path(template), Pos::START, msg).with_help(
-                "a template failed while rendering; the message names the template and the problem",
-            )
-            })?
+            .render_with(template, &ctx, |html| self.staging.write(path, html))?
             .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))
     }
 }
@@ -248,14 +238,12 @@ pub fn render(
     data: &SiteData,
     updates: &[&crate::derive::ReportView],
     annual: &[AnnualReport],
-    theme: &Theme,
     renderer: &Renderer,
     staging: &dyn Sink,
     cache: Option<&dyn PageCache>,
 ) -> Result<(), Diagnostic> {
     let out = Out {
         data,
-        theme,
         renderer,
         staging,
         cache,

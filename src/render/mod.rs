@@ -11,63 +11,59 @@ mod theme;
 
 pub use pages::{
     canonical_url, enc, needs_render, render_plan_pages, render_site, render_site_cached, root_of,
-    PageCache,
+    PageCache, PageContext,
 };
 pub use theme::{Theme, THEME_FILES};
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
-use tera::{Tera, Value};
+use tera::{Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 
 /// Tera with the theme's templates and the project's filters.
 pub struct Renderer {
     tera: Tera,
+    /// Each template's file as messages show it (the site's own, or the built-in theme's).
+    shown: HashMap<String, PathBuf>,
 }
 
 impl Renderer {
     pub fn new(theme: &Theme, diags: &mut Diagnostics) -> Option<Renderer> {
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
-        tera.set_escape_fn(escape_html);
-        let files: Vec<(&str, &str)> = theme
+        tera.autoescape_on([".html", ".xml", ".svg"]);
+        tera.set_escape_fn(write_escaped_html);
+        // Filters first: Tera checks every filter a template names when the template is added.
+        tera.register_filter("num", num_filter);
+        let shown = theme
             .templates
             .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .map(|(name, _)| (name.clone(), theme.shown_path(name)))
             .collect();
-        if let Err(e) = tera.add_raw_templates(files) {
-            diags.push(template_error(theme, &e));
-            return None;
+        let renderer = |tera| Renderer { tera, shown };
+        match tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n, t))) {
+            Ok(()) => Some(renderer(tera)),
+            Err(e) => {
+                diags.push(renderer(Tera::default()).template_error("", &e));
+                None
+            }
         }
-        tera.register_filter("num", num_filter);
-        Some(Renderer { tera })
     }
 
-    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, tera::Error> {
-        self.tera.render(template, ctx)
-    }
-
-    /// [`Renderer::render`] with Tera's whole error chain in one message that names the
-    /// template (Tera's top-level error alone only says that rendering failed).
-    pub fn render_page(&self, template: &str, ctx: &tera::Context) -> Result<String, String> {
-        self.tera
-            .render(template, ctx)
-            .map_err(|e| error_chain(template, &e))
-    }
-
-    /// Renders `template` and hands the page's bytes to `write`, with errors as
-    /// [`Renderer::render_page`] reports them.
+    /// Renders `template` and hands the page's bytes to `write`; a template that fails is
+    /// reported at the file, line and column where it failed (which may be a template the
+    /// page extends or calls).
     ///
     /// The page is rendered into a buffer kept per thread and reused: a task page is tens of
-    /// kilobytes, and growing a fresh `String` for each of thousands of pages (then checking
-    /// its UTF-8 once more) costs more than the page's own writing.
+    /// kilobytes, and growing a fresh buffer for each of thousands of pages costs more than
+    /// the page's own writing.
     pub fn render_with<T>(
         &self,
         template: &str,
         ctx: &tera::Context,
         write: impl FnOnce(&[u8]) -> T,
-    ) -> Result<T, String> {
+    ) -> Result<T, Diagnostic> {
         thread_local! {
             static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
         }
@@ -78,7 +74,11 @@ impl Renderer {
         let result = self
             .tera
             .render_to(template, ctx, &mut buf)
-            .map_err(|e| error_chain(template, &e))
+            .map_err(|e| {
+                self.template_error(template, &e).with_help(
+                    "a template failed while rendering; fix the template, or the content it shows",
+                )
+            })
             .map(|()| write(&buf));
         BUFFER.set(buf);
         result
@@ -87,83 +87,86 @@ impl Renderer {
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
-}
 
-/// A Tera error with its whole chain of causes, after the template's name.
-fn error_chain(template: &str, e: &tera::Error) -> String {
-    use std::error::Error;
-    let mut msg = format!("{template}: {e}");
-    let mut s = e.source();
-    while let Some(x) = s {
-        msg.push_str(&format!(": {x}"));
-        s = x.source();
+    /// A Tera error as a diagnostic at the template file, line and column Tera names (or at
+    /// the start of `template` when it names none).
+    fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        use std::error::Error;
+        let (name, pos, mut msg) = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+                let span = r.span();
+                let pos = Pos {
+                    line: span.start_line.max(1),
+                    col: span.start_col + 1,
+                };
+                (r.filename().to_string(), pos, r.message().to_string())
+            }
+            other => {
+                let msg = other.to_string();
+                // Tera quotes the template: "Template 'x.html' is inheriting from …".
+                let name = msg.split('\'').nth(1).unwrap_or(template).to_string();
+                (name, Pos::START, msg)
+            }
+        };
+        let mut src = e.source();
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+        let file = self
+            .shown
+            .get(&name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("themes/default/templates/{name}")));
+        Diagnostic::error(file, pos, msg)
+            .with_help("fix the template; built-in templates are listed in the README (themes)")
     }
-    msg
-}
-
-/// A Tera error as a diagnostic naming the template file (with the line Tera reports, when it
-/// reports one).
-pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
-    use std::error::Error;
-    let mut msg = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    let name = msg.split('\'').nth(1).unwrap_or("").to_string();
-    // Tera's parse errors carry " --> LINE:COL".
-    let mut at = msg
-        .split(" --> ")
-        .nth(1)
-        .unwrap_or("")
-        .split(|c: char| !c.is_ascii_digit());
-    let line = at.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-    let col = at.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-    let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-    Diagnostic::error(theme.shown_path(&name), Pos { line, col }, msg)
-        .with_help("fix the template; built-in templates are listed in the README (themes)")
 }
 
 /// HTML escaping for text and attribute values: the five characters that can end a text node
-/// or an attribute. (Tera's default also escapes `/`, which makes every relative URL unreadable
+/// or an attribute. (Other escapers also escape `/`, which makes every relative URL unreadable
 /// in the page source without adding safety inside quoted attributes.)
 pub fn escape_html(input: &str) -> String {
-    // Most values (Chinese text, dates, URLs) hold none of the five: find the first one before
-    // allocating, so those are one exact-size copy. All five are ASCII at or below `>`, so
-    // every other byte (all of UTF-8's multi-byte sequences among them) is skipped with one
-    // comparison, and every index found is a char boundary.
-    let special = |b: &u8| *b <= b'>' && matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    let Some(first) = input.bytes().position(|b| special(&b)) else {
-        return input.to_owned();
-    };
-    let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
+    let mut out = Vec::new();
+    write_escaped_html(input, &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
+/// [`escape_html`] written to `out`: Tera's escape function for every `{{ … }}` in a page.
+fn write_escaped_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Most values (Chinese text, dates, URLs) hold none of the five, and are written in one
+    // piece. All five are ASCII at or below `>`, so every other byte (all of UTF-8's
+    // multi-byte sequences among them) is skipped with one comparison, and every index found
+    // is a char boundary.
+    let bytes = input.as_bytes();
     let mut from = 0;
-    for (i, b) in input.bytes().enumerate().skip(first) {
-        if !special(&b) {
+    for (i, &b) in bytes.iter().enumerate() {
+        if b > b'>' {
             continue;
         }
-        out.push_str(&input[from..i]);
-        out.push_str(match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#x27;",
-        });
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#x27;",
+            _ => continue,
+        };
+        out.write_all(&bytes[from..i])?;
+        out.write_all(entity)?;
         from = i + 1;
     }
-    out.push_str(&input[from..]);
-    out
+    out.write_all(&bytes[from..])
 }
 
 /// `{{ x | num }}`: a number without float noise or needless zeros (98.0 → 98, 29.80 → 29.8).
-fn num_filter(value: &Value, _args: &HashMap<String, Value>) -> tera::Result<Value> {
+fn num_filter(value: &Value, _: Kwargs, _: &State) -> Value {
     match value.as_f64() {
-        Some(v) => Ok(Value::String(format_number(v))),
-        None if value.is_null() => Ok(Value::String(String::new())),
-        None => Ok(value.clone()),
+        Some(v) => Value::from(format_number(v)),
+        None if value.is_none() => Value::from(String::new()),
+        None => value.clone(),
     }
 }
 

@@ -1,11 +1,15 @@
 //! The HTML pages of DESIGN §5, each a template and a context.
 
+use std::borrow::Cow;
+use std::path::PathBuf;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
 use crate::derive::{PlanView, SiteData, TargetView, TaskView, UnitView};
+use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::Date;
 use crate::output::Sink;
 
@@ -138,10 +142,10 @@ struct Pages<'a> {
 /// Lets a caller skip pages whose inputs did not change since it last rendered them
 /// (`serve`'s incremental rebuild). `build` passes none and renders every page.
 pub trait PageCache: Sync {
-    /// Called with each page's full context, as JSON, just before it would be rendered. `true`
+    /// Called with each page's full context just before it would be rendered. `true`
     /// means the caller still holds this page as rendered from an identical context with the
     /// same templates, so it is neither rendered nor written.
-    fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool;
+    fn unchanged(&self, path: &str, template: &str, ctx: &PageContext) -> bool;
 
     /// Called before a plan's own pages (the plan page, its 原文 and its task pages, which
     /// depend on nothing but the plan's view, the site settings, `as_of` and the templates),
@@ -152,27 +156,62 @@ pub trait PageCache: Sync {
     }
 }
 
-/// The page's context back when it must be rendered; `None` when `cache` says the page is
-/// unchanged. The context is moved into JSON for the check and back, never cloned: a list
-/// page's context is big.
+/// A page's context as it is filled: its values in the order they were put in, before they
+/// become Tera's context. The page cache fingerprints it in this form (Tera's context does not
+/// list what it holds).
+pub struct PageContext {
+    values: Vec<(Cow<'static, str>, tera::Value)>,
+}
+
+impl PageContext {
+    /// A context holding the fields of `common`, the struct every page of a section starts
+    /// with.
+    pub fn of(common: &impl Serialize) -> PageContext {
+        let values = tera::Value::from_serializable(common)
+            .into_map()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (Cow::Owned(k.to_string()), v))
+            .collect();
+        PageContext { values }
+    }
+
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.values
+            .push((Cow::Borrowed(key), tera::Value::from_serializable(value)));
+    }
+
+    /// The context as JSON, key after value in order: equal contexts write equal bytes.
+    pub fn write_json(&self, mut w: impl std::io::Write) -> serde_json::Result<()> {
+        for (key, value) in &self.values {
+            serde_json::to_writer(&mut w, key)?;
+            serde_json::to_writer(&mut w, value)?;
+        }
+        Ok(())
+    }
+
+    fn into_context(self) -> Context {
+        let mut ctx = Context::new();
+        for (key, value) in self.values {
+            ctx.insert_value(key, value);
+        }
+        ctx
+    }
+}
+
+/// The page's context as Tera takes it when the page must be rendered; `None` when `cache`
+/// says the page is unchanged.
 pub fn needs_render(
     cache: Option<&dyn PageCache>,
     path: &str,
     template: &str,
-    ctx: Context,
-) -> tera::Result<Option<Context>> {
-    let Some(cache) = cache else {
-        return Ok(Some(ctx));
-    };
-    let json = ctx.into_json();
-    if cache.unchanged(path, template, &json) {
-        return Ok(None);
+    ctx: PageContext,
+) -> Option<Context> {
+    match cache {
+        Some(cache) if cache.unchanged(path, template, &ctx) => None,
+        _ => Some(ctx.into_context()),
     }
-    Context::from_value(json).map(Some)
 }
-
-#[derive(Debug)]
-pub struct RenderError(pub String);
 
 impl<'a> Pages<'a> {
     fn common(&self, page: &str, section: &'static str, sample: bool) -> Common<'a> {
@@ -195,20 +234,16 @@ impl<'a> Pages<'a> {
         template: &str,
         section: &'static str,
         sample: bool,
-        fill: impl FnOnce(&mut Context),
-    ) -> Result<(), RenderError> {
-        let mut ctx = Context::from_serialize(self.common(path, section, sample))
-            .map_err(|e| RenderError(e.to_string()))?;
+        fill: impl FnOnce(&mut PageContext),
+    ) -> Result<(), Diagnostic> {
+        let mut ctx = PageContext::of(&self.common(path, section, sample));
         fill(&mut ctx);
-        let Some(ctx) = needs_render(self.cache, path, template, ctx)
-            .map_err(|e| RenderError(e.to_string()))?
-        else {
+        let Some(ctx) = needs_render(self.cache, path, template, ctx) else {
             return Ok(());
         };
         self.renderer
-            .render_with(template, &ctx, |html| self.staging.write(path, html))
-            .map_err(RenderError)?
-            .map_err(|e| RenderError(format!("{path}: {e}")))
+            .render_with(template, &ctx, |html| self.staging.write(path, html))?
+            .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))
     }
 }
 
@@ -218,7 +253,7 @@ pub fn render_site(
     renderer: &Renderer,
     staging: &dyn Sink,
     base_url: Option<&str>,
-) -> Result<(), RenderError> {
+) -> Result<(), Diagnostic> {
     render_site_cached(data, renderer, staging, base_url, None, &data.updates())
 }
 
@@ -231,7 +266,7 @@ pub fn render_site_cached(
     base_url: Option<&str>,
     cache: Option<&dyn PageCache>,
     updates: &[&crate::derive::ReportView],
-) -> Result<(), RenderError> {
+) -> Result<(), Diagnostic> {
     let pages = Pages {
         data,
         renderer,
@@ -296,7 +331,7 @@ pub fn render_plan_pages(
     staging: &dyn Sink,
     plan: &PlanView,
     tasks: &(dyn Fn(&TaskView) -> bool + Sync),
-) -> Result<(), RenderError> {
+) -> Result<(), Diagnostic> {
     let pages = Pages {
         data,
         renderer,
@@ -308,13 +343,13 @@ pub fn render_plan_pages(
     render_task_pages(&pages, plan, &summary(plan), tasks)
 }
 
-fn render_plan_page(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
+fn render_plan_page(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
     pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
         c.insert("plan", &PlanPage::of(plan));
     })
 }
 
-fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), RenderError> {
+fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
     if let Some(cache) = pages.cache {
         let paths: Vec<&str> = std::iter::once(plan.url.as_str())
             .chain(plan.source_url.as_deref())
@@ -343,7 +378,7 @@ fn render_task_pages(
     plan: &PlanView,
     sum: &PlanSummary,
     which: &(dyn Fn(&TaskView) -> bool + Sync),
-) -> Result<(), RenderError> {
+) -> Result<(), Diagnostic> {
     plan.tasks.par_iter().enumerate().try_for_each(|(i, task)| {
         if !which(task) {
             return Ok(());
@@ -703,7 +738,7 @@ struct Jurisdiction<'a> {
     units: Vec<UnitSummary<'a>>,
 }
 
-fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), RenderError> {
+fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), Diagnostic> {
     let mut groups: Vec<Jurisdiction> = Vec::new();
     for u in units {
         let s = UnitSummary {
@@ -751,7 +786,7 @@ struct View {
     count: usize,
 }
 
-fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), RenderError> {
+fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
     let all: Vec<&TargetView> = data.targets().collect();
     let mut views: Vec<(View, Vec<&TargetView>)> = Vec::new();
     for s in crate::derive::status::TargetStatus::ALL {
@@ -852,7 +887,7 @@ fn render_updates(
     pages: &Pages,
     data: &SiteData,
     updates: &[&crate::derive::ReportView],
-) -> Result<(), RenderError> {
+) -> Result<(), Diagnostic> {
     let _ = data;
     let chunks: Vec<&[&crate::derive::ReportView]> = if updates.is_empty() {
         vec![&[]]

@@ -34,7 +34,7 @@ use crate::export::{PlanCache, PlanExports};
 use crate::mirror::{manifest_json, ManifestEntry};
 use crate::model::{Content, Date, SiteConfig, Unit};
 use crate::output::Sink;
-use crate::render::{render_plan_pages, PageCache, Renderer, Theme};
+use crate::render::{render_plan_pages, PageCache, PageContext, Renderer, Theme};
 use crate::search::held as search;
 use crate::validate;
 
@@ -96,14 +96,14 @@ struct Fingerprints<'a> {
 }
 
 impl PageCache for Fingerprints<'_> {
-    fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool {
+    fn unchanged(&self, path: &str, template: &str, ctx: &PageContext) -> bool {
         let mut h = HashWriter(Xxh3::new());
         h.0.update(&self.templates);
         h.0.update(template.as_bytes());
         h.0.update(&[0]);
-        // The context is plain serialisable data (maps are sorted), so equal contexts give
+        // The context is plain serialisable data in a fixed order, so equal contexts give
         // equal bytes.
-        if serde_json::to_writer(&mut h, ctx).is_err() {
+        if ctx.write_json(&mut h).is_err() {
             return false;
         }
         let fp = h.0.digest128();
