@@ -76,6 +76,14 @@ impl Staging {
         remove_any(&dir)?;
         // Taking the kept site by renaming it is atomic: two builds never share it.
         let mut reused = fs::rename(&kept, &dir).is_ok();
+        // A killed build leaves its staging folder; it holds a site much like a kept one.
+        for stale in abandoned_staging(parent, name) {
+            if !reused && fs::rename(&stale, &dir).is_ok() {
+                reused = true;
+            } else {
+                remove_any(&stale)?;
+            }
+        }
         if reused && !fs::symlink_metadata(&dir)?.is_dir() {
             // Not a folder (a link, say): nothing to start from.
             remove_any(&dir)?;
@@ -385,6 +393,44 @@ fn remove_any(path: &Path) -> io::Result<()> {
     }
 }
 
+/// The staging folders beside the output whose build is gone (killed, or its machine
+/// restarted): `.<name>.staging-<process id>` with no such process. A folder whose process
+/// may still be running — another build into the same output — is never listed.
+fn abandoned_staging(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let file = e.file_name();
+            file.to_str()
+                .and_then(|f| f.strip_prefix(&prefix))
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(process_is_gone)
+        })
+        .map(|e| e.path())
+        .collect()
+}
+
+#[cfg(unix)]
+fn process_is_gone(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // Signal 0 checks only that the process exists; EPERM means it does (someone else's).
+    // SAFETY: kill with signal 0 sends nothing and touches no memory.
+    pid > 0
+        && unsafe { libc::kill(pid, 0) } == -1
+        && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_is_gone(_pid: u32) -> bool {
+    false
+}
+
 /// `fs::remove_dir_all`, with the folders of a level removed side by side (a site has
 /// thousands of small folders).
 fn remove_tree(dir: &Path) -> io::Result<()> {
@@ -457,6 +503,59 @@ mod tests {
         assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
         assert_eq!(fs::read(out.join("added.html")).unwrap(), b"added");
         assert_eq!(names(tmp.path()), [".public.prev", "public"]);
+    }
+
+    /// A killed build's staging folder is taken up by the next build (which then costs what a
+    /// rebuild over a kept site costs) and never left behind; a running build's is left alone.
+    #[cfg(unix)]
+    #[test]
+    fn a_killed_builds_staging_folder_is_taken_up_and_a_running_ones_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.commit(&out).unwrap();
+        let s = Staging::new(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("stale.html", b"stale").unwrap();
+        s.commit(&out).unwrap();
+        // The kept site, as a build killed while staging in it would leave it.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let abandoned = tmp.path().join(format!(".public.staging-{dead}"));
+        fs::rename(tmp.path().join(".public.prev"), &abandoned).unwrap();
+        let mut sleeper = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let live = tmp.path().join(format!(".public.staging-{}", sleeper.id()));
+        fs::create_dir(&live).unwrap();
+
+        let s = Staging::new(&out).unwrap();
+        assert!(s.reused, "the abandoned folder is the starting point");
+        s.write("a/index.html", b"two").unwrap();
+        s.commit(&out).unwrap();
+        sleeper.kill().unwrap();
+        sleeper.wait().unwrap();
+
+        assert_eq!(
+            tree(&out),
+            [
+                ("a/".into(), vec![]),
+                ("a/index.html".into(), b"two".to_vec())
+            ]
+        );
+        assert!(!abandoned.exists());
+        assert!(live.exists(), "a running build's folder is not touched");
+        assert_eq!(
+            names(tmp.path()),
+            [
+                ".public.prev".to_string(),
+                format!(".public.staging-{}", sleeper.id()),
+                "public".into()
+            ]
+        );
     }
 
     /// Every file under `dir` with its bytes, by '/'-separated path; folders end in '/'.
