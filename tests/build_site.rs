@@ -244,3 +244,25 @@ fn a_broken_template_is_reported_with_its_file_and_line() {
     let err = stderr(&o);
     assert!(err.contains("templates/404.html:2:"), "{err}");
 }
+
+#[test]
+fn every_broken_template_is_reported_and_tera_1_macros_get_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture(), &root);
+    let t = root.join("themes/default/templates");
+    fs::create_dir_all(&t).unwrap();
+    fs::write(t.join("404.html"), "line one\n{% if %}\n").unwrap();
+    // A template written for Tera 1, as themes for earlier releases are.
+    fs::write(
+        t.join("unit.html"),
+        "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block main %}{{ m::units(list=unit.lead, root=root) }}{% endblock main %}",
+    )
+    .unwrap();
+    let o = gongkai(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("templates/404.html:2:7: error"), "{err}");
+    assert!(err.contains("templates/unit.html:2:4: error"), "{err}");
+    assert!(err.contains("macros are components"), "{err}");
+}

@@ -42,13 +42,25 @@ impl Renderer {
             .map(|(name, _)| (name.clone(), theme.shown_path(name)))
             .collect();
         let renderer = |tera| Renderer { tera, shown };
-        match tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n, t))) {
-            Ok(()) => Some(renderer(tera)),
-            Err(e) => {
-                diags.push(renderer(Tera::default()).template_error("", &e));
-                None
+        let Err(e) = tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n, t))) else {
+            return Some(renderer(tera));
+        };
+        let reporter = renderer(Tera::default());
+        // Tera stops at the first broken template: each is parsed on its own as well, so that
+        // every template with a syntax error is reported in the one run.
+        let mut syntax = 0;
+        for (name, source) in &theme.templates {
+            if let Err(e) = Tera::default().add_raw_template(name, source) {
+                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                    diags.push(reporter.template_error(name, &e));
+                    syntax += 1;
+                }
             }
         }
+        if syntax == 0 {
+            diags.push(reporter.template_error("", &e));
+        }
+        None
     }
 
     /// Renders `template` and hands the page's bytes to `write`; a template that fails is
@@ -120,8 +132,15 @@ impl Renderer {
             .get(&name)
             .cloned()
             .unwrap_or_else(|| PathBuf::from(format!("themes/default/templates/{name}")));
-        Diagnostic::error(file, pos, msg)
-            .with_help("fix the template; built-in templates are listed in the README (themes)")
+        // Tera 1's macros are the likeliest cause in a theme written for earlier releases.
+        let help = if msg.contains("Unknown tag") || msg.contains("Found `:`") {
+            "templates are Tera 2: macros are components ({% component units(list, root) %}, \
+             called as {{<units list={task.lead} root={root} />}}, no {% import %}); see the \
+             README (Themes)"
+        } else {
+            "fix the template; built-in templates are listed in the README (Themes)"
+        };
+        Diagnostic::error(file, pos, msg).with_help(help)
     }
 }
 
