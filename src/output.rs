@@ -81,7 +81,9 @@ impl Staging {
             if !reused && fs::rename(&stale, &dir).is_ok() {
                 reused = true;
             } else {
-                remove_any(&stale)?;
+                // Best effort: a leftover that cannot be removed (or that another build has
+                // just taken up) must not stop this build.
+                let _ = remove_any(&stale);
             }
         }
         if reused && !fs::symlink_metadata(&dir)?.is_dir() {

@@ -148,36 +148,47 @@ impl Renderer {
 /// or an attribute. (Other escapers also escape `/`, which makes every relative URL unreadable
 /// in the page source without adding safety inside quoted attributes.)
 pub fn escape_html(input: &str) -> String {
-    let mut out = Vec::new();
-    write_escaped_html(input, &mut out).expect("writing to a Vec cannot fail");
-    String::from_utf8(out).expect("escaping keeps UTF-8")
+    let mut out = String::with_capacity(input.len());
+    escape_pieces(input, |piece| {
+        out.push_str(piece);
+        Ok(())
+    })
+    .expect("pushing to a String cannot fail");
+    out
 }
 
 /// [`escape_html`] written to `out`: Tera's escape function for every `{{ … }}` in a page.
 fn write_escaped_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    // Most values (Chinese text, dates, URLs) hold none of the five, and are written in one
-    // piece. All five are ASCII at or below `>`, so every other byte (all of UTF-8's
-    // multi-byte sequences among them) is skipped with one comparison, and every index found
-    // is a char boundary.
-    let bytes = input.as_bytes();
+    escape_pieces(input, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// `input` escaped, as the pieces to write one after the other: runs of `input` and entities.
+fn escape_pieces(
+    input: &str,
+    mut emit: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // Most values (Chinese text, dates, URLs) hold none of the five, and are one piece. All
+    // five are ASCII at or below `>`, so every other byte (all of UTF-8's multi-byte
+    // sequences among them) is skipped with one comparison, and every index found is a char
+    // boundary.
     let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, b) in input.bytes().enumerate() {
         if b > b'>' {
             continue;
         }
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#x27;",
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
             _ => continue,
         };
-        out.write_all(&bytes[from..i])?;
-        out.write_all(entity)?;
+        emit(&input[from..i])?;
+        emit(entity)?;
         from = i + 1;
     }
-    out.write_all(&bytes[from..])
+    emit(&input[from..])
 }
 
 /// `{{ x | num }}`: a number without float noise or needless zeros (98.0 → 98, 29.80 → 29.8).
