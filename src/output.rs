@@ -514,14 +514,9 @@ mod tests {
     fn a_killed_builds_staging_folder_is_taken_up_and_a_running_ones_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let site: &[(&str, &[u8])] = &[("a/index.html", b"one"), ("stale.html", b"stale")];
-        for _ in 0..2 {
-            let s = Staging::new(&out).unwrap();
-            for (rel, bytes) in site {
-                s.write(rel, bytes).unwrap();
-            }
-            s.commit(&out).unwrap();
-        }
+        let site = [("a/index.html", "one"), ("stale.html", "stale")];
+        build(&out, &site).unwrap();
+        build(&out, &site).unwrap();
         // The kept site, as a build killed while staging in it would leave it.
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let dead = child.id();

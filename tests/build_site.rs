@@ -83,9 +83,7 @@ fn two_builds_of_the_same_input_are_byte_identical() {
 
 #[test]
 fn each_rebuild_over_an_existing_output_equals_a_fresh_build() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture(), &root);
+    let (tmp, root) = fixture_copy();
     let out = tmp.path().join("public");
     let tasks_file = root.join("content/plans/demo-plan/tasks.toml");
     let tasks = fs::read_to_string(&tasks_file).unwrap();
@@ -123,9 +121,7 @@ fn each_rebuild_over_an_existing_output_equals_a_fresh_build() {
 
 #[test]
 fn a_failed_build_keeps_the_previous_output() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture(), &root);
+    let (tmp, root) = fixture_copy();
     let out = tmp.path().join("public");
     build(&root, &out);
     let before = snapshot(&out);
@@ -155,9 +151,7 @@ fn a_failed_build_keeps_the_previous_output() {
 
 #[test]
 fn check_reports_every_planted_fault_with_its_location() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture(), &root);
+    let (_tmp, root) = fixture_copy();
     let plan = root.join("content/plans/demo-plan");
     // A duplicate task id and an unknown unit in tasks.toml …
     let tasks = fs::read_to_string(plan.join("tasks.toml")).unwrap();
@@ -211,11 +205,17 @@ fn check_reports_every_planted_fault_with_its_location() {
     assert!(!root.join("public").exists(), "check wrote output");
 }
 
-/// The fixture site with `templates` (name, text) in its own theme folder.
-fn fixture_with_templates(templates: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+/// A copy of the fixture site in a temporary folder, as (the folder, the site's root in it).
+fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_tree(&fixture(), &root);
+    (tmp, root)
+}
+
+/// The fixture site with `templates` (name, text) in its own theme folder.
+fn fixture_with_templates(templates: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = fixture_copy();
     let t = root.join("themes/default/templates");
     fs::create_dir_all(&t).unwrap();
     for (name, text) in templates {
