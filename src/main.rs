@@ -11,6 +11,18 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Turns transparent huge pages off for this process. The allocator asks for them on its large
+/// regions, and where the kernel then compacts memory to find a free 2 MiB block (the common
+/// setting, `defrag=madvise`), every such fault stalls the thread: on the synthetic corpus that
+/// was a tenth of the build's system time, for no gain in user time.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes no pointers; it only sets a flag on this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// gongkai (公开): a static site generator for public transparency portals.
 #[derive(Parser)]
 #[command(name = "gongkai", version, about, long_about = None)]
@@ -85,6 +97,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
