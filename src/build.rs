@@ -140,12 +140,15 @@ pub fn build_site(
     let Some(renderer) = Renderer::new(&theme, &mut diags) else {
         return Err(BuildFailure::Content(diags));
     };
-    let staging = Staging::new(output).map_err(|e| {
+    let mut staging = Staging::new(output).map_err(|e| {
         BuildFailure::Io(format!(
             "{}: cannot create staging folder: {e}",
             output.display()
         ))
     })?;
+    if sign_key.is_some() {
+        staging.hash_every_file();
+    }
     let t = Timer::start();
     match write_all(&data, &theme, &renderer, &staging) {
         Ok(()) => {}

@@ -14,8 +14,14 @@
 //! The kept folder is only ever a starting point: its files are compared byte for byte,
 //! anything the build does not write is removed, and symbolic links in it are never followed —
 //! it may hold a half-updated site from a failed or killed build, and may be deleted at any time.
+//!
+//! The kept site's own `manifest.json` spares most of the hashing on a rebuild: a file found
+//! there with the same bytes takes its SHA-256 from that manifest, but only when the file has
+//! not changed since the manifest was written (its status-change time is older than the
+//! manifest's, which no edit, link or rename of the file can leave so; the check `git` makes of
+//! its index). A signed build hashes every file itself.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -48,6 +54,8 @@ pub struct Staging {
     /// bytes is linked into the staging folder instead of written again (see
     /// [`Staging::link_unchanged`]).
     previous: Option<PathBuf>,
+    /// The kept site's manifest, when the staging folder started as the kept site.
+    kept_sums: Option<KeptSums>,
     written: Mutex<Vec<Written>>,
     /// Folders known to be real folders in `dir` ('/'-separated, relative), so each file costs
     /// one `open` rather than a walk up its path.
@@ -94,11 +102,13 @@ impl Staging {
         if !reused {
             fs::create_dir(&dir)?;
         }
+        let kept_sums = if reused { KeptSums::read(&dir) } else { None };
         Ok(Staging {
             dir,
             kept,
             reused,
             previous: output.is_dir().then(|| output.to_path_buf()),
+            kept_sums,
             written: Mutex::new(Vec::new()),
             made: Mutex::new(HashSet::new()),
             replacing: Mutex::new(()),
@@ -108,6 +118,12 @@ impl Staging {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Hashes every file from its bytes, taking nothing from the kept site's manifest (for a
+    /// signed build, whose manifest must rest on nothing but the bytes written).
+    pub fn hash_every_file(&mut self) {
+        self.kept_sums = None;
     }
 
     /// Writes one file. `rel` is '/'-separated and must stay inside the output.
@@ -122,11 +138,23 @@ impl Staging {
             self.make_folder(folder)?;
         }
         let path = self.dir.join(rel);
-        let kept = self.reused && already_holds(&path, bytes);
-        if !kept && !self.link_unchanged(rel, &path, bytes) {
+        let kept = if self.reused {
+            already_holds(&path, bytes)
+        } else {
+            None
+        };
+        if kept.is_none() && !self.link_unchanged(rel, &path, bytes) {
             create(&path, bytes)?;
         }
-        let w = crate::mirror::entry(rel, bytes);
+        let known = kept.and_then(|file| self.kept_sums.as_ref()?.sum(rel, &file));
+        let w = match known {
+            Some(sha256) => Written {
+                path: rel.to_string(),
+                sha256: sha256.to_string(),
+                size: bytes.len() as u64,
+            },
+            None => crate::mirror::entry(rel, bytes),
+        };
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -300,9 +328,56 @@ fn is_folder(path: &Path) -> io::Result<bool> {
     Ok(fs::symlink_metadata(path)?.is_dir())
 }
 
-/// Whether `path` is a plain file holding exactly `bytes`, opened without following a
-/// symbolic link (and without waiting on anything that is not a file).
-fn already_holds(path: &Path, bytes: &[u8]) -> bool {
+/// The SHA-256 sums of a kept site's `manifest.json`, and when that file last changed.
+struct KeptSums {
+    sums: HashMap<String, (String, u64)>,
+    written: (i64, i64),
+}
+
+impl KeptSums {
+    /// The manifest in the kept site `dir`, when it is there and reads (otherwise every file
+    /// is hashed, as in a first build).
+    fn read(dir: &Path) -> Option<KeptSums> {
+        let path = dir.join(crate::mirror::MANIFEST_FILE);
+        let meta = fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
+        let entries = crate::mirror::parse_manifest(&fs::read(&path).ok()?).ok()?;
+        Some(KeptSums {
+            sums: entries
+                .into_iter()
+                .map(|e| (e.path, (e.sha256, e.size)))
+                .collect(),
+            written: changed(&meta)?,
+        })
+    }
+
+    /// The manifest's sum for `rel`, given the kept file there (already found to hold the
+    /// bytes being written): only when its size agrees and the file has not changed since the
+    /// manifest was written. Times are compared strictly, as a file changed within the same
+    /// clock tick as the manifest shows the same time.
+    fn sum(&self, rel: &str, file: &fs::Metadata) -> Option<&str> {
+        let (sha256, size) = self.sums.get(rel)?;
+        (*size == file.len() && changed(file)? < self.written).then_some(sha256.as_str())
+    }
+}
+
+/// When a file's content, links or name last changed (its status-change time, which unlike the
+/// modification time cannot be set back).
+fn changed(meta: &fs::Metadata) -> Option<(i64, i64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.ctime(), meta.ctime_nsec()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+/// When `path` is a plain file holding exactly `bytes` (opened without following a symbolic
+/// link, and without waiting on anything that is not a file), its metadata.
+fn already_holds(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
     let mut open = fs::OpenOptions::new();
     open.read(true);
     #[cfg(unix)]
@@ -310,12 +385,10 @@ fn already_holds(path: &Path, bytes: &[u8]) -> bool {
         use std::os::unix::fs::OpenOptionsExt;
         open.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let Ok(mut file) = open.open(path) else {
-        return false;
-    };
-    file.metadata()
-        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && same_bytes(&mut file, bytes)
+    let mut file = open.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    (meta.is_file() && meta.len() == bytes.len() as u64 && same_bytes(&mut file, bytes))
+        .then_some(meta)
 }
 
 /// Creates `path` as a new file holding `bytes`. Never writes into an existing file: one in
@@ -591,6 +664,89 @@ mod tests {
             s.write(rel, text.as_bytes())?;
         }
         s.commit(out)
+    }
+
+    /// [`build`], with the manifest written last, as `gongkai build` writes it.
+    fn release(out: &Path, files: &[(&str, &str)]) {
+        let s = Staging::new(out).unwrap();
+        for (rel, text) in files {
+            s.write(rel, text.as_bytes()).unwrap();
+        }
+        for (rel, bytes) in crate::mirror::release_files(&s.written(), None).unwrap() {
+            s.write(rel, &bytes).unwrap();
+        }
+        s.commit(out).unwrap();
+    }
+
+    /// The SHA-256 sums `staging` records for the manifest, by path.
+    fn sums(staging: &Staging) -> HashMap<String, String> {
+        staging
+            .written()
+            .into_iter()
+            .map(|w| (w.path, w.sha256))
+            .collect()
+    }
+
+    fn sha256(text: &str) -> String {
+        crate::mirror::entry("", text.as_bytes()).sha256
+    }
+
+    /// Lets the clock move past the last file change (file times advance by clock ticks).
+    fn next_tick() {
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_kept_file_changed_after_its_manifest_is_hashed_afresh() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        release(&out, &[("a.html", "one"), ("same.html", "same")]);
+        release(&out, &[("a.html", "two"), ("same.html", "same")]);
+        // The kept site's manifest gives a.html the sum of "one"; the file now holds "two",
+        // the bytes the next build writes, so only its change time tells.
+        next_tick();
+        fs::write(tmp.path().join(".public.prev/a.html"), "two").unwrap();
+
+        let s = Staging::new(&out).unwrap();
+        s.write("a.html", b"two").unwrap();
+        s.write("same.html", b"same").unwrap();
+        let got = sums(&s);
+        assert_eq!(got["a.html"], sha256("two"));
+        assert_eq!(got["same.html"], sha256("same"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_take_the_kept_manifests_sums_except_in_a_build_that_hashes_every_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        release(&out, &[("same.html", "same")]);
+        release(&out, &[("same.html", "same")]);
+        // A sum no file has, so that where it comes from shows.
+        next_tick();
+        let manifest = tmp.path().join(".public.prev/manifest.json");
+        let text = fs::read_to_string(&manifest).unwrap();
+        assert!(text.contains(&sha256("same")));
+        fs::write(&manifest, text.replace(&sha256("same"), &"0".repeat(64))).unwrap();
+
+        let s = Staging::new(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        assert_eq!(
+            sums(&s)["same.html"],
+            "0".repeat(64),
+            "taken from the manifest"
+        );
+        s.abort();
+
+        let mut s = Staging::new(&out).unwrap();
+        s.hash_every_file();
+        s.write("same.html", b"same").unwrap();
+        assert_eq!(
+            sums(&s)["same.html"],
+            sha256("same"),
+            "hashed from the bytes"
+        );
     }
 
     #[test]
