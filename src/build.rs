@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::derive::{derive, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
 use crate::output::{Sink, Staging};
@@ -238,7 +240,7 @@ pub fn write_all_cached(
                 return Ok(());
             }
             crate::search::build_index(&crate::search::site::documents(data))
-                .into_iter()
+                .into_par_iter()
                 .try_for_each(|(path, bytes)| staging.write(&path, &bytes).map_err(|e| (path, e)))
                 .map_err(io_error)
         })
