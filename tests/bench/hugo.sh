@@ -75,18 +75,18 @@ measure() {
   /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$@" >/dev/null 2>"$work/log" \
     || { cat "$work/log" >&2; exit 1; }
   read -r user sys wall rss <"$work/time"
-  printf '%-8s %6.2f s CPU %6.2f s wall %5d MiB peak\n' \
-    "$name" "$(echo "$user + $sys" | bc)" "$wall" $(( rss / 1024 ))
+  printf '%-8s %6.2f s CPU (%5.2f s sys) %6.2f s wall %5d MiB peak\n' \
+    "$name" "$(echo "$user + $sys" | bc)" "$sys" "$wall" $(( rss / 1024 ))
 }
 # One unmeasured build of each first, so both write over an existing output.
 hugo=(hugo --quiet --source "$site" --destination "$out/hugo-public")
 gongkai=("$bin" build --root "$work" --output "$out/bench-public")
 "${hugo[@]}" >/dev/null
 "${gongkai[@]}" 2>/dev/null
-fresh() { [[ -z "${BENCH_FRESH:-}" ]] || rm -rf "$out/hugo-public" "$out/bench-public" "$out/.bench-public.prev"; }
+fresh() { [[ -z "${BENCH_FRESH:-}" ]] || rm -rf "$@"; }
 for n in $(seq "$rounds"); do
-  fresh && measure hugo "${hugo[@]}"
-  fresh && measure gongkai "${gongkai[@]}"
+  fresh "$out/hugo-public" && measure hugo "${hugo[@]}"
+  fresh "$out/bench-public" "$out/.bench-public.prev" && measure gongkai "${gongkai[@]}"
 done
 echo "hugo output: $(find "$out/hugo-public" -name '*.html' | wc -l) pages, $(du -sh "$out/hugo-public" | cut -f1);" \
   "gongkai output: $(find "$out/bench-public" -type f | wc -l) files, $(du -sh "$out/bench-public" | cut -f1)"
