@@ -14,7 +14,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Turns transparent huge pages off for this process. The allocator asks for them on its large
 /// regions, and where the kernel then compacts memory to find a free 2 MiB block (the common
 /// setting, `defrag=madvise`), every such fault stalls the thread: on the synthetic corpus that
-/// was a tenth of the build's system time, for no gain in user time.
+/// was about a quarter of the build's system time, for no gain in user time.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes no pointers; it only sets a flag on this process.
