@@ -3,7 +3,8 @@
 //!
 //! In: (relative path, bytes) pairs from every renderer, from many threads. Out: the files on
 //! disk and, for the manifest, each file's SHA-256 and size, computed as it is written (the
-//! bytes are hashed once, never read back). It never writes outside the staging folder and the
+//! bytes are hashed once, never read back) or, on a rebuild, taken from the kept site's
+//! manifest (see below). It never writes outside the staging folder and the
 //! output it replaces, and never into a file the output holds.
 //!
 //! The site the output replaces is not deleted: it is kept beside the output as
