@@ -52,6 +52,12 @@ struct PlanSummary<'a> {
     last_update: Option<Date>,
 }
 
+/// [`summary`] as a Tera value, made once for all of a plan's pages: every task page holds it,
+/// and a value already made goes into a context as a shared reference, not field by field.
+fn summary_value(p: &PlanView) -> tera::Value {
+    tera::Value::from_serializable(&summary(p))
+}
+
 fn summary(p: &PlanView) -> PlanSummary<'_> {
     PlanSummary {
         id: &p.id,
@@ -340,7 +346,7 @@ pub fn render_plan_pages(
         cache: None,
     };
     render_plan_page(&pages, plan)?;
-    render_task_pages(&pages, plan, &summary(plan), tasks)
+    render_task_pages(&pages, plan, &summary_value(plan), tasks)
 }
 
 fn render_plan_page(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
@@ -359,7 +365,7 @@ fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
             return Ok(());
         }
     }
-    let sum = summary(plan);
+    let sum = summary_value(plan);
     render_plan_page(pages, plan)?;
     if let Some(src) = &plan.source_url {
         pages.page(src, "source.html", "plans", false, |c| {
@@ -376,7 +382,7 @@ fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
 fn render_task_pages(
     pages: &Pages,
     plan: &PlanView,
-    sum: &PlanSummary,
+    sum: &tera::Value,
     which: &(dyn Fn(&TaskView) -> bool + Sync),
 ) -> Result<(), Diagnostic> {
     plan.tasks.par_iter().enumerate().try_for_each(|(i, task)| {
@@ -788,9 +794,13 @@ struct View {
 
 fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
     let all: Vec<&TargetView> = data.targets().collect();
-    let mut views: Vec<(View, Vec<&TargetView>)> = Vec::new();
+    // The positions in `all` of the targets that `keep` keeps.
+    let pick = |keep: &dyn Fn(&TargetView) -> bool| -> Vec<usize> {
+        (0..all.len()).filter(|&i| keep(all[i])).collect()
+    };
+    let mut views: Vec<(View, Vec<usize>)> = Vec::new();
     for s in crate::derive::status::TargetStatus::ALL {
-        let ts: Vec<&TargetView> = all.iter().copied().filter(|t| t.status == s).collect();
+        let ts = pick(&|t| t.status == s);
         if !ts.is_empty() {
             views.push((
                 View {
@@ -805,7 +815,7 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
         }
     }
     for p in &data.plans {
-        let ts: Vec<&TargetView> = all.iter().copied().filter(|t| t.plan == p.id).collect();
+        let ts = pick(&|t| t.plan == p.id);
         views.push((
             View {
                 kind: "plan",
@@ -824,11 +834,7 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
     years.sort_unstable();
     years.dedup();
     for y in years {
-        let ts: Vec<&TargetView> = all
-            .iter()
-            .copied()
-            .filter(|t| t.tracker.deadline.map(|d| d.year()) == Some(y))
-            .collect();
+        let ts = pick(&|t| t.tracker.deadline.map(|d| d.year()) == Some(y));
         views.push((
             View {
                 kind: "year",
@@ -842,7 +848,12 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
     }
     let index: Vec<&View> = views.iter().map(|(v, _)| v).collect();
     let sample = all.iter().any(|t| t.sample);
-    let rows: Vec<TargetRow> = all.iter().map(|t| row(t)).collect();
+    // Every target is on four pages (all, its status, plan and year): its row is made into a
+    // Tera value once, and each page's list shares it.
+    let rows: Vec<tera::Value> = all
+        .par_iter()
+        .map(|t| tera::Value::from_serializable(&row(t)))
+        .collect();
     pages.page(
         "targets/index.html",
         "targets.html",
@@ -856,12 +867,12 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
         },
     )?;
     views.par_iter().try_for_each(|(v, ts)| {
-        let rows: Vec<TargetRow> = ts.iter().map(|t| row(t)).collect();
-        let sample = ts.iter().any(|t| t.sample);
+        let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
+        let sample = ts.iter().any(|&i| all[i].sample);
         pages.page(&v.url, "targets.html", "targets", sample, |c| {
             c.insert("views", &index);
             c.insert("current", &Some(v));
-            c.insert("targets", &rows);
+            c.insert("targets", &view_rows);
             c.insert("counts", &data.target_counts);
         })
     })
