@@ -167,26 +167,32 @@ fn escape_pieces(
     input: &str,
     mut emit: impl FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    // Most values (Chinese text, dates, URLs) hold none of the five, and are one piece. All
-    // five are ASCII at or below `>`, so every other byte (all of UTF-8's multi-byte
-    // sequences among them) is skipped with one comparison, and every index found is a char
-    // boundary.
+    // Most values (Chinese text, dates, URLs) hold none of the five, and are one piece: a
+    // block of bytes is tested for all five at once (a few vector comparisons), and only a
+    // block holding one is looked at byte by byte. All five are ASCII, so every index found
+    // is a char boundary.
+    const BLOCK: usize = 32;
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let bytes = input.as_bytes();
     let mut from = 0;
-    for (i, b) in input.bytes().enumerate() {
-        if b > b'>' {
+    for (n, block) in bytes.chunks(BLOCK).enumerate() {
+        if !block.iter().fold(false, |any, &b| any | special(b)) {
             continue;
         }
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
-        emit(&input[from..i])?;
-        emit(entity)?;
-        from = i + 1;
+        for (i, &b) in block.iter().enumerate() {
+            let entity = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#x27;",
+                _ => continue,
+            };
+            let at = n * BLOCK + i;
+            emit(&input[from..at])?;
+            emit(entity)?;
+            from = at + 1;
+        }
     }
     emit(&input[from..])
 }
@@ -249,6 +255,35 @@ mod tests {
             escape_html("<a href=\"x?a=1&b='2'\">绿</a>"),
             "&lt;a href=&quot;x?a=1&amp;b=&#x27;2&#x27;&quot;&gt;绿&lt;/a&gt;"
         );
+    }
+
+    /// Long values are tested a block at a time: a character to escape is found wherever it
+    /// falls, at either edge of a block or in a long run of Chinese text.
+    #[test]
+    fn escaping_finds_every_character_in_long_values() {
+        let reference = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#x27;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        let filler = "到2025年,污水处理率达到98%以上。ab";
+        for at in 0..100 {
+            for special in ['&', '<', '>', '"', '\''] {
+                let mut s: String = filler.repeat(4).chars().take(at).collect();
+                s.push(special);
+                s.push_str(&filler.repeat(2));
+                s.push(special);
+                assert_eq!(escape_html(&s), reference(&s), "{special} after {at} chars");
+            }
+        }
+        assert_eq!(escape_html(&filler.repeat(9)), filler.repeat(9));
     }
 
     #[test]
