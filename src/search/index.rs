@@ -733,8 +733,12 @@ pub(super) fn postings(docs: &[SearchDoc]) -> Postings {
 }
 
 /// The head of a body as the record keeps it.
-pub fn head_text(body: &str) -> String {
-    body.chars().take(HEAD_CHARS).collect()
+pub fn head_text(body: &str) -> &str {
+    let end = body
+        .char_indices()
+        .nth(HEAD_CHARS)
+        .map_or(body.len(), |(i, _)| i);
+    &body[..end]
 }
 
 fn js_call(kind: &str, n: usize, json: &str) -> Vec<u8> {
@@ -909,18 +913,14 @@ pub(super) fn records_path(n: usize) -> String {
 
 /// One document's record: url, title, kind, number, plan, status and the head of its text.
 fn record_json(d: &SearchDoc) -> String {
-    let mut rec: BTreeMap<&str, String> = BTreeMap::new();
-    rec.insert("u", d.url.clone());
-    rec.insert("t", d.title.clone());
-    rec.insert("k", d.kind.to_string());
-    if let Some(v) = &d.number {
-        rec.insert("n", v.clone());
-    }
-    if let Some(v) = &d.plan {
-        rec.insert("p", v.clone());
-    }
-    if let Some(v) = &d.status {
-        rec.insert("s", v.clone());
+    let mut rec: BTreeMap<&str, &str> = BTreeMap::new();
+    rec.insert("u", &d.url);
+    rec.insert("t", &d.title);
+    rec.insert("k", d.kind);
+    for (key, value) in [("n", &d.number), ("p", &d.plan), ("s", &d.status)] {
+        if let Some(v) = value {
+            rec.insert(key, v);
+        }
     }
     rec.insert("x", head_text(&d.body));
     serde_json::to_string(&rec).unwrap_or_else(|_| "{}".into())
