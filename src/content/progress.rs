@@ -13,6 +13,8 @@ use super::{files, split_front_matter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Correction, Date, Evidence, Measure, Report, ReportStatus, TargetId, TaskId};
 
+mod quick;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReport {
@@ -103,7 +105,7 @@ pub(crate) fn parse_markdown_report(file: &SourceFile, diags: &mut Diagnostics) 
     if !file.body_nesting_ok(body, diags) {
         return None;
     }
-    let raw: RawReport = match toml::from_str(fm) {
+    let raw = match quick::raw_report(fm).map_or_else(|| toml::from_str(fm), Ok) {
         Ok(r) => r,
         Err(e) => {
             diags.push(file.toml_error(base, &e));
