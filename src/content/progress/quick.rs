@@ -29,7 +29,7 @@ pub(super) fn raw_report(fm: &str) -> Option<RawReport> {
             "published" => published = Some(date_of(item)?),
             "status" => status = Some(string(item)?),
             "percent" => percent = Some(number(item)?),
-            "reporter" => reporter = Some(string(item)?.into_inner()),
+            "reporter" => reporter = Some(text(item)?),
             "sample" => sample = item.as_bool()?,
             "measure" => measure = tables(item, |t| Some(spanned(t, raw_measure(t)?)))?,
             "evidence" => evidence = tables(item, raw_evidence)?,
@@ -57,9 +57,9 @@ fn raw_measure(item: &Item) -> Option<RawMeasure> {
         match key.name {
             "target" => target = Some(string(item)?),
             "value" => value = Some(number(item)?),
-            "unit" => unit = Some(string(item)?.into_inner()),
+            "unit" => unit = Some(text(item)?),
             "as_of" => as_of = Some(date_of(item)?),
-            "source" => source = Some(string(item)?.into_inner()),
+            "source" => source = Some(text(item)?),
             _ => return None,
         }
     }
@@ -76,8 +76,8 @@ fn raw_evidence(item: &Item) -> Option<RawEvidence> {
     let (mut title, mut url) = (None, None);
     for (key, item) in item.as_table()? {
         match key.name {
-            "title" => title = Some(item.as_str()?.to_string()),
-            "url" => url = Some(item.as_str()?.to_string()),
+            "title" => title = Some(text(item)?),
+            "url" => url = Some(text(item)?),
             _ => return None,
         }
     }
@@ -92,8 +92,8 @@ fn raw_correction(item: &Item) -> Option<RawCorrection> {
     for (key, item) in item.as_table()? {
         match key.name {
             "date" => date = Some(date_of(item)?),
-            "note" => note = Some(item.as_str()?.to_string()),
-            "target" => target = Some(item.as_str()?.to_string()),
+            "note" => note = Some(text(item)?),
+            "target" => target = Some(text(item)?),
             // serde reads an integer as a float too.
             "previous" => {
                 previous = Some(match item.value() {
@@ -117,15 +117,21 @@ fn tables<T>(item: &Item, read: impl Fn(&Item) -> Option<T>) -> Option<Vec<T>> {
     item.as_array()?.iter().map(read).collect()
 }
 
-/// `value` with the span serde gives a table: only its start is ever used (where a measure or
-/// a correction begins, for messages about it).
+/// `value` with `item`'s span: for a string, number or date the span serde gives. Of a table
+/// serde's ends sooner (after a `[[measure]]` header), but only a table's start is ever used
+/// (where a measure or a correction begins, for messages about it).
 fn spanned<T>(item: &Item, value: T) -> Spanned<T> {
     let span = item.span();
     Spanned::new(span.start as usize..span.end as usize, value)
 }
 
+/// A string value; `None` for any other type.
+fn text(item: &Item) -> Option<String> {
+    item.as_str().map(str::to_string)
+}
+
 fn string(item: &Item) -> Option<Spanned<String>> {
-    Some(spanned(item, item.as_str()?.to_string()))
+    Some(spanned(item, text(item)?))
 }
 
 /// A plain date that is a real calendar day; the `toml` crate refuses other days itself, and
