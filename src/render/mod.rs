@@ -162,6 +162,19 @@ fn write_escaped_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Res
     escape_pieces(input, |piece| out.write_all(piece.as_bytes()))
 }
 
+/// The entity that stands for byte `b` in escaped text, if `b` is one of the five.
+#[inline]
+fn entity(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
+}
+
 /// `input` escaped, as the pieces to write one after the other: runs of `input` and entities.
 fn escape_pieces(
     input: &str,
@@ -172,26 +185,22 @@ fn escape_pieces(
     // block holding one is looked at byte by byte. All five are ASCII, so every index found
     // is a char boundary.
     const BLOCK: usize = 32;
-    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let bytes = input.as_bytes();
     let mut from = 0;
     for (n, block) in bytes.chunks(BLOCK).enumerate() {
-        if !block.iter().fold(false, |any, &b| any | special(b)) {
+        if !block
+            .iter()
+            .fold(false, |any, &b| any | entity(b).is_some())
+        {
             continue;
         }
         for (i, &b) in block.iter().enumerate() {
-            let entity = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#x27;",
-                _ => continue,
-            };
-            let at = n * BLOCK + i;
-            emit(&input[from..at])?;
-            emit(entity)?;
-            from = at + 1;
+            if let Some(entity) = entity(b) {
+                let at = n * BLOCK + i;
+                emit(&input[from..at])?;
+                emit(entity)?;
+                from = at + 1;
+            }
         }
     }
     emit(&input[from..])
