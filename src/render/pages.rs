@@ -52,8 +52,9 @@ struct PlanSummary<'a> {
     last_update: Option<Date>,
 }
 
-/// [`summary`] as a Tera value, made once for all of a plan's pages: every task page holds it,
-/// and a value already made goes into a context as a shared reference, not field by field.
+/// [`summary`] as a Tera value, made once for the home page and all of a plan's pages: every
+/// task page holds it, and a value already made goes into a context as a shared reference, not
+/// field by field.
 fn summary_value(p: &PlanView) -> tera::Value {
     tera::Value::from_serializable(&summary(p))
 }
@@ -280,7 +281,7 @@ pub fn render_site_cached(
         base_url,
         cache,
     };
-    let summaries: Vec<PlanSummary> = data.plans.iter().map(summary).collect();
+    let summaries: Vec<tera::Value> = data.plans.iter().map(summary_value).collect();
 
     pages.page("index.html", "index.html", "home", data.has_sample, |c| {
         c.insert("plans", &summaries);
@@ -293,7 +294,8 @@ pub fn render_site_cached(
 
     data.plans
         .par_iter()
-        .try_for_each(|plan| render_plan(&pages, plan))?;
+        .zip(&summaries)
+        .try_for_each(|(plan, sum)| render_plan(&pages, plan, sum))?;
 
     render_units(&pages, &data.units)?;
     render_targets(&pages, data)?;
@@ -355,7 +357,8 @@ fn render_plan_page(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
     })
 }
 
-fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
+/// A plan's own pages; `sum` is its [`summary_value`].
+fn render_plan(pages: &Pages, plan: &PlanView, sum: &tera::Value) -> Result<(), Diagnostic> {
     if let Some(cache) = pages.cache {
         let paths: Vec<&str> = std::iter::once(plan.url.as_str())
             .chain(plan.source_url.as_deref())
@@ -365,18 +368,17 @@ fn render_plan(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
             return Ok(());
         }
     }
-    let sum = summary_value(plan);
     render_plan_page(pages, plan)?;
     if let Some(src) = &plan.source_url {
         pages.page(src, "source.html", "plans", false, |c| {
-            c.insert("plan", &sum);
+            c.insert("plan", sum);
             c.insert(
                 "source",
                 &source_paragraphs(plan.source_text.as_deref().unwrap_or("")),
             );
         })?;
     }
-    render_task_pages(pages, plan, &sum, &|_| true)
+    render_task_pages(pages, plan, sum, &|_| true)
 }
 
 fn render_task_pages(
