@@ -48,18 +48,16 @@ impl Date {
     }
 }
 
-impl fmt::Display for Date {
-    /// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` prints it. Every page and export prints dates by the
-    /// hundred thousand, so four-digit years (all real ones) are written directly; others keep
-    /// chrono's signed form.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Date {
+    /// `YYYY-MM-DD` as ASCII, for the four-digit years (all real ones); `None` for others.
+    fn ymd(&self) -> Option<[u8; 10]> {
         use chrono::Datelike;
         let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
-        let Ok(y @ 0..=9999) = u32::try_from(y) else {
-            return write!(f, "{}", self.0.format("%Y-%m-%d"));
+        let y @ 0..=9999 = u32::try_from(y).ok()? else {
+            return None;
         };
         let digit = |n: u32| b'0' + (n % 10) as u8;
-        let text = [
+        Some([
             digit(y / 1000),
             digit(y / 100),
             digit(y / 10),
@@ -70,14 +68,30 @@ impl fmt::Display for Date {
             b'-',
             digit(d / 10),
             digit(d),
-        ];
-        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
+        ])
+    }
+}
+
+impl fmt::Display for Date {
+    /// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` prints it. Every page and export prints dates by the
+    /// hundred thousand, so four-digit years (all real ones) are written directly; others keep
+    /// chrono's signed form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.ymd() {
+            Some(text) => f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?),
+            None => write!(f, "{}", self.0.format("%Y-%m-%d")),
+        }
     }
 }
 
 impl Serialize for Date {
+    /// The [`Display`](fmt::Display) text, passed as a `&str` made on the stack (serde's
+    /// `collect_str` makes a `String` for it: page contexts hold dates by the hundred thousand).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match self.ymd() {
+            Some(text) => s.serialize_str(std::str::from_utf8(&text).unwrap_or_default()),
+            None => s.collect_str(self),
+        }
     }
 }
 

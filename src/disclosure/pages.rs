@@ -13,13 +13,16 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{canonical_url, enc, needs_render, root_of, PageCache, PageContext, Renderer};
+use crate::render::{
+    canonical_url, enc, needs_render, root_of, site_value, PageCache, PageContext, Renderer,
+};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]
 struct Common<'a> {
     root: String,
-    site: &'a SiteConfig,
+    /// [`site_value`]: made once, shared by every page.
+    site: &'a tera::Value,
     as_of: Option<Date>,
     sample: bool,
     section: &'static str,
@@ -32,6 +35,7 @@ struct Common<'a> {
 
 struct Out<'a> {
     data: &'a SiteData,
+    site: tera::Value,
     renderer: &'a Renderer,
     staging: &'a dyn Sink,
     cache: Option<&'a dyn PageCache>,
@@ -54,7 +58,7 @@ impl Out<'_> {
             .map(|b| canonical_url(b, path));
         let common = Common {
             root: root_of(path),
-            site: &self.data.site,
+            site: &self.site,
             as_of: self.data.as_of,
             sample,
             section: "disclosure",
@@ -244,6 +248,7 @@ pub fn render(
 ) -> Result<(), Diagnostic> {
     let out = Out {
         data,
+        site: site_value(&data.site),
         renderer,
         staging,
         cache,

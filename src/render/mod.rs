@@ -11,7 +11,7 @@ mod theme;
 
 pub use pages::{
     canonical_url, enc, needs_render, render_plan_pages, render_site, render_site_cached, root_of,
-    PageCache, PageContext,
+    site_value, PageCache, PageContext,
 };
 pub use theme::{Theme, THEME_FILES};
 

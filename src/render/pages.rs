@@ -20,7 +20,8 @@ pub const UPDATES_PER_PAGE: usize = 50;
 #[derive(Serialize)]
 struct Common<'a> {
     root: String,
-    site: &'a crate::model::SiteConfig,
+    /// [`site_value`]: made once, shared by every page.
+    site: &'a tera::Value,
     as_of: Option<Date>,
     /// The page shows demonstration data: the template puts the 示例数据 banner on top.
     sample: bool,
@@ -57,6 +58,12 @@ struct PlanSummary<'a> {
 /// field by field.
 fn summary_value(p: &PlanView) -> tera::Value {
     tera::Value::from_serializable(&summary(p))
+}
+
+/// The site settings as a Tera value, made once per build: every page's context holds them
+/// (as [`summary_value`] says, a value already made goes in as a shared reference).
+pub fn site_value(site: &crate::model::SiteConfig) -> tera::Value {
+    tera::Value::from_serializable(site)
 }
 
 fn summary(p: &PlanView) -> PlanSummary<'_> {
@@ -140,6 +147,7 @@ pub fn root_of(path: &str) -> String {
 
 struct Pages<'a> {
     data: &'a SiteData,
+    site: tera::Value,
     renderer: &'a Renderer,
     staging: &'a dyn Sink,
     base_url: Option<&'a str>,
@@ -221,11 +229,11 @@ pub fn needs_render(
 }
 
 impl<'a> Pages<'a> {
-    fn common(&self, page: &str, section: &'static str, sample: bool) -> Common<'a> {
+    fn common(&self, page: &str, section: &'static str, sample: bool) -> Common<'_> {
         let canonical = self.base_url.map(|b| canonical_url(b, page));
         Common {
             root: root_of(page),
-            site: &self.data.site,
+            site: &self.site,
             as_of: self.data.as_of,
             sample,
             section,
@@ -276,6 +284,7 @@ pub fn render_site_cached(
 ) -> Result<(), Diagnostic> {
     let pages = Pages {
         data,
+        site: site_value(&data.site),
         renderer,
         staging,
         base_url,
@@ -342,6 +351,7 @@ pub fn render_plan_pages(
 ) -> Result<(), Diagnostic> {
     let pages = Pages {
         data,
+        site: site_value(&data.site),
         renderer,
         staging,
         base_url: data.site.base_url.as_deref(),
