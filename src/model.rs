@@ -46,16 +46,12 @@ impl Date {
             .ok()
             .map(Date)
     }
-}
 
-impl Date {
     /// `YYYY-MM-DD` as ASCII, for the four-digit years (all real ones); `None` for others.
     fn ymd(&self) -> Option<[u8; 10]> {
         use chrono::Datelike;
         let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
-        let y @ 0..=9999 = u32::try_from(y).ok()? else {
-            return None;
-        };
+        let y = u32::try_from(y).ok().filter(|&y| y <= 9999)?;
         let digit = |n: u32| b'0' + (n % 10) as u8;
         Some([
             digit(y / 1000),
@@ -482,7 +478,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_print_as_chrono_prints_them() {
+    fn dates_print_and_serialise_as_chrono_prints_them() {
         for (y, m, d) in [
             (2024, 6, 30),
             (1970, 1, 1),
@@ -493,7 +489,13 @@ mod tests {
             (10000, 1, 1),
         ] {
             let date = Date::from_ymd(y, m, d).expect("valid date");
-            assert_eq!(date.to_string(), date.0.format("%Y-%m-%d").to_string());
+            let printed = date.0.format("%Y-%m-%d").to_string();
+            assert_eq!(date.to_string(), printed);
+            // Serialised (open data, page contexts) as printed.
+            assert_eq!(
+                serde_json::to_string(&date).expect("serialises"),
+                format!("\"{printed}\"")
+            );
         }
     }
 }
