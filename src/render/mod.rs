@@ -149,22 +149,18 @@ impl Renderer {
 /// in the page source without adding safety inside quoted attributes.)
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    escape_pieces(input, |piece| {
-        out.push_str(piece);
-        Ok(())
-    })
-    .expect("pushing to a String cannot fail");
+    escape_into(input, html_entity, &mut out);
     out
 }
 
 /// [`escape_html`] written to `out`: Tera's escape function for every `{{ … }}` in a page.
 fn write_escaped_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    escape_pieces(input, |piece| out.write_all(piece.as_bytes()))
+    escape_pieces(input, html_entity, |piece| out.write_all(piece.as_bytes()))
 }
 
-/// The entity that stands for byte `b` in escaped text, if `b` is one of the five.
+/// The entity that stands for byte `b` in escaped HTML, if `b` is one of the five.
 #[inline]
-fn entity(b: u8) -> Option<&'static str> {
+fn html_entity(b: u8) -> Option<&'static str> {
     match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
@@ -175,15 +171,31 @@ fn entity(b: u8) -> Option<&'static str> {
     }
 }
 
-/// `input` escaped, as the pieces to write one after the other: runs of `input` and entities.
+/// `input` escaped by `entity` (what stands for a byte in the output, if not the byte itself;
+/// only ASCII bytes may have one), appended to `out`.
+pub(crate) fn escape_into(
+    input: &str,
+    entity: impl Fn(u8) -> Option<&'static str> + Copy,
+    out: &mut String,
+) {
+    escape_pieces(input, entity, |piece| {
+        out.push_str(piece);
+        Ok(())
+    })
+    .expect("pushing to a String cannot fail");
+}
+
+/// `input` escaped by `entity`, as the pieces to write one after the other: runs of `input`
+/// and entities.
 fn escape_pieces(
     input: &str,
+    entity: impl Fn(u8) -> Option<&'static str> + Copy,
     mut emit: impl FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    // Most values (Chinese text, dates, URLs) hold none of the five, and are one piece: a
-    // block of bytes is tested for all five at once (a few vector comparisons), and only a
-    // block holding one is looked at byte by byte. All five are ASCII, so every index found
-    // is a char boundary.
+    // Most values (Chinese text, dates, URLs) hold no byte to escape, and are one piece: a
+    // block of bytes is tested for all of them at once (a few vector comparisons), and only a
+    // block holding one is looked at byte by byte. Only ASCII bytes are escaped, so every
+    // index found is a char boundary.
     const BLOCK: usize = 32;
     let bytes = input.as_bytes();
     let mut from = 0;
