@@ -5,9 +5,10 @@
 //! relative references, resolved against the feed URL), or absolute when a base URL is known.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use crate::derive::{PlanView, ReportView, SiteData};
-use crate::export::xml_escape;
+use crate::export::{push_xml_escaped, xml_escape};
 
 /// How many reports a feed carries (newest first).
 pub const FEED_ENTRIES: usize = 100;
@@ -46,92 +47,95 @@ pub fn atom_feed(
         .map(|r| r.published.unwrap_or(r.date))
         .max()
         .or(data.as_of);
+    // Written straight into the document: a feed is mostly its entries' escaped HTML.
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
-    s.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
-    s.push_str(&format!(
-        "  <id>tag:{},2000:{}</id>\n",
-        xml_escape(authority),
-        xml_escape(path)
-    ));
-    s.push_str(&format!(
-        "  <link rel=\"self\" href=\"{}\"/>\n",
-        xml_escape(&link(path))
-    ));
-    s.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&link(page))
-    ));
-    s.push_str(&format!(
-        "  <updated>{}</updated>\n",
+    let esc = push_xml_escaped;
+    s.push_str("  <title>");
+    esc(&mut s, title);
+    s.push_str("</title>\n  <id>tag:");
+    esc(&mut s, authority);
+    s.push_str(",2000:");
+    esc(&mut s, path);
+    s.push_str("</id>\n  <link rel=\"self\" href=\"");
+    esc(&mut s, &link(path));
+    s.push_str("\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
+    esc(&mut s, &link(page));
+    let _ = writeln!(
+        s,
+        "\"/>\n  <updated>{}</updated>",
         datetime(updated.unwrap_or_else(|| crate::model::Date::end_of_year(2000)))
-    ));
-    s.push_str(&format!(
-        "  <author><name>{}</name></author>\n",
-        xml_escape(if data.site.publisher.name.is_empty() {
+    );
+    s.push_str("  <author><name>");
+    esc(
+        &mut s,
+        if data.site.publisher.name.is_empty() {
             &data.site.title
         } else {
             &data.site.publisher.name
-        })
-    ));
-    s.push_str("  <generator>gongkai</generator>\n");
+        },
+    );
+    s.push_str("</name></author>\n  <generator>gongkai</generator>\n");
     for r in reports.iter().take(FEED_ENTRIES) {
-        let mut title = format!("{} {} · {}", r.date, r.task_title, r.status_label);
+        s.push_str("  <entry>\n    <title>");
+        esc(
+            &mut s,
+            &format!("{} {} · {}", r.date, r.task_title, r.status_label),
+        );
         if let Some(p) = r.percent {
-            title.push_str(&format!(" {}%", crate::render::format_number(p)));
+            let _ = write!(s, " {}%", crate::render::format_number(p));
         }
         if r.sample {
-            title.push_str("(示例数据)");
+            s.push_str("(示例数据)");
         }
-        s.push_str("  <entry>\n");
-        s.push_str(&format!("    <title>{}</title>\n", xml_escape(&title)));
-        s.push_str(&format!(
-            "    <id>tag:{},2000:{}/{}/{}</id>\n",
-            xml_escape(authority),
-            xml_escape(&r.plan),
-            xml_escape(&r.task),
+        s.push_str("</title>\n    <id>tag:");
+        esc(&mut s, authority);
+        s.push_str(",2000:");
+        esc(&mut s, &r.plan);
+        s.push('/');
+        esc(&mut s, &r.task);
+        let _ = write!(
+            s,
+            "/{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"",
             r.anchor
-        ));
-        s.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&link(&format!("{}#{}", r.task_url, r.anchor)))
-        ));
-        s.push_str(&format!(
-            "    <published>{}</published>\n",
-            datetime(r.published.unwrap_or(r.date))
-        ));
-        s.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            datetime(
-                r.corrections
-                    .iter()
-                    .map(|c| c.date)
-                    .max()
-                    .unwrap_or(r.published.unwrap_or(r.date))
-                    .max(r.published.unwrap_or(r.date))
-            )
-        ));
+        );
+        esc(&mut s, &link(&format!("{}#{}", r.task_url, r.anchor)));
+        let published = r.published.unwrap_or(r.date);
+        let updated = r
+            .corrections
+            .iter()
+            .map(|c| c.date)
+            .max()
+            .unwrap_or(published)
+            .max(published);
+        let _ = writeln!(
+            s,
+            "\"/>\n    <published>{}</published>\n    <updated>{}</updated>",
+            datetime(published),
+            datetime(updated)
+        );
         if let Some(rep) = &r.reporter {
-            s.push_str(&format!(
-                "    <author><name>{}</name></author>\n",
-                xml_escape(rep)
-            ));
+            s.push_str("    <author><name>");
+            esc(&mut s, rep);
+            s.push_str("</name></author>\n");
         }
-        s.push_str(&format!(
-            "    <category term=\"{}\" label=\"{}\"/>\n",
+        let _ = writeln!(
+            s,
+            "    <category term=\"{}\" label=\"{}\"/>",
             r.status.as_str(),
             r.status_label
-        ));
-        let mut html = String::new();
+        );
+        // The entry's HTML, escaped as XML text: the sample notice, the plan's title (itself
+        // escaped as HTML) and the body.
+        s.push_str("    <content type=\"html\">");
         if r.sample {
-            html.push_str("<p><strong>示例数据</strong>:本条为演示用示例数据,不是官方统计。</p>");
+            esc(
+                &mut s,
+                "<p><strong>示例数据</strong>:本条为演示用示例数据,不是官方统计。</p>",
+            );
         }
-        html.push_str(&format!("<p>{}</p>", xml_escape(&r.plan_title)));
-        html.push_str(&r.body_html);
-        s.push_str(&format!(
-            "    <content type=\"html\">{}</content>\n",
-            xml_escape(&html)
-        ));
-        s.push_str("  </entry>\n");
+        esc(&mut s, &format!("<p>{}</p>", xml_escape(&r.plan_title)));
+        esc(&mut s, &r.body_html);
+        s.push_str("</content>\n  </entry>\n");
     }
     s.push_str("</feed>\n");
     s

@@ -244,8 +244,13 @@ fn path_escape(p: &str) -> String {
 /// entities, and the control characters XML 1.0 cannot carry left out.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    crate::render::escape_into(s, xml_entity, &mut out);
+    push_xml_escaped(&mut out, s);
     out
+}
+
+/// [`xml_escape`]'s text appended to `out`.
+pub(crate) fn push_xml_escaped(out: &mut String, s: &str) {
+    crate::render::escape_into(s, xml_entity, out);
 }
 
 /// What stands for byte `b` in escaped XML, if not `b` itself: the five characters' entities,
