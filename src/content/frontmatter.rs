@@ -8,14 +8,19 @@ pub fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
         .strip_prefix("\r\n")
         .or_else(|| rest.strip_prefix('\n'))?;
     let start = text.len() - rest.len();
-    let mut offset = start;
-    for line in rest.split_inclusive('\n') {
+    // The closing line is the first that reads `+++` but for trailing whitespace: found among
+    // the `+++`s at line starts with a vector search (a report's front matter is a dozen
+    // lines, and going through them one by one was a tenth of loading it).
+    for at in memchr::memmem::find_iter(rest.as_bytes(), b"+++") {
+        if at > 0 && rest.as_bytes()[at - 1] != b'\n' {
+            continue;
+        }
+        let line = rest[at..].split_inclusive('\n').next().unwrap_or("");
         if line.trim_end() == "+++" {
-            let fm = &text[start..offset];
-            let body = &text[offset + line.len()..];
+            let fm = &text[start..start + at];
+            let body = &text[start + at + line.len()..];
             return Some((fm, start, body));
         }
-        offset += line.len();
     }
     None
 }
@@ -39,6 +44,51 @@ mod tests {
         let (fm, _, body) = split_front_matter(t).unwrap();
         assert_eq!(fm, "a = 1\r\n");
         assert_eq!(body, "body");
+    }
+
+    /// The closing line is the first that is `+++` but for trailing whitespace, wherever else
+    /// `+++` appears.
+    #[test]
+    fn the_first_plus_line_closes() {
+        let cases = [
+            ("+++\na = \"+++\"\n+++ \t\nbody", "a = \"+++\"\n", "body"),
+            (
+                "+++\n++++\n +++\n+++x\n+++\r\n+++\nbody",
+                "++++\n +++\n+++x\n",
+                "+++\nbody",
+            ),
+            ("+++\n+++", "", ""),
+            ("+++\na = 1\n+++", "a = 1\n", ""),
+            (
+                "+++\r\na = 1\r\n+++\u{3000}\r\n正文+++\n",
+                "a = 1\r\n",
+                "正文+++\n",
+            ),
+        ];
+        for (text, fm, body) in cases {
+            let reference = {
+                let rest = text.strip_prefix("+++").unwrap();
+                let rest = rest
+                    .strip_prefix("\r\n")
+                    .or_else(|| rest.strip_prefix('\n'))
+                    .unwrap();
+                let start = text.len() - rest.len();
+                let mut offset = start;
+                let mut found = None;
+                for line in rest.split_inclusive('\n') {
+                    if line.trim_end() == "+++" {
+                        found = Some((&text[start..offset], start, &text[offset + line.len()..]));
+                        break;
+                    }
+                    offset += line.len();
+                }
+                found
+            };
+            let got = split_front_matter(text);
+            assert_eq!(got, reference, "{text:?}");
+            let (f, _, b) = got.unwrap();
+            assert_eq!((f, b), (fm, body), "{text:?}");
+        }
     }
 
     #[test]
