@@ -341,6 +341,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nesting_past_the_limit_is_found_on_its_line() {
+        let quotes = |n: usize| format!("{}引用\n", "> ".repeat(n));
+        assert_eq!(too_deep(&quotes(MAX_NESTING)), None);
+        assert_eq!(
+            too_deep(&quotes(MAX_NESTING + 1)),
+            Some((0, MAX_NESTING + 1))
+        );
+        let lists = "- 一. 二) 三* [链接](x)\n".repeat(300);
+        assert_eq!(too_deep(&lists), None, "many markers, none deep");
+        let deep = format!("{lists}{}", quotes(MAX_NESTING + 2));
+        assert_eq!(too_deep(&deep), Some((lists.len(), MAX_NESTING + 2)));
+        let brackets = format!("正文\n{}x", "[".repeat(MAX_NESTING + 1));
+        assert_eq!(too_deep(&brackets), Some(("正文\n".len(), MAX_NESTING + 1)));
+    }
+
+    #[test]
     fn scripts_and_handlers_are_removed() {
         let h = to_html(
             "正文<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))",
