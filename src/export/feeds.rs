@@ -100,13 +100,12 @@ pub fn atom_feed(
         );
         esc(&mut s, &link(&format!("{}#{}", r.task_url, r.anchor)));
         let published = r.published.unwrap_or(r.date);
+        // The latest correction, if later than publication.
         let updated = r
             .corrections
             .iter()
             .map(|c| c.date)
-            .max()
-            .unwrap_or(published)
-            .max(published);
+            .fold(published, Ord::max);
         let _ = writeln!(
             s,
             "\"/>\n    <published>{}</published>\n    <updated>{}</updated>",
