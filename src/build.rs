@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::derive::{derive, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
-use crate::output::{Sink, Staging};
+use crate::output::{guard, CommitError, Sink, Staging};
 use crate::render::{render_site_cached, PageCache, Renderer, Theme};
 use crate::{content, validate};
 
@@ -58,6 +58,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub sign_key: Option<PathBuf>,
+    /// Build into an output folder that holds files gongkai did not write, moving them aside.
+    pub force: bool,
 }
 
 /// Why a build did not produce a site.
@@ -67,11 +69,16 @@ pub enum BuildFailure {
     Content(Diagnostics),
     /// The file system refused (exit 2).
     Io(String),
+    /// The output folder is not one a build may replace (exit 2); nothing was touched.
+    Refused(guard::Refusal),
 }
 
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// Files in the output that gongkai did not write, moved aside (`--force`), and where to.
+    pub moved: Vec<String>,
+    pub moved_to: Option<PathBuf>,
     pub files: usize,
     pub pages: usize,
     pub warnings: Diagnostics,
@@ -114,8 +121,10 @@ pub fn build_site(
     output: &Path,
     base_url: Option<&str>,
     sign_key: Option<&Path>,
+    force: bool,
 ) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
+    check_output(root, output, force)?;
     let mut diags = Diagnostics::new();
     let Some((mut data, theme)) = prepare(root, &mut diags) else {
         return Err(BuildFailure::Content(diags));
@@ -151,11 +160,21 @@ pub fn build_site(
     if sign_key.is_some() {
         staging.hash_every_file();
     }
+    if force {
+        staging.move_foreign_aside();
+    }
     let t = Timer::start();
     match write_all(&data, &theme, &renderer, &staging) {
         Ok(()) => {}
         Err(d) => {
+            let failure = staging.write_failure();
             staging.abort();
+            if let Some((rel, why)) = failure {
+                return Err(BuildFailure::Io(format!(
+                    "cannot write {}: {why}",
+                    output.join(rel).display()
+                )));
+            }
             diags.push(d);
             return Err(BuildFailure::Content(diags));
         }
@@ -166,26 +185,47 @@ pub fn build_site(
     let release = crate::mirror::release_files(&staging.written(), sign_key)
         .map_err(|e| BuildFailure::Io(e.to_string()))?;
     for (name, bytes) in release {
-        staging
-            .write(name, &bytes)
-            .map_err(|e| BuildFailure::Io(format!("{name}: {e}")))?;
+        staging.write(name, &bytes).map_err(|e| {
+            BuildFailure::Io(format!("cannot write {}: {e}", output.join(name).display()))
+        })?;
     }
     let written = staging.written();
     let pages = written.iter().filter(|w| w.path.ends_with(".html")).count();
     t.lap("manifest");
-    staging.commit(output).map_err(|e| {
-        BuildFailure::Io(format!(
+    let committed = staging.commit(output).map_err(|e| match e {
+        CommitError::Refused(r) => BuildFailure::Refused(r),
+        CommitError::Io(e) => BuildFailure::Io(format!(
             "{}: cannot replace the output: {e}",
             output.display()
-        ))
+        )),
     })?;
     t.lap("commit");
     Ok(BuildReport {
+        moved: committed.moved,
+        moved_to: committed.moved_to,
         files: written.len(),
         pages,
         warnings: diags,
         millis: started.elapsed().as_millis(),
     })
+}
+
+/// Refuses, before anything is touched, an output a build may not replace: the project folder,
+/// a folder holding it or inside its inputs, and (unless `force`) a folder holding files
+/// gongkai did not write.
+fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), BuildFailure> {
+    guard::check_paths(root, output).map_err(BuildFailure::Refused)?;
+    if !force {
+        let foreign = guard::foreign_files(output)
+            .map_err(|e| BuildFailure::Io(format!("{}: {e}", output.display())))?;
+        if !foreign.is_empty() {
+            let aside = crate::output::foreign_folder(output);
+            return Err(BuildFailure::Refused(crate::output::foreign_refusal(
+                output, &foreign, &aside,
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Render → index → export, into the staging folder.
@@ -271,6 +311,11 @@ pub fn write_all_cached(
             .write(&path, bytes)
             .map_err(|e| io_error((path, e)))?;
     }
+    for (path, bytes) in &theme.site_files {
+        staging
+            .write(path, bytes)
+            .map_err(|e| io_error((path.clone(), e)))?;
+    }
     Ok(())
 }
 
@@ -296,10 +341,20 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
         &output,
         opts.base_url.as_deref(),
         opts.sign_key.as_deref(),
+        opts.force,
     ) {
         Ok(r) => {
             let (files, pages, ms) = (r.files, r.pages, r.millis);
             report(r.warnings);
+            if let Some(to) = &r.moved_to {
+                eprintln!(
+                    "moved {} file(s) or folder(s) gongkai did not write out of {} into {}: {}",
+                    r.moved.len(),
+                    output.display(),
+                    to.display(),
+                    r.moved.join(", ")
+                );
+            }
             eprintln!(
                 "built {pages} pages ({files} files) in {ms} ms → {}",
                 output.display()
@@ -313,6 +368,12 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
         }
         Err(BuildFailure::Io(msg)) => {
             eprintln!("error: {msg}");
+            eprintln!("build failed; {} was left as it was", output.display());
+            ExitCode::from(2)
+        }
+        Err(BuildFailure::Refused(r)) => {
+            eprintln!("error: {}\n  help: {}", r.message, r.help);
+            eprintln!("nothing was written");
             ExitCode::from(2)
         }
     }

@@ -48,6 +48,11 @@ enum Command {
         /// Sign the manifest with this Ed25519 secret key (from `gongkai keygen`).
         #[arg(long)]
         sign_key: Option<PathBuf>,
+        /// Build into an output folder that holds files gongkai did not write: they are moved
+        /// to OUTPUT.foreign/ beside it (never deleted). Put files to publish beside the site
+        /// in static/ instead.
+        #[arg(long)]
+        force: bool,
     },
     /// Validate content without writing anything; exit 1 on any error.
     Check {
@@ -105,11 +110,13 @@ fn main() -> ExitCode {
             output,
             base_url,
             sign_key,
+            force,
         } => gongkai::build::run(&gongkai::build::BuildOptions {
             root,
             output,
             base_url,
             sign_key,
+            force,
         }),
         Command::Check { root } => gongkai::build::check(&root),
         Command::Serve { root, port, bind } => gongkai::serve::run(&root, &bind, port),

@@ -21,6 +21,19 @@
 //! not changed since the manifest was written (its status-change time is older than the
 //! manifest's, which no edit, link or rename of the file can leave so; the check `git` makes of
 //! its index). A signed build hashes every file itself.
+//!
+//! What it may remove, and why each is safe ([`guard`] decides what is its own):
+//! - the output's previous content, swapped into the kept folder: only files the output's own
+//!   manifest lists, since a commit first refuses, or moves aside (`--force`), everything else;
+//! - the kept folder `.<output>.prev/` and staging folders `.<output>.staging-<pid>/` (with
+//!   `.old` for the two-rename swap): only when it can tell they are its own — a gongkai
+//!   manifest in them or the staging mark, which every staging folder holds until its commit.
+//!   A folder of that name that is not its own is left alone (or, for its own process id,
+//!   stops the build with a message);
+//! - inside a staging folder (its own), whatever the build does not write.
+//!
+//! Foreign files moved aside go to `<output>.foreign/` beside the output, which no build
+//! removes from; a name already there gets a `~N` suffix instead of being overwritten.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -29,6 +42,43 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use crate::mirror::ManifestEntry as Written;
+
+pub mod guard;
+
+/// The file every staging folder holds until its commit, so that a killed build's leftover can
+/// be told apart from a folder someone else made under a similar name.
+pub const STAGING_MARK: &str = ".gongkai-staging";
+
+/// Why a commit did not replace the output.
+#[derive(Debug)]
+pub enum CommitError {
+    Io(io::Error),
+    /// The output holds files gongkai did not write, and the build was not told to move them.
+    Refused(guard::Refusal),
+}
+
+impl From<io::Error> for CommitError {
+    fn from(e: io::Error) -> Self {
+        CommitError::Io(e)
+    }
+}
+
+impl From<CommitError> for io::Error {
+    fn from(e: CommitError) -> Self {
+        match e {
+            CommitError::Io(e) => e,
+            CommitError::Refused(r) => io::Error::other(r.message),
+        }
+    }
+}
+
+/// What a commit did besides replacing the output.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// Files gongkai did not write that were moved out of the output, and where to.
+    pub moved: Vec<String>,
+    pub moved_to: Option<PathBuf>,
+}
 
 /// Where renderers put files: a staging folder for `build`, memory for `serve`.
 pub trait Sink: Sync {
@@ -65,6 +115,11 @@ pub struct Staging {
     replacing: Mutex<()>,
     /// Set once the staging folder is committed or thrown away.
     done: bool,
+    /// Whether files in the output that gongkai did not write are moved aside at the commit
+    /// (`--force`) rather than refused.
+    move_foreign: bool,
+    /// The first file that could not be written, and why (a full disk, say).
+    failed: Mutex<Option<(String, String)>>,
 }
 
 impl Staging {
@@ -82,11 +137,21 @@ impl Staging {
             .unwrap_or("public");
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let kept = parent.join(format!(".{name}.prev"));
-        remove_any(&dir)?;
-        // Taking the kept site by renaming it is atomic: two builds never share it.
-        let mut reused = fs::rename(&kept, &dir).is_ok();
+        if fs::symlink_metadata(&dir).is_ok() {
+            // This process id's leftover from a build long gone (ids are reused).
+            if !own(&dir) {
+                return Err(not_own(&dir));
+            }
+            remove_any(&dir)?;
+        }
+        // Taking the kept site by renaming it is atomic: two builds never share it. A folder
+        // of that name that gongkai did not make is left where it is.
+        let mut reused = own(&kept) && fs::rename(&kept, &dir).is_ok();
         // A killed build leaves its staging folder; it holds a site much like a kept one.
         for stale in abandoned_staging(parent, name) {
+            if !own(&stale) {
+                continue;
+            }
             if !reused && fs::rename(&stale, &dir).is_ok() {
                 reused = true;
             } else {
@@ -103,6 +168,7 @@ impl Staging {
         if !reused {
             fs::create_dir(&dir)?;
         }
+        mark(&dir)?;
         let kept_sums = if reused { KeptSums::read(&dir) } else { None };
         Ok(Staging {
             dir,
@@ -114,7 +180,15 @@ impl Staging {
             made: Mutex::new(HashSet::new()),
             replacing: Mutex::new(()),
             done: false,
+            move_foreign: false,
+            failed: Mutex::new(None),
         })
+    }
+
+    /// At the commit, moves the files in the output that gongkai did not write into
+    /// `<output>.foreign/` instead of refusing the output (`--force`).
+    pub fn move_foreign_aside(&mut self) {
+        self.move_foreign = true;
     }
 
     pub fn dir(&self) -> &Path {
@@ -127,8 +201,24 @@ impl Staging {
         self.kept_sums = None;
     }
 
+    /// The first file the staging folder could not store, with the file system's reason: the
+    /// build then failed for want of space or rights, not for its content.
+    pub fn write_failure(&self) -> Option<(String, String)> {
+        self.failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Writes one file. `rel` is '/'-separated and must stay inside the output.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.store(rel, bytes).inspect_err(|e| {
+            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+            failed.get_or_insert_with(|| (rel.to_string(), e.to_string()));
+        })
+    }
+
+    fn store(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         if rel.split('/').any(|c| c == ".." || c.is_empty()) || rel.starts_with('/') {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -236,13 +326,34 @@ impl Staging {
 
     /// Replaces `output` with the staged files: what a kept site held and this build did not
     /// write is removed, the two folders swap names, and the replaced site is kept beside the
-    /// output for the next build.
-    pub fn commit(mut self, output: &Path) -> io::Result<()> {
+    /// output for the next build. Files in the output that gongkai did not write are never
+    /// swapped away: the commit is refused, or they are moved aside first
+    /// ([`Staging::move_foreign_aside`]).
+    pub fn commit(mut self, output: &Path) -> Result<Committed, CommitError> {
+        let foreign = guard::foreign_files(output)?;
+        let mut committed = Committed::default();
+        if !foreign.is_empty() {
+            let aside = foreign_folder(output);
+            if !self.move_foreign {
+                return Err(CommitError::Refused(foreign_refusal(
+                    output, &foreign, &aside,
+                )));
+            }
+            move_aside(output, &foreign, &aside)?;
+            committed = Committed {
+                moved: foreign,
+                moved_to: Some(aside),
+            };
+        }
         if self.reused {
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
             let files: HashSet<&str> = written.iter().map(|w| w.path.as_str()).collect();
             let folders = self.made.lock().unwrap_or_else(|e| e.into_inner());
             sweep(&self.dir, "", &files, &folders)?;
+        }
+        match fs::remove_file(self.dir.join(STAGING_MARK)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
         }
         if fs::symlink_metadata(output).is_ok() {
             swap(&self.dir, output)?;
@@ -252,7 +363,7 @@ impl Staging {
             fs::rename(&self.dir, output)?;
             self.done = true;
         }
-        Ok(())
+        Ok(committed)
     }
 
     /// Throws the staged files away, leaving the output as it was (a kept site, partly
@@ -264,7 +375,12 @@ impl Staging {
     /// Renames the staging folder to the kept site's name (`keep`), or removes it.
     fn put_away(&mut self, keep: bool) {
         self.done = true;
-        if !(keep && fs::rename(&self.dir, &self.kept).is_ok()) {
+        // Never onto something already there: another build's kept site, or a folder of that
+        // name that is not gongkai's (a rename would replace it when empty).
+        let free = fs::symlink_metadata(&self.kept).is_err();
+        // The kept folder holds the staging mark as well: that is how the next build knows it
+        // for its own, whatever else it holds.
+        if !(keep && free && mark(&self.dir).is_ok() && fs::rename(&self.dir, &self.kept).is_ok()) {
             let _ = remove_any(&self.dir);
         }
     }
@@ -311,7 +427,12 @@ fn swap(staged: &Path, output: &Path) -> io::Result<()> {
     let mut aside = staged.as_os_str().to_owned();
     aside.push(".old");
     let aside = PathBuf::from(aside);
-    remove_any(&aside)?;
+    if fs::symlink_metadata(&aside).is_ok() {
+        if !own(&aside) {
+            return Err(not_own(&aside));
+        }
+        remove_any(&aside)?;
+    }
     fs::rename(output, &aside)?;
     if let Err(e) = fs::rename(staged, output) {
         let _ = fs::rename(&aside, output);
@@ -320,6 +441,90 @@ fn swap(staged: &Path, output: &Path) -> io::Result<()> {
     // The output is replaced now; keeping the old site is only a saving for the next build.
     if fs::rename(&aside, staged).is_err() {
         let _ = remove_any(&aside);
+    }
+    Ok(())
+}
+
+/// Whether `dir` is a folder a gongkai build made (a site or a staging folder).
+fn own(dir: &Path) -> bool {
+    guard::is_own_folder(dir, STAGING_MARK)
+}
+
+/// The error for a folder with a working folder's name that gongkai did not make.
+fn not_own(dir: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!(
+            "{} is in the way, and it is not a folder gongkai made; move or remove it",
+            dir.display()
+        ),
+    )
+}
+
+/// Puts the staging mark into a staging folder.
+fn mark(dir: &Path) -> io::Result<()> {
+    match fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(dir.join(STAGING_MARK))
+    {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        r => r.map(drop),
+    }
+}
+
+/// `<output>.foreign` beside the output: where `--force` moves the files gongkai did not write.
+pub fn foreign_folder(output: &Path) -> PathBuf {
+    let mut name = output
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "public".into());
+    name.push(".foreign");
+    output.with_file_name(name)
+}
+
+/// The refusal of an output holding `foreign` files.
+pub fn foreign_refusal(output: &Path, foreign: &[String], aside: &Path) -> guard::Refusal {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = foreign.iter().take(SHOWN).cloned().collect();
+    if foreign.len() > SHOWN {
+        list.push(format!("and {} more", foreign.len() - SHOWN));
+    }
+    guard::Refusal {
+        message: format!(
+            "{} holds {} file(s) or folder(s) that gongkai did not write: {}; a build replaces \
+             its output whole",
+            output.display(),
+            foreign.len(),
+            list.join(", ")
+        ),
+        help: format!(
+            "files to publish beside the site (verification files, CNAME, .htaccess) belong in \
+             static/ in the project folder, which every build copies into the output; or pass \
+             --output with an empty or new folder; or pass --force to build here and move these \
+             files to {} (never deleted)",
+            aside.display()
+        ),
+    }
+}
+
+/// Moves each of `foreign` (paths relative to `output`) to the same path under `aside`, never
+/// over anything already there (a name taken gets a `~N` suffix).
+fn move_aside(output: &Path, foreign: &[String], aside: &Path) -> io::Result<()> {
+    for rel in foreign {
+        let from = output.join(rel);
+        let mut to = aside.join(rel);
+        if let Some(up) = to.parent() {
+            fs::create_dir_all(up)?;
+        }
+        let mut n = 1;
+        while fs::symlink_metadata(&to).is_ok() {
+            let mut name = aside.join(rel).into_os_string();
+            name.push(format!("~{n}"));
+            to = PathBuf::from(name);
+            n += 1;
+        }
+        fs::rename(&from, &to)?;
     }
     Ok(())
 }
@@ -551,10 +756,7 @@ mod tests {
     fn unchanged_files_are_shared_with_the_previous_output_which_stays_as_it_was() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let s = Staging::new(&out).unwrap();
-        s.write("same.html", b"same").unwrap();
-        s.write("changed.html", b"old").unwrap();
-        s.commit(&out).unwrap();
+        build(&out, &[("same.html", "same"), ("changed.html", "old")]).unwrap();
 
         let s = Staging::new(&out).unwrap();
         s.write("same.html", b"same").unwrap();
@@ -630,11 +832,16 @@ mod tests {
         );
     }
 
-    /// Every file under `dir` with its bytes, by '/'-separated path; folders end in '/'.
+    /// Every file under `dir` with its bytes, by '/'-separated path; folders end in '/'. The
+    /// manifest and the staging mark, which every build writes, are left out.
     fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let mut v: Vec<_> = walkdir::WalkDir::new(dir)
             .min_depth(1)
             .into_iter()
+            .filter(|e| {
+                let name = e.as_ref().map(|e| e.file_name().to_os_string());
+                !name.is_ok_and(|n| n == STAGING_MARK || n == crate::mirror::MANIFEST_FILE)
+            })
             .map(|e| {
                 let e = e.unwrap();
                 let rel = e.path().strip_prefix(dir).unwrap().to_str().unwrap();
@@ -659,12 +866,20 @@ mod tests {
         v
     }
 
+    /// A build of `files` into `out`, with the manifest written last, as `gongkai build`
+    /// writes it.
     fn build(out: &Path, files: &[(&str, &str)]) -> io::Result<()> {
         let s = Staging::new(out)?;
         for (rel, text) in files {
             s.write(rel, text.as_bytes())?;
         }
-        s.commit(out)
+        for (rel, bytes) in
+            crate::mirror::release_files(&s.written(), None).map_err(io::Error::other)?
+        {
+            s.write(rel, &bytes)?;
+        }
+        s.commit(out)?;
+        Ok(())
     }
 
     /// [`build`], with the manifest written last, as `gongkai build` writes it.
@@ -900,9 +1115,106 @@ mod tests {
         fs::write(elsewhere.join("a.html"), b"other").unwrap();
         std::os::unix::fs::symlink(&elsewhere, tmp.path().join(".public.prev")).unwrap();
         build(&out, &[("a.html", "new")]).unwrap();
-        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"new");
+        build(&out, &[("a.html", "newer")]).unwrap();
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"newer");
         assert_eq!(fs::read(elsewhere.join("a.html")).unwrap(), b"other");
-        assert_eq!(names(tmp.path()), ["elsewhere", "public"]);
+        // Not a folder gongkai made: left where it is, pointing where it did.
+        assert_eq!(names(tmp.path()), [".public.prev", "elsewhere", "public"]);
+        assert_eq!(
+            fs::read_link(tmp.path().join(".public.prev")).unwrap(),
+            elsewhere
+        );
+    }
+
+    #[test]
+    fn working_folders_that_gongkai_did_not_make_are_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Named like the kept folder, a dead build's staging folder and this process's own.
+        let dead = u32::MAX - 1;
+        for name in [
+            ".public.prev".to_string(),
+            format!(".public.staging-{dead}"),
+        ] {
+            fs::create_dir_all(tmp.path().join(&name)).unwrap();
+            fs::write(tmp.path().join(&name).join("notes.txt"), "mine").unwrap();
+        }
+        build(&out, &[("a.html", "one")]).unwrap();
+        build(&out, &[("a.html", "two")]).unwrap();
+        for name in [
+            ".public.prev".to_string(),
+            format!(".public.staging-{dead}"),
+        ] {
+            assert_eq!(
+                fs::read(tmp.path().join(&name).join("notes.txt")).unwrap(),
+                b"mine",
+                "{name}"
+            );
+        }
+        let own = tmp
+            .path()
+            .join(format!(".public.staging-{}", std::process::id()));
+        fs::create_dir_all(&own).unwrap();
+        fs::write(own.join("notes.txt"), "mine").unwrap();
+        let e = Staging::new(&out).err().expect("refused");
+        assert!(e.to_string().contains("not a folder gongkai made"), "{e}");
+        assert_eq!(fs::read(own.join("notes.txt")).unwrap(), b"mine");
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn files_the_output_holds_that_gongkai_did_not_write_are_refused_or_moved_aside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, &[("a.html", "one")]).unwrap();
+        fs::write(out.join("google123.html"), "verify").unwrap();
+        fs::create_dir_all(out.join("old-site")).unwrap();
+        fs::write(out.join("old-site/index.html"), "old").unwrap();
+
+        let s = Staging::new(&out).unwrap();
+        s.write("a.html", b"two").unwrap();
+        match s.commit(&out) {
+            Err(CommitError::Refused(r)) => {
+                assert!(
+                    r.message.contains("google123.html, old-site"),
+                    "{}",
+                    r.message
+                );
+                assert!(r.help.contains("static/") && r.help.contains("--force"));
+            }
+            other => panic!("not refused: {other:?}"),
+        }
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"one");
+        assert_eq!(fs::read(out.join("google123.html")).unwrap(), b"verify");
+
+        // Something already has the name in the folder they move to: it is not overwritten.
+        let aside = tmp.path().join("public.foreign");
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join("google123.html"), "earlier").unwrap();
+        let mut s = Staging::new(&out).unwrap();
+        s.move_foreign_aside();
+        s.write("a.html", b"two").unwrap();
+        for (rel, bytes) in crate::mirror::release_files(&s.written(), None).unwrap() {
+            s.write(rel, &bytes).unwrap();
+        }
+        let done = s.commit(&out).unwrap();
+        assert_eq!(done.moved, ["google123.html", "old-site"]);
+        assert_eq!(done.moved_to.as_deref(), Some(aside.as_path()));
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"two");
+        assert_eq!(
+            tree(&aside),
+            [
+                ("google123.html".into(), b"earlier".to_vec()),
+                ("google123.html~1".into(), b"verify".to_vec()),
+                ("old-site/".into(), vec![]),
+                ("old-site/index.html".into(), b"old".to_vec()),
+            ]
+        );
+        // Later builds leave the moved files alone.
+        build(&out, &[("a.html", "three")]).unwrap();
+        build(&out, &[("a.html", "four")]).unwrap();
+        assert_eq!(tree(&aside).len(), 4);
+        assert_eq!(tree(&out), [("a.html".into(), b"four".to_vec())]);
     }
 
     #[cfg(unix)]
@@ -913,12 +1225,18 @@ mod tests {
         fs::create_dir_all(&out).unwrap();
         fs::write(tmp.path().join("elsewhere"), b"page").unwrap();
         std::os::unix::fs::symlink(tmp.path().join("elsewhere"), out.join("page.html")).unwrap();
-        let s = Staging::new(&out).unwrap();
+        let mut s = Staging::new(&out).unwrap();
+        s.move_foreign_aside();
         s.write("page.html", b"page").unwrap();
         s.commit(&out).unwrap();
         let m = fs::symlink_metadata(out.join("page.html")).unwrap();
         assert!(m.file_type().is_file());
         assert_eq!(fs::read(tmp.path().join("elsewhere")).unwrap(), b"page");
+        let moved = tmp.path().join("public.foreign/page.html");
+        assert!(fs::symlink_metadata(moved)
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
 
     #[test]

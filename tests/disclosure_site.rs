@@ -35,7 +35,7 @@ fn project() -> tempfile::TempDir {
 
 fn build(root: &Path) -> (PathBuf, Vec<Diagnostic>) {
     let out = root.join("public");
-    match build_site(root, &out, None, None) {
+    match build_site(root, &out, None, None, false) {
         Ok(r) => (out, r.warnings.into_sorted()),
         Err(e) => panic!("build failed: {e:?}"),
     }
@@ -379,6 +379,6 @@ fn annual_report_arithmetic_errors_stop_the_build_with_file_line_col() {
             "{shown}"
         );
         let out = dir.path().join("public");
-        assert!(build_site(dir.path(), &out, None, None).is_err());
+        assert!(build_site(dir.path(), &out, None, None, false).is_err());
     }
 }

@@ -12,7 +12,7 @@ use gongkai::serve::Incremental;
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    gongkai::build::build_site(root, &public, None, None).expect("full build");
+    gongkai::build::build_site(root, &public, None, None, false).expect("full build");
     walkdir::WalkDir::new(&public)
         .into_iter()
         .filter_map(Result::ok)

@@ -12,6 +12,7 @@ mod memo;
 mod plans;
 mod progress;
 mod site;
+pub mod static_files;
 
 use std::path::{Path, PathBuf};
 

@@ -16,6 +16,9 @@ pub struct Theme {
     pub templates: Vec<(String, String)>,
     /// (path under static/, bytes).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// (path under the output root, bytes): the project's own `static/` folder, published
+    /// verbatim at the site's root (see [`crate::content::static_files`]).
+    pub site_files: Vec<(String, Vec<u8>)>,
     /// Template names that came from the site's own theme, with their paths.
     overridden: Vec<(String, PathBuf)>,
 }
@@ -66,6 +69,7 @@ impl Theme {
         Theme {
             templates,
             statics,
+            site_files: crate::content::static_files::load(root, diags),
             overridden,
         }
     }

@@ -1,7 +1,7 @@
 //! `gongkai serve`: local preview with incremental rebuilds and live reload.
 //!
 //! In: a project root. Out: the site over HTTP on loopback (other interfaces only when
-//! `--bind` names them), rebuilt in memory on every change under `content/` or `themes/`, and
+//! `--bind` names them), rebuilt in memory on every change under `content/`, `themes/` or `static/`, and
 //! open tabs reloaded. It never writes to `public/` or anywhere else, and it never exits on bad
 //! content: a failed rebuild keeps serving the last good site and shows the located
 //! diagnostics in the browser (an overlay) and in the terminal until a fix arrives.

@@ -1,4 +1,4 @@
-//! Watching `content/` and `themes/`: file-system events, debounced into batches.
+//! Watching `content/`, `themes/` and `static/`: file-system events, debounced into batches.
 //!
 //! Editors save in bursts (write a temporary file, rename it over the original, touch the
 //! folder), so events are gathered until the file system has been quiet for [`QUIET`] — short
@@ -19,12 +19,16 @@ pub struct Watch {
     root: PathBuf,
     watcher: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
-    themes_watched: bool,
+    /// Which of [`OPTIONAL`] are watched (each once it exists).
+    watched: [bool; 2],
 }
 
+/// The project's folders besides content/ that a build reads, which may appear later.
+const OPTIONAL: [&str; 2] = ["themes", crate::content::static_files::FOLDER];
+
 impl Watch {
-    /// Starts watching `root/content`, `root/themes` (when it exists) and `root` itself (to
-    /// notice a themes/ folder created later).
+    /// Starts watching `root/content`, `root/themes` and `root/static` (when they exist) and
+    /// `root` itself (to notice either folder created later).
     pub fn start(root: &Path) -> notify::Result<Watch> {
         let (tx, events) = channel();
         let mut watcher = notify::recommended_watcher(move |e| {
@@ -39,23 +43,22 @@ impl Watch {
             root: root.to_path_buf(),
             watcher,
             events,
-            themes_watched: false,
+            watched: [false; 2],
         };
-        w.watch_themes();
+        w.watch_optional();
         Ok(w)
     }
 
-    fn watch_themes(&mut self) {
-        let themes = self.root.join("themes");
-        if !self.themes_watched && themes.is_dir() {
-            self.themes_watched = self
-                .watcher
-                .watch(&themes, RecursiveMode::Recursive)
-                .is_ok();
+    fn watch_optional(&mut self) {
+        for (folder, watched) in OPTIONAL.iter().zip(&mut self.watched) {
+            let dir = self.root.join(folder);
+            if !*watched && dir.is_dir() {
+                *watched = self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok();
+            }
         }
     }
 
-    /// Blocks until something under content/ or themes/ changed, then returns the changed
+    /// Blocks until something under content/, themes/ or static/ changed, then returns the changed
     /// paths of the whole burst. `None` when the watcher has stopped.
     pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         loop {
@@ -74,7 +77,7 @@ impl Watch {
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
             }
-            self.watch_themes();
+            self.watch_optional();
             if !paths.is_empty() {
                 paths.sort();
                 paths.dedup();
@@ -93,9 +96,9 @@ impl Watch {
             return;
         }
         let content = self.root.join("content");
-        let themes = self.root.join("themes");
         for p in event.paths {
-            if p.starts_with(&content) || p.starts_with(&themes) {
+            let optional = OPTIONAL.iter().any(|f| p.starts_with(self.root.join(f)));
+            if p.starts_with(&content) || optional {
                 paths.push(p);
             }
         }
