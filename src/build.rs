@@ -92,6 +92,7 @@ pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)
     diags.extend(load_diags.into_sorted());
     t.lap("load");
     let content = validate::validate(content, diags);
+    crate::lint::lint_content(&content, root, diags);
     let annual = crate::disclosure::check(&content, diags);
     let theme = Theme::load(root, &content.site.theme, diags);
     t.lap("validate");
@@ -311,6 +312,20 @@ pub fn write_all_cached(
             .write(&path, bytes)
             .map_err(|e| io_error((path, e)))?;
     }
+    // The 繁體 switch's table, for the text of this site and its templates.
+    // The original texts (原文) are left out of the site value's serialisation; their pages
+    // show them all the same.
+    let more: Vec<&str> = theme
+        .templates
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .chain(data.plans.iter().filter_map(|p| p.source_text.as_deref()))
+        .collect();
+    let runs = crate::render::hant::han_runs(data, &more);
+    let table = crate::render::hant::table_for(runs.iter().map(String::as_str));
+    staging
+        .write("static/hant.js", &crate::render::hant::script(&table))
+        .map_err(|e| io_error(("static/hant.js".into(), e)))?;
     for (path, bytes) in &theme.site_files {
         staging
             .write(path, bytes)
@@ -379,12 +394,34 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
     }
 }
 
-pub fn check(root: &Path) -> ExitCode {
+/// `gongkai check`: everything a build checks, and the inspection lint over the rendered
+/// pages (dead links), nothing written. With `strict`, warnings count as errors.
+pub fn check(root: &Path, strict: bool) -> ExitCode {
     let mut diags = Diagnostics::new();
     let ok = match prepare(root, &mut diags) {
-        Some((_, theme)) => Renderer::new(&theme, &mut diags).is_some(),
+        Some((data, theme)) => match Renderer::new(&theme, &mut diags) {
+            Some(renderer) => {
+                let links = crate::lint::LinkCheck::default();
+                match write_all(&data, &theme, &renderer, &links) {
+                    Ok(()) => {
+                        // A build writes the manifest after everything else; pages link to it.
+                        let _ = links.write(crate::mirror::MANIFEST_FILE, b"");
+                        links.dead_links(&mut diags);
+                        true
+                    }
+                    Err(d) => {
+                        diags.push(d);
+                        false
+                    }
+                }
+            }
+            None => false,
+        },
         None => false,
     };
+    if strict {
+        diags.make_warnings_errors();
+    }
     let errors = diags.has_errors();
     report(diags);
     if ok && !errors {

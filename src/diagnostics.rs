@@ -127,6 +127,13 @@ impl Diagnostics {
         self.items.extend(other);
     }
 
+    /// Every warning becomes an error (`check --strict`).
+    pub fn make_warnings_errors(&mut self) {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }

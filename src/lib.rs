@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod disclosure;
 pub mod export;
 pub mod import;
+pub mod lint;
 pub mod markdown;
 pub mod mirror;
 pub mod model;

@@ -54,10 +54,15 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Validate content without writing anything; exit 1 on any error.
+    /// Validate content and lint the site against the government-website rules, without
+    /// writing anything; exit 1 on any error.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Treat every warning (missing identity fields, stale or empty columns, dead links)
+        /// as an error, for CI.
+        #[arg(long)]
+        strict: bool,
     },
     /// Local preview with incremental rebuilds and live reload.
     Serve {
@@ -118,7 +123,7 @@ fn main() -> ExitCode {
             sign_key,
             force,
         }),
-        Command::Check { root } => gongkai::build::check(&root),
+        Command::Check { root, strict } => gongkai::build::check(&root, strict),
         Command::Serve { root, port, bind } => gongkai::serve::run(&root, &bind, port),
         Command::Import {
             file,

@@ -146,6 +146,38 @@ pub struct SiteConfig {
     pub sample: bool,
     /// The theme folder under themes/ whose templates override the built-in ones.
     pub theme: String,
+    /// What the government-website rules require every page to show (see [`Identity`]).
+    pub identity: Identity,
+}
+
+/// A government website's identity as the national rules require it on every page
+/// (政府网站发展指引, 国办发〔2017〕47号): the 网站标识码, the ICP filing, the public-security
+/// filing, the 党政机关网站 mark, and the 我为政府网站找错 link. The links are made here, in the
+/// forms the issuing systems publish, so templates only place them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Identity {
+    /// 网站标识码, as issued (10 characters, e.g. "4201000001" or "bm17000009").
+    pub site_code: Option<String>,
+    /// ICP备案号 as issued, e.g. "鄂ICP备12345678号-1".
+    pub icp: Option<String>,
+    /// The MIIT filing system, which the ICP number links to.
+    pub icp_url: Option<String>,
+    /// 公安机关备案号 as issued, e.g. "鄂公网安备 42010202000001号".
+    pub police_record: Option<String>,
+    /// The public-security filing system's page for that record.
+    pub police_url: Option<String>,
+    /// The 党政机关网站 mark: the image (a path under the site root, from `static/`) and the
+    /// certificate link, as issued.
+    pub party_gov_mark: Option<PartyGovMark>,
+    /// The national error-report platform for this site (我为政府网站找错); pages add their
+    /// own address to it when the site's base URL is known.
+    pub error_report_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PartyGovMark {
+    pub image: String,
+    pub url: String,
 }
 
 /// The office that runs the portal (政府信息公开工作机构), as the 公开指南 must name it.
@@ -317,8 +349,23 @@ pub struct Plan {
     #[serde(skip)]
     pub source_text: Option<String>,
     pub progress: Vec<Report>,
+    /// How many days may pass between progress reports (plan.toml's `reporting`); without it,
+    /// a quarter.
+    #[serde(skip)]
+    pub reporting_days: Option<u32>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// The days a reporting interval allows, by its name in plan.toml.
+pub fn reporting_days(name: &str) -> Option<u32> {
+    match name {
+        "monthly" => Some(31),
+        "quarterly" => Some(92),
+        "half-yearly" => Some(184),
+        "yearly" => Some(366),
+        _ => None,
+    }
 }
 
 impl Plan {

@@ -40,6 +40,9 @@ struct RawPlan {
     safeguard: Vec<RawSafeguard>,
     #[serde(default)]
     target: Vec<Spanned<RawTarget>>,
+    /// How often the plan's progress is reported: "monthly", "quarterly", "half-yearly",
+    /// "yearly" (the inspection lint's measure of a stale column).
+    reporting: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -196,7 +199,21 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
     let tasks = load_tasks(root, &dir.join("tasks.toml"), diags);
     let progress = progress::load_dir(root, &dir.join("progress"), diags);
 
+    let reporting_days = raw.reporting.as_ref().and_then(|r| {
+        let days = crate::model::reporting_days(r.get_ref());
+        if days.is_none() {
+            diags.push(
+                file.error(
+                    r.span().start,
+                    format!("unknown reporting interval \"{}\"", r.get_ref()),
+                )
+                .with_help("use one of \"monthly\", \"quarterly\", \"half-yearly\", \"yearly\""),
+            );
+        }
+        days
+    });
     Some(Plan {
+        reporting_days,
         id: PlanId(raw.id.into_inner()),
         title: raw.title,
         jurisdiction: raw.jurisdiction,

@@ -6,7 +6,9 @@ use toml::Spanned;
 
 use super::{split_front_matter, SourceFile};
 use crate::diagnostics::Diagnostics;
-use crate::model::{DisclosureDoc, Feedback, Publisher, SiteConfig, Unit, UnitId};
+use crate::model::{
+    DisclosureDoc, Feedback, Identity, PartyGovMark, Publisher, SiteConfig, Unit, UnitId,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,7 +24,27 @@ struct RawSite {
     theme: Option<String>,
     publisher: Option<RawPublisher>,
     feedback: Option<RawFeedback>,
+    site_code: Option<Spanned<String>>,
+    icp: Option<String>,
+    police_record: Option<Spanned<String>>,
+    party_gov_mark: Option<RawMark>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMark {
+    image: Spanned<String>,
+    url: Spanned<String>,
+}
+
+/// The MIIT ICP filing system, where every ICP number is looked up.
+pub const ICP_SYSTEM: &str = "https://beian.miit.gov.cn/";
+/// The public-security filing system's page for one record code.
+pub const POLICE_SYSTEM: &str = "https://beian.mps.gov.cn/#/query/webSearch?code=";
+/// The national government-website error-report platform (我为政府网站找错).
+pub const ERROR_REPORT_PLATFORM: &str = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=";
+/// Where 党政机关网站 mark certificates are issued.
+pub const PARTY_GOV_MARK_HOST: &str = "https://bszs.conac.cn/";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,7 +98,16 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
         email: f.email.as_deref().map(crate::validate::href),
         form_url: link(file, "form_url", f.form_url, diags),
     });
+    let identity = identity(
+        file,
+        raw.site_code,
+        raw.icp,
+        raw.police_record,
+        raw.party_gov_mark,
+        diags,
+    );
     SiteConfig {
+        identity,
         title: raw.title,
         description: raw.description,
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
@@ -87,6 +118,82 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
         catalogue_prefix: raw.catalogue_prefix,
         sample: raw.sample,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
+    }
+}
+
+/// The identity fields, checked, with the links of the systems that issued them.
+fn identity(
+    file: &SourceFile,
+    site_code: Option<Spanned<String>>,
+    icp: Option<String>,
+    police_record: Option<Spanned<String>>,
+    mark: Option<RawMark>,
+    diags: &mut Diagnostics,
+) -> Identity {
+    let site_code = site_code.and_then(|code| {
+        let c = code.get_ref().trim();
+        if c.len() == 10 && c.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Some(c.to_string());
+        }
+        diags.push(
+            file.error(
+                code.span().start,
+                format!("site_code \"{c}\" is not a 网站标识码 (10 letters or digits)"),
+            )
+            .with_help("copy the 网站标识码 as issued, e.g. site_code = \"4201000001\""),
+        );
+        None
+    });
+    let police = police_record.and_then(|record| {
+        let text = record.get_ref().trim().to_string();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 12 {
+            return Some((text, digits));
+        }
+        diags.push(
+            file.error(
+                record.span().start,
+                format!("police_record \"{text}\" holds no record code (its 12 to 14 digits)"),
+            )
+            .with_help("copy it as issued, e.g. police_record = \"鄂公网安备 42010202000001号\""),
+        );
+        None
+    });
+    let party_gov_mark = mark.and_then(|m| {
+        let url = m.url.get_ref().trim();
+        let image = m.image.get_ref().trim().trim_start_matches('/');
+        let mut ok = true;
+        if !(url.starts_with(PARTY_GOV_MARK_HOST) || url.starts_with("http://bszs.conac.cn/")) {
+            diags.push(
+                file.error(m.url.span().start, format!("party_gov_mark url \"{url}\" is not a bszs.conac.cn certificate link"))
+                    .with_help("copy the link as issued, e.g. \"https://bszs.conac.cn/sitename?method=show&id=…\""),
+            );
+            ok = false;
+        }
+        if image.is_empty() || image.contains("..") || image.contains("://") {
+            diags.push(
+                file.error(m.image.span().start, format!("party_gov_mark image \"{image}\" is not a file in static/"))
+                    .with_help("put the issued image in static/ (e.g. static/dzjg.png) and write image = \"dzjg.png\""),
+            );
+            ok = false;
+        }
+        ok.then(|| PartyGovMark {
+            image: image.to_string(),
+            url: crate::validate::href(url),
+        })
+    });
+    Identity {
+        error_report_url: site_code
+            .as_ref()
+            .map(|c| format!("{ERROR_REPORT_PLATFORM}{c}")),
+        site_code,
+        icp_url: icp.as_ref().map(|_| ICP_SYSTEM.to_string()),
+        icp: icp.map(|i| i.trim().to_string()).filter(|i| !i.is_empty()),
+        police_url: police
+            .as_ref()
+            .map(|(_, code)| format!("{POLICE_SYSTEM}{code}")),
+        police_record: police.map(|(text, _)| text),
+        party_gov_mark,
     }
 }
 

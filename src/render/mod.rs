@@ -6,6 +6,7 @@
 //! back to the site root, e.g. `../../`), so every link works under any path and from disk.
 //! It never reads content files and never writes outside the writer it is given.
 
+pub mod hant;
 mod pages;
 mod theme;
 
@@ -36,6 +37,7 @@ impl Renderer {
         tera.set_escape_fn(write_escaped_html);
         // Filters first: Tera checks every filter a template names when the template is added.
         tera.register_filter("num", num_filter);
+        tera.register_filter("urlencode", urlencode_filter);
         let shown = theme
             .templates
             .iter()
@@ -219,6 +221,21 @@ fn escape_pieces(
 }
 
 /// `{{ x | num }}`: a number without float noise or needless zeros (98.0 → 98, 29.80 → 29.8).
+/// Percent-encodes a value for a query string (every byte but unreserved ASCII), e.g. a page's
+/// address as the error-report platform's `url` parameter.
+fn urlencode_filter(value: &Value, _: Kwargs, _: &State) -> Value {
+    let text = value.as_str().map(|s| s.to_string()).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Value::from(out)
+}
+
 fn num_filter(value: &Value, _: Kwargs, _: &State) -> Value {
     match value.as_f64() {
         Some(v) => Value::from(format_number(v)),
