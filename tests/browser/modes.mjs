@@ -2,30 +2,16 @@
 // clicks them, on a site served over HTTP from 127.0.0.1 (as it is published).
 // usage: node modes.mjs SITE_DIR PAGE OTHER_PAGE [SCREENSHOT_DIR]
 // Prints {normal, care, careRemembered, hant, hantRemembered, hantOff} as JSON.
-import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
-import { launch } from './lib.mjs';
+import { launch, serve } from './lib.mjs';
 
 const [dir, pagePath, otherPath, shots] = process.argv.slice(2);
 if (!dir || !pagePath || !otherPath) {
   console.error('usage: node modes.mjs SITE_DIR PAGE OTHER_PAGE [SCREENSHOT_DIR]');
   process.exit(2);
 }
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let file = path.join(dir, rel);
-  if (!file.startsWith(path.resolve(dir))) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-  fs.readFile(file, (err, data) => {
-    if (err) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
-    res.end(data);
-  });
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const server = await serve(dir);
+const base = server.base;
 
 // What a reader sees: sizes, line height, and every text's contrast against what is behind it.
 const measure = () => {

@@ -53,6 +53,21 @@ pub fn browser_tools() -> bool {
     true
 }
 
+/// True when the npm package `name` is installed in tests/browser.
+pub fn npm_package(name: &str) -> bool {
+    if repo()
+        .join("tests/browser/node_modules")
+        .join(name)
+        .is_dir()
+    {
+        return true;
+    }
+    skip_or_fail(
+        &format!("npm package {name}"),
+        "run `npm ci` in tests/browser",
+    )
+}
+
 /// The Nu HTML Checker jar, when Java and `vnu-jar` are installed.
 pub fn vnu_jar() -> Option<PathBuf> {
     if !runs("java", "-version") {

@@ -6,6 +6,7 @@
 //   (static/hant.js, made at build time from OpenCC), loaded only when switched on.
 (function () {
   var root = document.documentElement;
+  root.classList.add("js");
   var keys = { size: "gongkai-text-size", care: "gongkai-care", hant: "gongkai-hant" };
   var script = document.currentScript;
   var hantSrc = script && script.getAttribute("data-hant");
@@ -117,7 +118,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.querySelector(".text-size");
     if (box) {
-      box.hidden = false;
       box.addEventListener("click", function (ev) {
         var size = ev.target.getAttribute && ev.target.getAttribute("data-size");
         if (!size) return;
@@ -127,7 +127,6 @@
     }
     var modes = document.querySelector(".reader-modes");
     if (!modes) return;
-    modes.hidden = false;
     var care = modes.querySelector('[data-mode="care"]');
     var trad = modes.querySelector('[data-mode="hant"]');
     care.setAttribute("aria-pressed", String(root.classList.contains("care")));
