@@ -85,14 +85,21 @@ pub struct BuildReport {
     pub millis: u128,
 }
 
-/// Loads, validates and derives: everything `check` runs, nothing written.
+/// Loads, validates and derives: everything a build needs before writing, nothing written.
 pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)> {
+    prepare_with(root, diags, false)
+}
+
+/// [`prepare`], with the inspection lint over the content when `lint` is set (`check`).
+fn prepare_with(root: &Path, diags: &mut Diagnostics, lint: bool) -> Option<(SiteData, Theme)> {
     let t = Timer::start();
     let (content, load_diags) = content::load(root);
     diags.extend(load_diags.into_sorted());
     t.lap("load");
     let content = validate::validate(content, diags);
-    crate::lint::lint_content(&content, root, diags);
+    if lint {
+        crate::lint::lint_content(&content, root, diags);
+    }
     let annual = crate::disclosure::check(&content, diags);
     let theme = Theme::load(root, &content.site.theme, diags);
     t.lap("validate");
@@ -289,16 +296,36 @@ pub fn write_all_cached(
     let disclosure = || {
         timed(|| crate::disclosure::render(data, &updates, &data.annual, renderer, staging, cache))
     };
+    // The 繁體 switch's table, for the text of this site and its templates. The original
+    // texts (原文) are left out of the site value's serialisation; their pages show them all
+    // the same.
+    let hant = || {
+        timed(|| {
+            let more: Vec<&str> = theme
+                .templates
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .chain(data.plans.iter().filter_map(|p| p.source_text.as_deref()))
+                .collect();
+            let runs = crate::render::hant::han_runs(data, &more);
+            let table = crate::render::hant::table_for(runs.iter().map(String::as_str));
+            staging
+                .write("static/hant.js", &crate::render::hant::script(&table))
+                .map_err(|e| io_error(("static/hant.js".into(), e)))
+        })
+    };
     // The search index first, alone: it is parallel inside, and it is the build's peak of
     // memory, which nothing else should add to. Then the pages beside the exports and the
-    // disclosure section.
+    // disclosure section and the 繁體 table.
     let index = search();
-    let (pages, (exports, section)) = rayon::join(render, || (export(), disclosure()));
+    let (pages, (exports, (section, traditional))) =
+        rayon::join(render, || (export(), rayon::join(disclosure, hant)));
     for (stage, (_, ms)) in [
         ("render", &pages),
         ("export", &exports),
         ("search", &index),
         ("disclosure", &section),
+        ("hant", &traditional),
     ] {
         t.stage(stage, *ms);
     }
@@ -306,26 +333,13 @@ pub fn write_all_cached(
     exports.0?;
     index.0?;
     section.0?;
+    traditional.0?;
     for (path, bytes) in &theme.statics {
         let path = format!("static/{path}");
         staging
             .write(&path, bytes)
             .map_err(|e| io_error((path, e)))?;
     }
-    // The 繁體 switch's table, for the text of this site and its templates.
-    // The original texts (原文) are left out of the site value's serialisation; their pages
-    // show them all the same.
-    let more: Vec<&str> = theme
-        .templates
-        .iter()
-        .map(|(_, t)| t.as_str())
-        .chain(data.plans.iter().filter_map(|p| p.source_text.as_deref()))
-        .collect();
-    let runs = crate::render::hant::han_runs(data, &more);
-    let table = crate::render::hant::table_for(runs.iter().map(String::as_str));
-    staging
-        .write("static/hant.js", &crate::render::hant::script(&table))
-        .map_err(|e| io_error(("static/hant.js".into(), e)))?;
     for (path, bytes) in &theme.site_files {
         staging
             .write(path, bytes)
@@ -398,7 +412,7 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
 /// pages (dead links), nothing written. With `strict`, warnings count as errors.
 pub fn check(root: &Path, strict: bool) -> ExitCode {
     let mut diags = Diagnostics::new();
-    let ok = match prepare(root, &mut diags) {
+    let ok = match prepare_with(root, &mut diags, true) {
         Some((data, theme)) => match Renderer::new(&theme, &mut diags) {
             Some(renderer) => {
                 let links = crate::lint::LinkCheck::default();

@@ -234,65 +234,128 @@ pub fn script(table: &HantTable) -> Vec<u8> {
     .into_bytes()
 }
 
-/// The runs of Han characters in everything `value` serialises to (as JSON, whose strings
-/// hold the text unchanged), and in `more`.
+/// The runs of Han characters in every string of `value` (as it serialises), and in `more`.
 pub fn han_runs<T: serde::Serialize>(value: &T, more: &[&str]) -> HashSet<String> {
     let mut runs = Runs::default();
-    // Writing into `Runs` cannot fail, and the site value serialises (it is written as JSON).
-    let _ = serde_json::to_writer(&mut runs, value);
+    // Only the strings matter: a JSON formatter that keeps them and writes nothing. A string
+    // met before (a unit's name, a status label, a repeated sentence) is not scanned again.
+    {
+        let mut ser = serde_json::Serializer::with_formatter(io::sink(), Strings(&mut runs));
+        // Serialising into a sink cannot fail for a value that serialises as JSON.
+        let _ = value.serialize(&mut ser);
+    }
     for text in more {
         runs.scan(text);
     }
-    runs.flush();
-    runs.found
+    runs.found.into_iter().collect()
 }
 
-/// An `io::Write` that keeps the distinct runs of Han characters written to it.
+/// The distinct runs of Han characters in the text given to [`Runs::scan`].
 #[derive(Default)]
 struct Runs {
-    found: HashSet<String>,
-    current: String,
-    /// The bytes of a character split between two writes.
-    partial: Vec<u8>,
+    found: HashSet<String, Fast>,
+    /// The string being serialised, and the hashes of the strings already scanned.
+    string: String,
+    seen: HashSet<u64, Fast>,
+    /// Inside an object key, and the last key: a report's `body_html` is its `body_text` with
+    /// markup, so its strings are not scanned twice.
+    in_key: bool,
+    key: String,
+    skip_value: bool,
 }
+
+/// XXH3 for the sets of runs and string hashes (std's SipHash cost a third of the scan).
+type Fast = std::hash::BuildHasherDefault<xxhash_rust::xxh3::Xxh3>;
+
+/// The object key whose string value is the same text as another field's, with markup.
+const MARKUP_TWIN: &str = "body_html";
 
 impl Runs {
     fn scan(&mut self, text: &str) {
-        for c in text.chars() {
-            if is_han(c) {
-                self.current.push(c);
-            } else {
-                self.flush();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (is_han(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    self.keep(&text[s..i]);
+                    start = None;
+                }
+                _ => {}
             }
+        }
+        if let Some(s) = start {
+            self.keep(&text[s..]);
         }
     }
 
-    fn flush(&mut self) {
-        if !self.current.is_empty() {
-            if !self.found.contains(&self.current) {
-                self.found.insert(self.current.clone());
-            }
-            self.current.clear();
+    fn keep(&mut self, run: &str) {
+        if !self.found.contains(run) {
+            self.found.insert(run.to_string());
         }
     }
 }
 
-impl io::Write for Runs {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut bytes = std::mem::take(&mut self.partial);
-        bytes.extend_from_slice(buf);
-        let valid = match std::str::from_utf8(&bytes) {
-            Ok(_) => bytes.len(),
-            Err(e) if e.error_len().is_none() => e.valid_up_to(),
-            Err(e) => e.valid_up_to() + e.error_len().unwrap_or(1),
-        };
-        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        self.scan(&text);
-        self.partial = bytes[valid..].to_vec();
-        Ok(buf.len())
+/// A serde_json formatter that hands every string's text to [`Runs`] and writes nothing else.
+struct Strings<'a>(&'a mut Runs);
+
+impl serde_json::ser::Formatter for Strings<'_> {
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
+        self.0.in_key = true;
+        Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.0.in_key = false;
+        self.0.skip_value = self.0.key == MARKUP_TWIN;
+        Ok(())
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.0.skip_value = false;
+        Ok(())
+    }
+
+    fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.0.string.clear();
+        Ok(())
+    }
+
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        _: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        self.0.string.push_str(fragment);
+        Ok(())
+    }
+
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        _: &mut W,
+        _: serde_json::ser::CharEscape,
+    ) -> io::Result<()> {
+        // Escaped characters (quotes, control characters) are never Han: a break.
+        self.0.string.push('\n');
+        Ok(())
+    }
+
+    fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        let runs = &mut *self.0;
+        let text = std::mem::take(&mut runs.string);
+        if runs.in_key {
+            runs.key.clear();
+            runs.key.push_str(&text);
+        }
+        let skip = runs.skip_value && !runs.in_key;
+        if !skip
+            && text.bytes().any(|b| b >= 0xE3)
+            && runs
+                .seen
+                .insert(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+        {
+            runs.scan(&text);
+        }
+        runs.string = text;
         Ok(())
     }
 }
@@ -314,17 +377,28 @@ mod tests {
     }
 
     #[test]
-    fn runs_are_found_across_writes_that_split_a_character() {
-        use std::io::Write;
-        let mut runs = Runs::default();
-        let bytes = "ab污水处理率c达到".as_bytes();
-        for chunk in bytes.chunks(2) {
-            runs.write_all(chunk).unwrap();
-        }
-        runs.flush();
-        let mut found: Vec<_> = runs.found.into_iter().collect();
+    fn runs_are_the_han_stretches_of_every_string_of_a_value() {
+        let value = serde_json::json!({
+            "title": "污水处理率达到98%",
+            "list": ["ab达到c", "污水处理率达到98%", {"名称": "引号\"之后"}],
+            "report": {"body_html": "<p>标记</p>", "body_text": "正文", "after": "其后"},
+        });
+        let mut found: Vec<_> = han_runs(&value, &["模板文字"]).into_iter().collect();
         found.sort();
-        assert_eq!(found, ["污水处理率", "达到"]);
+        // The body's markup twin is not scanned; the strings after it are.
+        assert_eq!(
+            found,
+            [
+                "之后",
+                "其后",
+                "名称",
+                "引号",
+                "模板文字",
+                "正文",
+                "污水处理率达到",
+                "达到"
+            ]
+        );
     }
 
     #[test]
