@@ -158,7 +158,11 @@ fn importer_meets_the_aims_on_the_corpus_of_real_plans() {
             ..Score::default()
         };
         if tasks.len() != gold.items.len() {
-            count_wrong.push(format!("{stem}: {} tasks, expected {}", tasks.len(), gold.tasks));
+            count_wrong.push(format!(
+                "{stem}: {} tasks, expected {}",
+                tasks.len(),
+                gold.tasks
+            ));
         }
         for (i, g) in gold.items.iter().enumerate() {
             let Some(t) = tasks.get(i) else {
@@ -188,7 +192,13 @@ fn importer_meets_the_aims_on_the_corpus_of_real_plans() {
                 ));
             }
             let mut want: Vec<String> = g.targets.clone();
-            let found: Vec<String> = t.targets.iter().map(target_key).collect();
+            // The gold lists numeric targets; dated outcomes without a number are not scored.
+            let found: Vec<String> = t
+                .targets
+                .iter()
+                .filter(|t| t.value.is_some())
+                .map(target_key)
+                .collect();
             s.targets_found += found.len();
             s.targets_gold += want.len();
             for f in &found {
@@ -207,7 +217,7 @@ fn importer_meets_the_aims_on_the_corpus_of_real_plans() {
             }
         }
         for t in tasks.iter().skip(gold.items.len()) {
-            s.targets_found += t.targets.len();
+            s.targets_found += t.targets.iter().filter(|t| t.value.is_some()).count();
         }
         println!(
             "{:<40} {:<8} {:>4}/{:<4} {:>6.1} {:>6.1} {:>6.2} {:>6.2} {:>6.2}",
@@ -249,9 +259,5 @@ fn importer_meets_the_aims_on_the_corpus_of_real_plans() {
         "responsible units exact on {:.1} % of tasks (aim 95 %)",
         pct(total.resp_exact, total.tasks)
     );
-    assert!(
-        total.f1() >= 0.9,
-        "target F1 {:.2} (aim 0.9)",
-        total.f1()
-    );
+    assert!(total.f1() >= 0.9, "target F1 {:.2} (aim 0.9)", total.f1());
 }

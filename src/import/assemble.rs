@@ -76,6 +76,11 @@ pub fn assemble(
             .with_help("the title is read from a line ending in 方案/计划/规划/意见… above the first section, or from 《…》 in the notice")]
     })?;
 
+    // 列第一位者为牵头单位, stated once: from that line on, a plain list's first unit leads.
+    let first_leads = lines
+        .iter()
+        .find(|l| l.keep && duty::FIRST_LEADS.is_match(&l.norm))
+        .map(|l| l.no);
     let mut prev_number = 0;
     for &root in &o.roots {
         let node = &o.nodes[root];
@@ -112,7 +117,7 @@ pub fn assemble(
             safeguards(&o, root, &mut plan);
             continue;
         }
-        tasks(&o, root, path, &mut plan, &mut warnings);
+        tasks(&o, root, path, first_leads, &mut plan, &mut warnings);
     }
 
     if plan.tasks.is_empty() {
@@ -147,8 +152,33 @@ fn title(meta: &Metadata, lines: &[Line], _o: &Outline) -> Option<String> {
     })
 }
 
-/// An item's paragraphs up to its responsibility line, and what the line says.
+/// An item's paragraphs up to its responsibility line, and what the line says. Without such a
+/// line, units printed before the duty (`城运中心：负责…`) are the item's units.
 fn item(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
+    let (kept, duty) = item_with_line(o, i);
+    if duty.is_some() {
+        return (kept, duty);
+    }
+    let Some(first) = kept.first() else {
+        return (kept, None);
+    };
+    let Some((duty, start)) = duty::units_first(Dual::new(&first.orig, &first.norm)) else {
+        return (kept, None);
+    };
+    let mut rest = Vec::new();
+    let orig = first.orig[start..].trim().to_string();
+    if !orig.is_empty() {
+        rest.push(Para {
+            line: first.line,
+            norm: first.norm[start..].trim().to_string(),
+            orig,
+        });
+    }
+    rest.extend(kept[1..].iter().cloned());
+    (rest, Some(duty))
+}
+
+fn item_with_line(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
     let mut kept = Vec::new();
     for p in o.paragraphs(i) {
         if let Some(found) = duty::find(Dual::new(&p.orig, &p.norm)) {
@@ -280,7 +310,14 @@ fn safeguards(o: &Outline, root: usize, plan: &mut Plan) {
     }
 }
 
-fn tasks(o: &Outline, root: usize, path: &Path, plan: &mut Plan, warnings: &mut Vec<Diagnostic>) {
+fn tasks(
+    o: &Outline,
+    root: usize,
+    path: &Path,
+    first_leads: Option<usize>,
+    plan: &mut Plan,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let mut stack = vec![root];
     let mut order = Vec::new();
     // Pre-order walk: sections before their tasks, in document order.
@@ -297,7 +334,19 @@ fn tasks(o: &Outline, root: usize, path: &Path, plan: &mut Plan, warnings: &mut 
             });
             continue;
         }
-        let (paras, duty) = item(o, i);
+        let (paras, mut duty) = item(o, i);
+        let last_line = o.paragraphs(i).iter().map(|p| p.line).max().unwrap_or(0);
+        if let Some(d) = duty.as_mut() {
+            if d.plain_list
+                && first_leads.is_some_and(|l| l <= last_line)
+                && d.lead.is_empty()
+                && !d.responsible.is_empty()
+            {
+                let first = d.responsible.remove(0);
+                d.lead.push(first);
+                d.plain_list = false;
+            }
+        }
         if i == root && duty.is_none() {
             continue; // a lone top-level paragraph without units is not a task
         }

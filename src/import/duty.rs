@@ -3,8 +3,15 @@
 //! Printed forms handled (full-width or ASCII punctuation, Simplified or Traditional):
 //! `(牵头单位:A;责任单位:B、C)`, `(牵头单位:A;配合单位:B)`, `(责任单位:A、B)`,
 //! `(A、B等按职责分工落实,以下均需…落实,不再列出)`, `(牵头单位:A、B按照职责分别负责;责任单位:…)`,
-//! and an unbracketed `责任单位:…` line. Unit names are kept as printed; a trailing
-//! `等相关部门和单位` becomes an entry of its own; notes (`以下…不再列出`) are never units.
+//! and an unbracketed `责任单位:…` line; labels separated by a comma as well as a semicolon
+//! (`（牵头单位：A，配合单位：B、C，各区、县级市）`); lists with a verb instead of a label:
+//! `（A、B负责）`, `（X牵头负责，A、B组织落实）`, `（X牵头，Y配合）`, `（X会同Y负责）`,
+//! `（各…按职责分工负责）`; and units before the duty, `城运中心：负责…`. Unit names are kept as
+//! printed; a trailing `等相关部门和单位` becomes an entry of its own; `各区、县级市` is one
+//! collective; notes (`以下…不再列出`, `列第一位者为牵头单位，下同`) are never units.
+//!
+//! A plain list (`（A、B、C负责）`) names no lead. When the document states once that the unit
+//! listed first leads ([`FIRST_LEADS`]), the assembler applies that to every later plain list.
 
 use std::sync::LazyLock;
 
@@ -29,8 +36,34 @@ static DUTY_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(等)?(负责)?(按照?职责分工(负责)?落实|按照?职责分(别|工)负责|按照?职责落实|分别负责|负责落实|共同负责|牵头落实)\s*$")
         .unwrap()
 });
+/// What a unit list ends with when it has no label: the units that do the work.
+static DOER_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(等)?(按照?职责分工(负责)?落实|按照?职责分(别|工)负责|按照?职责落实|分别负责|负责落实|共同负责|组织落实|具体落实|抓好落实|配合落实|协同配合|配合|参与|协助|组织实施|共同推进|负责)\s*$")
+        .unwrap()
+});
+/// What a unit list ends with when it leads: `X牵头负责`, `X牵头`.
+static LEAD_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(牵头负责|牵头落实|牵头抓总|牵头实施|牵头推进|牵头)\s*$").unwrap()
+});
+/// `X会同Y负责`: X leads, Y takes part.
+static TOGETHER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"会同|联合").unwrap());
+/// The rule, stated once, that the unit listed first leads: `列第一位者为牵头单位`,
+/// `排在第一位的部门为牵头部门`, `排名第一的为牵头单位`.
+pub static FIRST_LEADS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(列|排|排名|排序)(在)?(第一位|第一|首位)(者|的)?(单位|部门)?(为|是)(牵头|主办|主责)(单位|部门)")
+        .unwrap()
+});
 static NOTE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(以下|后续|下同|此后|其他任务|各项任务)|不再(一一|逐一)?列出").unwrap()
+    Regex::new(r"^\s*(以下|后续|下同|此后|其他任务|各项任务|(列|排|排名|排序)(在)?(第一位|第一|首位))|不再(一一|逐一)?列出").unwrap()
+});
+/// How a unit name ends (Simplified): a department, an office, a government, a company …
+static UNIT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(局|委|办|厅|部|署|院|会|中心|政府|集团|公司|银行|单位|部门|办公室|管委会|街道|队|所|站|馆|社|团|联|处|组|机构|企业|学校|大学|法院|检察院|总局|分局|支队|总队|协会|工会|妇联|团委|海关|税务局|管理处|集团公司|电视台|报社)$")
+        .unwrap()
+});
+/// A bare level noun that continues a collective: 各区、县级市 is one unit.
+static LEVEL_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(县级市|县|区|市|乡镇|乡|镇|街道|旗|县区|县市区|市辖区)$").unwrap()
 });
 /// A trailing group name after 等: 等相关部门和单位, 等老龄工作成员单位.
 static GROUP_SUFFIX: LazyLock<Regex> =
@@ -56,7 +89,7 @@ pub fn find(p: Dual) -> Option<Found> {
     if trimmed.ends_with([')', '）']) {
         let open = matching_open(trimmed)?;
         let inner = strip_bracket(p, open, trimmed.len());
-        if DUTY_WORDS.is_match(inner.norm) {
+        if DUTY_WORDS.is_match(inner.norm) || is_verb_list(inner) {
             return Some(Found {
                 range: open..norm.len(),
                 duty: parse(inner),
@@ -99,7 +132,7 @@ fn matching_open(s: &str) -> Option<usize> {
 pub fn parse(inner: Dual) -> Duty {
     let mut duty = Duty::default();
     let mut notes: Vec<String> = Vec::new();
-    for seg in inner.split_top(&[';', '；']) {
+    for seg in labelled_segments(inner) {
         let seg = seg.trim();
         if seg.is_empty() {
             continue;
@@ -116,6 +149,9 @@ pub fn parse(inner: Dual) -> Duty {
         };
         let (value, note) = split_note(value);
         notes.extend(note);
+        if label.is_none() && verb_form(value, &mut duty) {
+            continue;
+        }
         let (value, tail) = match DUTY_TAIL.find(value.norm) {
             Some(m) => {
                 let phrase = value.orig[m.range()]
@@ -123,7 +159,10 @@ pub fn parse(inner: Dual) -> Duty {
                     .trim_start_matches("负责");
                 (value.slice(0..m.start()), Some(phrase.to_string()))
             }
-            None => (value, None),
+            None => match DOER_TAIL.find(value.norm).filter(|_| label.is_none()) {
+                Some(m) => (value.slice(0..m.start()), None),
+                None => (value, None),
+            },
         };
         let units = split_units(value);
         let is_lead = label.as_deref().is_some_and(|l| {
@@ -142,14 +181,133 @@ pub fn parse(inner: Dual) -> Duty {
                 if simple != "责任单位" && duty.responsible_label.is_none() {
                     duty.responsible_label = Some(l.clone());
                 }
+            } else {
+                duty.plain_list = true;
             }
             push_unique(&mut duty.responsible, units);
         }
+    }
+    if !duty.lead.is_empty() {
+        duty.plain_list = false;
     }
     if !notes.is_empty() {
         duty.note = Some(notes.join(";"));
     }
     duty
+}
+
+/// The segments of a responsibility line: split at semicolons, and at commas that are followed
+/// by a label (`牵头单位：A，配合单位：B`); a comma inside a list (`B、C，各区`) does not split.
+fn labelled_segments(inner: Dual) -> Vec<Dual> {
+    let mut out = Vec::new();
+    for seg in inner.split_top(&[';', '；']) {
+        let mut start = 0;
+        for part in seg.split_top(&[',', '，']).iter().skip(1) {
+            if LABELLED.is_match(part.norm) {
+                let off = part.offset_in(&seg);
+                let sep = seg.norm[..off]
+                    .chars()
+                    .next_back()
+                    .map_or(0, char::len_utf8);
+                out.push(seg.slice(start..off - sep));
+                start = off;
+            }
+        }
+        out.push(seg.slice(start..seg.norm.len()));
+    }
+    out
+}
+
+/// Unlabelled clauses with verbs: `X牵头负责，A、B组织落实`, `X牵头，Y配合`, `X会同Y负责`.
+/// Fills `duty` and returns true when the value has this form.
+fn verb_form(value: Dual, duty: &mut Duty) -> bool {
+    let clauses: Vec<Dual> = value
+        .split_top(&[',', '，'])
+        .into_iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let Some(first) = clauses.first() else {
+        return false;
+    };
+    let (lead, rest_first) = if let Some(m) = LEAD_TAIL.find(first.norm) {
+        (first.slice(0..m.start()), None)
+    } else if let Some(m) = TOGETHER.find(first.norm) {
+        let after = first.slice(m.end()..first.norm.len());
+        let Some(t) = DOER_TAIL.find(after.norm) else {
+            return false;
+        };
+        (first.slice(0..m.start()), Some(after.slice(0..t.start())))
+    } else {
+        return false;
+    };
+    let lead_units = split_units(lead);
+    if lead_units.is_empty() || !lead_units.iter().all(|u| looks_like_unit(u)) {
+        return false;
+    }
+    push_unique(&mut duty.lead, lead_units);
+    if let Some(r) = rest_first {
+        push_unique(&mut duty.responsible, split_units(r));
+    }
+    for c in &clauses[1..] {
+        let list = DOER_TAIL.find(c.norm).map_or(*c, |m| c.slice(0..m.start()));
+        push_unique(&mut duty.responsible, split_units(list));
+    }
+    true
+}
+
+/// Whether a printed name reads as a unit: a collective (各…), or a name ending the way
+/// departments, offices, governments and companies end.
+pub fn looks_like_unit(name: &str) -> bool {
+    let s = super::text::to_simplified(name.trim());
+    let n = s.chars().count();
+    (2..=30).contains(&n)
+        && !s.contains(['。', '，', '：', ':'])
+        && !s.starts_with([
+            '由', '对', '在', '将', '按', '把', '从', '向', '与', '以', '其',
+        ])
+        && (s.starts_with('各') || UNIT_END.is_match(&s) || s.ends_with("人民政府"))
+}
+
+/// A bracket without labels that still assigns the work: a list of units ending with a verb
+/// (`A、B负责`, `X牵头，Y配合`), notes allowed after it.
+fn is_verb_list(inner: Dual) -> bool {
+    let (value, _) = split_note(inner);
+    let mut probe = Duty::default();
+    if verb_form(value, &mut probe) {
+        return true;
+    }
+    let Some(m) = DOER_TAIL.find(value.norm) else {
+        return false;
+    };
+    let units = split_units(value.slice(0..m.start()));
+    !units.is_empty() && units.iter().all(|u| looks_like_unit(u))
+}
+
+/// Units printed before the duty, at the start of an item: `城运中心：负责…`, or a line that is
+/// only `市发展改革委、市财政局：`. Returns the units and where the duty text starts.
+pub fn units_first(p: Dual) -> Option<(Duty, usize)> {
+    let colon = p.norm.find(['：', ':'])?;
+    let head = p.slice(0..colon).trim();
+    if head.norm.chars().count() > 40 || head.is_empty() {
+        return None;
+    }
+    let units = split_units(head);
+    let strict = |u: &String| {
+        let s = super::text::to_simplified(u);
+        // 美丽城区 or 示范县 as a heading's title is no unit: a bare place needs 各 or 政府.
+        looks_like_unit(u) && (s.starts_with('各') || !s.ends_with(['区', '县', '市']))
+    };
+    if units.is_empty() || !units.iter().all(strict) {
+        return None;
+    }
+    let sep = p.norm[colon..].chars().next().map_or(1, char::len_utf8);
+    let duty = Duty {
+        responsible: units,
+        plain_list: true,
+        ..Duty::default()
+    };
+    Some((duty, colon + sep))
 }
 
 fn push_unique(list: &mut Vec<String>, units: Vec<String>) {
@@ -179,9 +337,21 @@ fn split_note(value: Dual) -> (Dual, Option<String>) {
 /// Splits a unit list on 、 , ; (outside brackets); "A等相关部门和单位" gives "A" and
 /// "等相关部门和单位"; a bare trailing 等 is dropped.
 pub fn split_units(list: Dual) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     for part in list.split_top(&['、', ',', '，', ';', '；']) {
+        let off = part.offset_in(&list);
+        let after_dun = list.norm[..off].ends_with('、');
         let part = part.trim();
+        // 各区、县级市: the level noun after 、 belongs to the collective before it.
+        if after_dun && LEVEL_NOUN.is_match(part.norm) {
+            if let Some(prev) = out.last_mut() {
+                if super::text::to_simplified(prev).starts_with('各') {
+                    prev.push('、');
+                    prev.push_str(part.orig);
+                    continue;
+                }
+            }
+        }
         let norm = part.norm.trim_end_matches('等');
         let orig = &part.orig[..norm.len()];
         if norm.is_empty() {
@@ -298,6 +468,73 @@ mod tests {
     fn unbracketed_line() {
         let d = duty_of("责任单位：市发改委、市财政局");
         assert_eq!(d.responsible, ["市发改委", "市财政局"]);
+    }
+
+    #[test]
+    fn labels_separated_by_a_comma() {
+        let d = duty_of("（牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）");
+        assert_eq!(d.lead, ["市发展改革委"]);
+        assert_eq!(
+            d.responsible,
+            ["市委组织部", "市人力资源和社会保障局", "各区、县级市"]
+        );
+        assert_eq!(d.responsible_label.as_deref(), Some("配合单位"));
+    }
+
+    #[test]
+    fn a_plain_list_with_the_first_leads_rule_as_a_note() {
+        let d = duty_of("（省发展改革委、省财政厅、各市州政府负责，列第一位者为牵头单位，下同）");
+        assert!(d.lead.is_empty(), "the assembler applies the rule");
+        assert!(d.plain_list);
+        assert_eq!(d.responsible, ["省发展改革委", "省财政厅", "各市州政府"]);
+        assert_eq!(d.note.as_deref(), Some("列第一位者为牵头单位，下同"));
+        let d = duty_of("（市教育局、市人社局负责）");
+        assert_eq!(d.responsible, ["市教育局", "市人社局"]);
+    }
+
+    #[test]
+    fn lead_verbs_without_labels() {
+        let d = duty_of("（市住建局牵头负责，市自然资源局、各区政府组织落实）");
+        assert_eq!(d.lead, ["市住建局"]);
+        assert_eq!(d.responsible, ["市自然资源局", "各区政府"]);
+        let d = duty_of("（市商务局牵头，市财政局配合）");
+        assert_eq!(d.lead, ["市商务局"]);
+        assert_eq!(d.responsible, ["市财政局"]);
+        let d = duty_of("（市卫健委会同市医保局负责）");
+        assert_eq!(d.lead, ["市卫健委"]);
+        assert_eq!(d.responsible, ["市医保局"]);
+        let d = duty_of("（各县市区政府按职责分工负责）");
+        assert_eq!(d.responsible, ["各县市区政府"]);
+        assert!(d.lead.is_empty());
+    }
+
+    #[test]
+    fn verbs_in_an_aside_do_not_make_units() {
+        for p in [
+            "推进项目建设（由企业自行负责）",
+            "完善机制（具体办法另行制定，下同）",
+            "建设美丽乡村（示范村负责）",
+        ] {
+            let v = simplified_view(p);
+            assert_eq!(find(Dual::new(p, &v)), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn units_before_the_duty() {
+        let p = "城运中心：负责平台建设和日常运行。";
+        let (d, start) = units_first(Dual::new(p, p)).unwrap();
+        assert_eq!(d.responsible, ["城运中心"]);
+        assert_eq!(&p[start..], "负责平台建设和日常运行。");
+        let p = "市发展改革委、市财政局：";
+        assert!(units_first(Dual::new(p, p)).is_some());
+        for p in [
+            "工作目标：到2025年",
+            "建设美丽城区：推进",
+            "加强组织领导：成立",
+        ] {
+            assert!(units_first(Dual::new(p, p)).is_none(), "{p}");
+        }
     }
 
     #[test]
