@@ -56,11 +56,17 @@ pub static FIRST_LEADS: LazyLock<Regex> = LazyLock::new(|| {
 static NOTE_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(以下|后续|下同|此后|其他任务|各项任务|(列|排|排名|排序)(在)?(第一位|第一|首位))|不再(一一|逐一)?列出").unwrap()
 });
+/// A whole segment that is a note, not units: `列第一位者为牵头单位，下同`, `以下…不再列出`.
+static NOTE_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(以下|后续|下同|此后|(列|排|排名|排序)(在)?(第一位|第一|首位))").unwrap()
+});
 /// How a unit name ends (Simplified): a department, an office, a government, a company …
 static UNIT_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(局|委|办|厅|部|署|院|会|中心|政府|集团|公司|银行|单位|部门|办公室|管委会|街道|队|所|站|馆|社|团|联|处|组|机构|企业|学校|大学|法院|检察院|总局|分局|支队|总队|协会|工会|妇联|团委|海关|税务局|管理处|集团公司|电视台|报社)$")
         .unwrap()
 });
+/// `等和各…`, `和各…`: where a collective joins a list.
+static AND_EACH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"等?(和|及|以及)各").unwrap());
 /// A bare level noun that continues a collective: 各区、县级市 is one unit.
 static LEVEL_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(县级市|县|区|市|乡镇|乡|镇|街道|旗|县区|县市区|市辖区)$").unwrap()
@@ -147,6 +153,11 @@ pub fn parse(inner: Dual) -> Duty {
             }
             None => (None, seg),
         };
+        if label.is_none() && NOTE_SEGMENT.is_match(value.norm) {
+            // A segment of its own that is a note: 列第一位者为牵头单位，下同.
+            notes.push(value.orig.trim().to_string());
+            continue;
+        }
         let (value, note) = split_note(value);
         notes.extend(note);
         if label.is_none() && verb_form(value, &mut duty) {
@@ -200,7 +211,7 @@ pub fn parse(inner: Dual) -> Duty {
 /// by a label (`牵头单位：A，配合单位：B`); a comma inside a list (`B、C，各区`) does not split.
 fn labelled_segments(inner: Dual) -> Vec<Dual> {
     let mut out = Vec::new();
-    for seg in inner.split_top(&[';', '；']) {
+    for seg in inner.split_top(&[';', '；', '。']) {
         let mut start = 0;
         for part in seg.split_top(&[',', '，']).iter().skip(1) {
             if LABELLED.is_match(part.norm) {
@@ -338,7 +349,11 @@ fn split_note(value: Dual) -> (Dual, Option<String>) {
 /// "等相关部门和单位"; a bare trailing 等 is dropped.
 pub fn split_units(list: Dual) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for part in list.split_top(&['、', ',', '，', ';', '；']) {
+    let parts = list
+        .split_top(&['、', ',', '，', ';', '；'])
+        .into_iter()
+        .flat_map(and_each);
+    for part in parts {
         let off = part.offset_in(&list);
         let after_dun = list.norm[..off].ends_with('、');
         let part = part.trim();
@@ -374,6 +389,17 @@ pub fn split_units(list: Dual) -> Vec<String> {
     }
     out.retain(|u| !u.is_empty());
     out
+}
+
+/// `A等和各省级人民政府`: a list closed by 等, then a collective joined by 和 or 及.
+fn and_each(part: Dual) -> Vec<Dual> {
+    match AND_EACH.find(part.norm) {
+        Some(m) if m.start() > 0 => {
+            let each = m.end() - '各'.len_utf8();
+            vec![part.slice(0..m.start()), part.slice(each..part.norm.len())]
+        }
+        _ => vec![part],
+    }
 }
 
 #[cfg(test)]
@@ -506,6 +532,22 @@ mod tests {
         let d = duty_of("（各县市区政府按职责分工负责）");
         assert_eq!(d.responsible, ["各县市区政府"]);
         assert!(d.lead.is_empty());
+    }
+
+    #[test]
+    fn a_collective_joined_by_and() {
+        let d = duty_of("（农业农村部、财政部、商务部等和各有关省级人民政府负责）");
+        assert_eq!(
+            d.responsible,
+            ["农业农村部", "财政部", "商务部", "各有关省级人民政府"]
+        );
+    }
+
+    #[test]
+    fn a_first_leads_rule_after_a_full_stop() {
+        let d = duty_of("（工业和信息化部、发展改革委、科技部等负责。列第一位者为牵头单位，下同）");
+        assert_eq!(d.responsible, ["工业和信息化部", "发展改革委", "科技部"]);
+        assert_eq!(d.note.as_deref(), Some("列第一位者为牵头单位，下同"));
     }
 
     #[test]
