@@ -54,6 +54,10 @@ static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// A policy's parameters, not outcomes to reach: a subsidy rate, a loan cap, a refund.
+static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"可返还|可申请|可按|最高不超过|最高可|最高给予|补贴标准|补助标准|奖励标准|缴纳|应缴|贷款|贴息").unwrap()
+});
 /// A bound before a count: 选拔不少于200名, 控制在10个以内.
 static BOUND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(不低于|不少于|不小于|不超过|不高于|不大于|超过|达到|控制在)\s*$").unwrap()
@@ -188,6 +192,8 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
             || (unit.is_none() && next.is_some_and(|n| n.is_ascii_alphabetic()))
             || inside_title(norm, num.start())
             || PRESENT.is_match(before)
+            || PARAMETER.is_match(before)
+            || after.trim_start_matches(['的']).starts_with("基础上")
         {
             continue;
         }
@@ -610,6 +616,13 @@ mod tests {
         );
         // A number that opens a clause counts only after a count in the same sentence.
         assert!(targets("经研究,3名同志参加会议。").is_empty());
+    }
+
+    #[test]
+    fn policy_parameters_are_not_targets() {
+        assert!(targets("可返还其上年度实际缴纳失业保险费的50%。").is_empty());
+        assert!(targets("可申请最高不超过15万元的创业担保贷款。").is_empty());
+        assert!(targets("在巩固生均拨款水平达到12000元的基础上,逐步提高。").is_empty());
     }
 
     #[test]
