@@ -383,3 +383,58 @@ fn tasks(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tasks(text: &str) -> Vec<Task> {
+        assemble(text, "t", Path::new("t.txt"), Some("test"))
+            .expect("imports")
+            .plan
+            .tasks
+    }
+
+    #[test]
+    fn the_first_leads_rule_applies_from_where_it_is_stated() {
+        let t = tasks(concat!(
+            "某市某行动方案\n一、重点任务\n",
+            "（一）甲。推进甲。（市教育局、市财政局负责）\n",
+            "（二）乙。推进乙。（市发展改革委、市财政局、各区政府负责，列第一位者为牵头单位，下同）\n",
+            "（三）丙。推进丙。（市商务局、市市场监管局负责）\n",
+            "（四）丁。推进丁。（各区政府负责）\n",
+        ));
+        let units: Vec<(Vec<String>, Vec<String>)> = t
+            .iter()
+            .map(|t| (t.duty.lead.clone(), t.duty.responsible.clone()))
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            units,
+            [
+                (s(&[]), s(&["市教育局", "市财政局"])),
+                (s(&["市发展改革委"]), s(&["市财政局", "各区政府"])),
+                (s(&["市商务局"]), s(&["市市场监管局"])),
+                (s(&["各区政府"]), s(&[])),
+            ]
+        );
+        assert_eq!(
+            t[1].duty.note.as_deref(),
+            Some("列第一位者为牵头单位，下同")
+        );
+    }
+
+    #[test]
+    fn units_printed_before_the_duty() {
+        let t = tasks(concat!(
+            "某区某工作方案\n一、职责分工\n",
+            "（一）城运中心：负责平台建设和日常运行。\n",
+            "（二）区住建局、区城管局：\n负责老旧小区改造。\n",
+        ));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].duty.responsible, ["城运中心"]);
+        assert_eq!(t[0].title, "负责平台建设和日常运行");
+        assert_eq!(t[1].duty.responsible, ["区住建局", "区城管局"]);
+        assert_eq!(t[1].title, "负责老旧小区改造");
+    }
+}
