@@ -178,9 +178,12 @@ fn item(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
     (rest, Some(duty))
 }
 
+/// Responsibility lines after sentences inside the item count with the one that ends it.
 fn item_with_line(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
     let mut kept = Vec::new();
+    let mut duties = Vec::new();
     for p in o.paragraphs(i) {
+        duties.extend(duty::within(Dual::new(&p.orig, &p.norm)));
         if let Some(found) = duty::find(Dual::new(&p.orig, &p.norm)) {
             let orig = p.orig[..found.range.start].trim_end().to_string();
             let norm = p.norm[..found.range.start].trim_end().to_string();
@@ -191,11 +194,12 @@ fn item_with_line(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
                     norm,
                 });
             }
-            return (kept, Some(found.duty));
+            duties.push(found.duty);
+            return (kept, duty::merge(duties));
         }
         kept.push(p);
     }
-    (kept, None)
+    (kept, duty::merge(duties))
 }
 
 /// Splits an item into its heading sentence and the rest.

@@ -62,7 +62,7 @@ static NOTE_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// How a unit name ends (Simplified): a department, an office, a government, a company …
 static UNIT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(局|委|办|厅|部|署|院|会|中心|政府|集团|公司|银行|单位|部门|办公室|管委会|街道|队|所|站|馆|社|团|联|处|组|机构|企业|学校|大学|法院|检察院|总局|分局|支队|总队|协会|工会|妇联|团委|海关|税务局|管理处|集团公司|电视台|报社)$")
+    Regex::new(r"(局|委|办|厅|部|署|院|会|中心|政府|集团|公司|银行|单位|部门|办公室|管委会|街道|队|所|站|馆|社|团|联|处|组|机构|企业|学校|大学|法院|检察院|总局|分局|支队|总队|协会|工会|妇联|团委|海关|税务局|管理处|集团公司|电视台|报社|中央|党委|党组)$")
         .unwrap()
 });
 /// `等和各…`, `和各…`: where a collective joins a list.
@@ -109,6 +109,67 @@ pub fn find(p: Dual) -> Option<Found> {
         range: start..norm.len(),
         duty: parse(p.slice(start..trimmed.len())),
     })
+}
+
+/// Responsibility lines inside a paragraph, each right after a sentence it assigns
+/// (`…举办赛事。（体育总局负责）推动…。（市场监管总局负责）`); the one that ends the paragraph is
+/// [`find`]'s.
+pub fn within(p: Dual) -> Vec<Duty> {
+    let mut out = Vec::new();
+    let norm = p.norm;
+    let mut depth = 0;
+    let mut open_at = None;
+    let mut prev_end = false;
+    for (i, c) in norm.char_indices() {
+        if is_open(c) {
+            if depth == 0 && matches!(c, '(' | '（') {
+                open_at = prev_end.then_some(i);
+            }
+            depth += 1;
+        } else if is_close(c) {
+            depth -= 1;
+            if depth == 0 {
+                if let Some(o) = open_at.take() {
+                    let end = i + c.len_utf8();
+                    let at_end = norm[end..]
+                        .trim()
+                        .trim_matches(['。', '.', ';', '；'])
+                        .is_empty();
+                    let inner = strip_bracket(p, o, end);
+                    if !at_end && (DUTY_WORDS.is_match(inner.norm) || is_verb_list(inner)) {
+                        out.push(parse(inner));
+                    }
+                }
+            }
+        }
+        if depth == 0 && !c.is_whitespace() {
+            prev_end = matches!(c, '。' | '；' | ';' | '！' | '!');
+        }
+    }
+    out
+}
+
+/// Several responsibility lines of one item as one: leads and units in the order printed.
+pub fn merge(parts: Vec<Duty>) -> Option<Duty> {
+    let mut it = parts.into_iter();
+    let mut d = it.next()?;
+    for p in it {
+        push_unique(&mut d.lead, p.lead);
+        let new: Vec<String> = p
+            .responsible
+            .into_iter()
+            .filter(|u| !d.lead.contains(u))
+            .collect();
+        push_unique(&mut d.responsible, new);
+        d.plain_list &= p.plain_list;
+        if d.responsible_label.is_none() {
+            d.responsible_label = p.responsible_label;
+        }
+        if d.note.is_none() {
+            d.note = p.note;
+        }
+    }
+    Some(d)
 }
 
 /// The content between the bracket opening at `open` and the closing bracket ending at `end`.
@@ -548,6 +609,25 @@ mod tests {
         let d = duty_of("（工业和信息化部、发展改革委、科技部等负责。列第一位者为牵头单位，下同）");
         assert_eq!(d.responsible, ["工业和信息化部", "发展改革委", "科技部"]);
         assert_eq!(d.note.as_deref(), Some("列第一位者为牵头单位，下同"));
+    }
+
+    #[test]
+    fn several_lines_in_one_item_are_merged_in_order() {
+        let p = "举办赛事。（市场监管总局负责）推动普及。（体育总局、教育部负责）完善平台。（体育总局、网信办负责）";
+        let v = simplified_view(p);
+        let d = Dual::new(p, &v);
+        let mut all = within(d);
+        assert_eq!(all.len(), 2, "the last one is find's");
+        all.push(find(d).unwrap().duty);
+        let m = merge(all).unwrap();
+        assert!(m.lead.is_empty());
+        assert_eq!(
+            m.responsible,
+            ["市场监管总局", "体育总局", "教育部", "网信办"]
+        );
+        // An aside inside a sentence is not a responsibility line.
+        let p = "推进蒲圻电厂（三期）建设。完善机制（市发改委负责的除外）。";
+        assert!(within(Dual::new(p, p)).is_empty());
     }
 
     #[test]
