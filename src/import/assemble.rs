@@ -178,10 +178,13 @@ fn item(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
     (rest, Some(duty))
 }
 
-/// Responsibility lines after sentences inside the item count with the one that ends it.
+/// Every responsibility line of the item counts: the one ending each paragraph and those after
+/// its sentences, merged in the order printed. The lines ending paragraphs are cut from the text,
+/// and paragraphs after the last one are not the item's (a closing word of the document).
 fn item_with_line(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
     let mut kept = Vec::new();
     let mut duties = Vec::new();
+    let mut upto = None;
     for p in o.paragraphs(i) {
         duties.extend(duty::within(Dual::new(&p.orig, &p.norm)));
         if let Some(found) = duty::find(Dual::new(&p.orig, &p.norm)) {
@@ -195,9 +198,13 @@ fn item_with_line(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
                 });
             }
             duties.push(found.duty);
-            return (kept, duty::merge(duties));
+            upto = Some(kept.len());
+            continue;
         }
         kept.push(p);
+    }
+    if let Some(n) = upto {
+        kept.truncate(n);
     }
     (kept, duty::merge(duties))
 }

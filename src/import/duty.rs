@@ -41,9 +41,10 @@ static DOER_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(等)?(按照?职责分工(负责)?落实|按照?职责分(别|工)负责|按照?职责落实|分别负责|负责落实|共同负责|组织落实|具体落实|抓好落实|配合落实|协同配合|配合|参与|协助|组织实施|共同推进|负责)\s*$")
         .unwrap()
 });
-/// What a unit list ends with when it leads: `X牵头负责`, `X牵头`.
+/// What a unit list ends with when it leads: `X牵头负责`, `X牵头`, and `X指导` (the department
+/// that guides the units doing the work).
 static LEAD_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(牵头负责|牵头落实|牵头抓总|牵头实施|牵头推进|牵头)\s*$").unwrap()
+    Regex::new(r"(牵头负责|牵头落实|牵头抓总|牵头实施|牵头推进|牵头|指导)\s*$").unwrap()
 });
 /// `X会同Y负责`: X leads, Y takes part.
 static TOGETHER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"会同|联合").unwrap());
@@ -169,6 +170,9 @@ pub fn merge(parts: Vec<Duty>) -> Option<Duty> {
             d.note = p.note;
         }
     }
+    // A unit that leads one sentence and takes part in another is listed once, as a lead.
+    let lead = d.lead.clone();
+    d.responsible.retain(|u| !lead.contains(u));
     Some(d)
 }
 
