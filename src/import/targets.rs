@@ -58,6 +58,9 @@ static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
 static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"可返还|可申请|可按|最高不超过|最高可|最高给予|补贴标准|补助标准|奖励标准|缴纳|应缴|贷款|贴息").unwrap()
 });
+/// Between the bounds of a range: 1到2个, 3至5家.
+static RANGE_SEP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(到|至|~|～|－|—)\s*").unwrap());
 /// A bound before a count: 选拔不少于200名, 控制在10个以内.
 static BOUND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(不低于|不少于|不小于|不超过|不高于|不大于|超过|达到|控制在)\s*$").unwrap()
@@ -179,10 +182,24 @@ struct Value<'a> {
 fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
     let norm = part.norm;
     let mut out = Vec::new();
-    for c in NUMBER.captures_iter(norm) {
-        let m = c.get(0).unwrap();
+    let caps: Vec<regex::Captures> = NUMBER.captures_iter(norm).collect();
+    let mut skip_next = false;
+    for (ci, c) in caps.iter().enumerate() {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
         let num = c.get(1).unwrap();
-        let unit = c.get(2);
+        let mut unit = c.get(2);
+        // 1到2个: a range is one value, its lower bound, with the unit printed after the upper.
+        if unit.is_none() {
+            if let (Some(sep), Some(next)) = (RANGE_SEP.find(&norm[num.end()..]), caps.get(ci + 1))
+            {
+                if num.end() + sep.end() == next.get(1).unwrap().start() && next.get(2).is_some() {
+                    unit = next.get(2);
+                    skip_next = true;
+                }
+            }
+        }
         let before = &norm[..num.start()];
         let end = unit.map_or(num.end(), |u| u.end());
         let after = &norm[end..];
@@ -214,7 +231,6 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
         if !accepted || !unitless_ok {
             continue;
         }
-        let _ = m;
         out.push(Value {
             range: num.start()..end,
             value: num.as_str().parse().unwrap_or(0.0),
@@ -616,6 +632,12 @@ mod tests {
         );
         // A number that opens a clause counts only after a count in the same sentence.
         assert!(targets("经研究,3名同志参加会议。").is_empty());
+    }
+
+    #[test]
+    fn a_range_is_its_lower_bound() {
+        let t = one("建设1到2个大型的人才培养基地。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(1.0), Some("个")));
     }
 
     #[test]
