@@ -16,6 +16,7 @@ use super::duty;
 use super::metadata::{self, Metadata};
 use super::model::{Duty, Plan, Safeguard, Section, Task};
 use super::outline::{self, Outline, Para};
+use super::table::{self, Row};
 use super::targets;
 use super::text::{simplified_view, Dual};
 use crate::diagnostics::{Diagnostic, Pos};
@@ -45,7 +46,14 @@ pub fn assemble(
     jurisdiction: Option<&str>,
 ) -> Result<Imported, Vec<Diagnostic>> {
     let view = simplified_view(text);
-    let lines = debris::mark(text, &view);
+    let mut lines = debris::mark(text, &view);
+    // A task-division table's lines are not the text of an item.
+    let (rows, table_lines) = table::read(&lines);
+    for l in &mut lines {
+        if table_lines.contains(&l.no) {
+            l.keep = false;
+        }
+    }
     let o = outline::build(&lines);
     let header_end = o.first_heading.unwrap_or(lines.len());
     let meta = metadata::extract(&lines, header_end);
@@ -120,6 +128,8 @@ pub fn assemble(
         tasks(&o, root, path, first_leads, &mut plan, &mut warnings);
     }
 
+    units_from_table(&rows, &mut plan, &mut warnings);
+
     if plan.tasks.is_empty() {
         let line = o.first_heading.map_or(1, |i| lines[i].no);
         return Err(vec![Diagnostic::error(path, Pos { line, col: 1 }, "no recognisable tasks in this document")
@@ -141,6 +151,50 @@ pub fn assemble(
         jurisdiction_name: jname,
         warnings,
     })
+}
+
+/// A task-division table gives units to the tasks that print none; when the text has no
+/// numbered tasks at all, its rows are the tasks.
+fn units_from_table(rows: &[Row], plan: &mut Plan, warnings: &mut Vec<Diagnostic>) {
+    if rows.is_empty() {
+        return;
+    }
+    if plan.tasks.is_empty() {
+        for (i, r) in rows.iter().enumerate() {
+            let n = i + 1;
+            let label = r.number.map_or_else(|| n.to_string(), |k| k.to_string());
+            let norm = simplified_view(&r.task);
+            let para = Para {
+                line: r.line,
+                orig: r.task.clone(),
+                norm,
+            };
+            let (title, text) = title_and_text(std::slice::from_ref(&para));
+            plan.tasks.push(Task {
+                id: n.to_string(),
+                path: vec![label],
+                title,
+                text,
+                duty: r.duty.clone(),
+                targets: targets::extract(Dual::new(&para.orig, &para.norm), &format!("{n}-")),
+                line: r.line,
+            });
+        }
+        return;
+    }
+    let count = plan.tasks.len();
+    let mut filled = Vec::new();
+    for (i, t) in plan.tasks.iter_mut().enumerate() {
+        if !t.duty.lead.is_empty() || !t.duty.responsible.is_empty() {
+            continue;
+        }
+        if let Some(r) = table::row_for(rows, i, count, &t.title) {
+            t.duty = r.duty.clone();
+            filled.push(t.line);
+        }
+    }
+    warnings
+        .retain(|w| !(w.message.contains("no responsibility line") && filled.contains(&w.line)));
 }
 
 fn title(meta: &Metadata, lines: &[Line], _o: &Outline) -> Option<String> {
@@ -433,6 +487,37 @@ mod tests {
             t[1].duty.note.as_deref(),
             Some("列第一位者为牵头单位，下同")
         );
+    }
+
+    #[test]
+    fn a_closing_task_division_table_gives_the_units() {
+        let text = concat!(
+            "某市2024年政务公开工作要点\n一、重点工作\n",
+            "1.推进数字政府建设。完善平台。\n",
+            "2.优化营商环境。落实清单。\n",
+            "附件\n重点任务分工表\n",
+            "序号\t重点任务\t牵头单位\t责任单位\t完成时限\n",
+            "1\t推进数字政府建设\t市政务服务数据管理局\t各区政府\t2024年底\n",
+            "2\t优化营商环境\t市发展改革委\t市市场监管局、市税务局\t持续推进\n",
+        );
+        let imported = assemble(text, "t", Path::new("t.txt"), Some("test")).unwrap();
+        let t = &imported.plan.tasks;
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].duty.lead, ["市政务服务数据管理局"]);
+        assert_eq!(t[1].duty.responsible, ["市市场监管局", "市税务局"]);
+        assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+        // The table's lines are not the text of the last item.
+        assert!(!t[1].text.contains('\t'));
+        // A table alone: its rows are the tasks.
+        let only = concat!(
+            "某区2024年工作方案\n",
+            "序号\t工作任务\t牵头单位\t配合单位\n",
+            "1\t建成10个社区服务站\t区民政局\t各街道办事处\n",
+        );
+        let t = tasks(only);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].duty.lead, ["区民政局"]);
+        assert_eq!(t[0].targets[0].value, Some(10.0));
     }
 
     #[test]
