@@ -16,6 +16,7 @@ use super::duty;
 use super::metadata::{self, Metadata};
 use super::model::{Duty, Plan, Safeguard, Section, Task};
 use super::outline::{self, Outline, Para};
+use super::table::{self, Row};
 use super::targets;
 use super::text::{simplified_view, Dual};
 use crate::diagnostics::{Diagnostic, Pos};
@@ -45,7 +46,14 @@ pub fn assemble(
     jurisdiction: Option<&str>,
 ) -> Result<Imported, Vec<Diagnostic>> {
     let view = simplified_view(text);
-    let lines = debris::mark(text, &view);
+    let mut lines = debris::mark(text, &view);
+    // A task-division table's lines are not the text of an item.
+    let (rows, table_lines) = table::read(&lines);
+    for l in &mut lines {
+        if table_lines.contains(&l.no) {
+            l.keep = false;
+        }
+    }
     let o = outline::build(&lines);
     let header_end = o.first_heading.unwrap_or(lines.len());
     let meta = metadata::extract(&lines, header_end);
@@ -76,6 +84,11 @@ pub fn assemble(
             .with_help("the title is read from a line ending in 方案/计划/规划/意见… above the first section, or from 《…》 in the notice")]
     })?;
 
+    // 列第一位者为牵头单位, stated once: from that line on, a plain list's first unit leads.
+    let first_leads = lines
+        .iter()
+        .find(|l| l.keep && duty::FIRST_LEADS.is_match(&l.norm))
+        .map(|l| l.no);
     let mut prev_number = 0;
     for &root in &o.roots {
         let node = &o.nodes[root];
@@ -112,8 +125,10 @@ pub fn assemble(
             safeguards(&o, root, &mut plan);
             continue;
         }
-        tasks(&o, root, path, &mut plan, &mut warnings);
+        tasks(&o, root, path, first_leads, &mut plan, &mut warnings);
     }
+
+    units_from_table(&rows, &mut plan, &mut warnings);
 
     if plan.tasks.is_empty() {
         let line = o.first_heading.map_or(1, |i| lines[i].no);
@@ -138,6 +153,50 @@ pub fn assemble(
     })
 }
 
+/// A task-division table gives units to the tasks that print none; when the text has no
+/// numbered tasks at all, its rows are the tasks.
+fn units_from_table(rows: &[Row], plan: &mut Plan, warnings: &mut Vec<Diagnostic>) {
+    if rows.is_empty() {
+        return;
+    }
+    if plan.tasks.is_empty() {
+        for (i, r) in rows.iter().enumerate() {
+            let n = i + 1;
+            let label = r.number.map_or_else(|| n.to_string(), |k| k.to_string());
+            let norm = simplified_view(&r.task);
+            let para = Para {
+                line: r.line,
+                orig: r.task.clone(),
+                norm,
+            };
+            let (title, text) = title_and_text(std::slice::from_ref(&para));
+            plan.tasks.push(Task {
+                id: n.to_string(),
+                path: vec![label],
+                title,
+                text,
+                duty: r.duty.clone(),
+                targets: targets::extract(Dual::new(&para.orig, &para.norm), &format!("{n}-")),
+                line: r.line,
+            });
+        }
+        return;
+    }
+    let count = plan.tasks.len();
+    let mut filled = Vec::new();
+    for (i, t) in plan.tasks.iter_mut().enumerate() {
+        if !t.duty.lead.is_empty() || !t.duty.responsible.is_empty() {
+            continue;
+        }
+        if let Some(r) = table::row_for(rows, i, count, &t.title) {
+            t.duty = r.duty.clone();
+            filled.push(t.line);
+        }
+    }
+    warnings
+        .retain(|w| !(w.message.contains("no responsibility line") && filled.contains(&w.line)));
+}
+
 fn title(meta: &Metadata, lines: &[Line], _o: &Outline) -> Option<String> {
     meta.title.clone().or_else(|| {
         lines
@@ -147,10 +206,41 @@ fn title(meta: &Metadata, lines: &[Line], _o: &Outline) -> Option<String> {
     })
 }
 
-/// An item's paragraphs up to its responsibility line, and what the line says.
+/// An item's paragraphs up to its responsibility line, and what the line says. Without such a
+/// line, units printed before the duty (`城运中心：负责…`) are the item's units.
 fn item(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
+    let (kept, duty) = item_with_line(o, i);
+    if duty.is_some() {
+        return (kept, duty);
+    }
+    let Some(first) = kept.first() else {
+        return (kept, None);
+    };
+    let Some((duty, start)) = duty::units_first(Dual::new(&first.orig, &first.norm)) else {
+        return (kept, None);
+    };
+    let mut rest = Vec::new();
+    let orig = first.orig[start..].trim().to_string();
+    if !orig.is_empty() {
+        rest.push(Para {
+            line: first.line,
+            norm: first.norm[start..].trim().to_string(),
+            orig,
+        });
+    }
+    rest.extend(kept[1..].iter().cloned());
+    (rest, Some(duty))
+}
+
+/// Every responsibility line of the item counts: the one ending each paragraph and those after
+/// its sentences, merged in the order printed. The lines ending paragraphs are cut from the text,
+/// and paragraphs after the last one are not the item's (a closing word of the document).
+fn item_with_line(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
     let mut kept = Vec::new();
+    let mut duties = Vec::new();
+    let mut upto = None;
     for p in o.paragraphs(i) {
+        duties.extend(duty::within(Dual::new(&p.orig, &p.norm)));
         if let Some(found) = duty::find(Dual::new(&p.orig, &p.norm)) {
             let orig = p.orig[..found.range.start].trim_end().to_string();
             let norm = p.norm[..found.range.start].trim_end().to_string();
@@ -161,11 +251,16 @@ fn item(o: &Outline, i: usize) -> (Vec<Para>, Option<Duty>) {
                     norm,
                 });
             }
-            return (kept, Some(found.duty));
+            duties.push(found.duty);
+            upto = Some(kept.len());
+            continue;
         }
         kept.push(p);
     }
-    (kept, None)
+    if let Some(n) = upto {
+        kept.truncate(n);
+    }
+    (kept, duty::merge(duties))
 }
 
 /// Splits an item into its heading sentence and the rest.
@@ -280,7 +375,14 @@ fn safeguards(o: &Outline, root: usize, plan: &mut Plan) {
     }
 }
 
-fn tasks(o: &Outline, root: usize, path: &Path, plan: &mut Plan, warnings: &mut Vec<Diagnostic>) {
+fn tasks(
+    o: &Outline,
+    root: usize,
+    path: &Path,
+    first_leads: Option<usize>,
+    plan: &mut Plan,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let mut stack = vec![root];
     let mut order = Vec::new();
     // Pre-order walk: sections before their tasks, in document order.
@@ -297,7 +399,19 @@ fn tasks(o: &Outline, root: usize, path: &Path, plan: &mut Plan, warnings: &mut 
             });
             continue;
         }
-        let (paras, duty) = item(o, i);
+        let (paras, mut duty) = item(o, i);
+        let last_line = o.paragraphs(i).iter().map(|p| p.line).max().unwrap_or(0);
+        if let Some(d) = duty.as_mut() {
+            if d.plain_list
+                && first_leads.is_some_and(|l| l <= last_line)
+                && d.lead.is_empty()
+                && !d.responsible.is_empty()
+            {
+                let first = d.responsible.remove(0);
+                d.lead.push(first);
+                d.plain_list = false;
+            }
+        }
         if i == root && duty.is_none() {
             continue; // a lone top-level paragraph without units is not a task
         }
@@ -332,5 +446,91 @@ fn tasks(o: &Outline, root: usize, path: &Path, plan: &mut Plan, warnings: &mut 
             targets,
             line: node.head.line,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tasks(text: &str) -> Vec<Task> {
+        assemble(text, "t", Path::new("t.txt"), Some("test"))
+            .expect("imports")
+            .plan
+            .tasks
+    }
+
+    #[test]
+    fn the_first_leads_rule_applies_from_where_it_is_stated() {
+        let t = tasks(concat!(
+            "某市某行动方案\n一、重点任务\n",
+            "（一）甲。推进甲。（市教育局、市财政局负责）\n",
+            "（二）乙。推进乙。（市发展改革委、市财政局、各区政府负责，列第一位者为牵头单位，下同）\n",
+            "（三）丙。推进丙。（市商务局、市市场监管局负责）\n",
+            "（四）丁。推进丁。（各区政府负责）\n",
+        ));
+        let units: Vec<(Vec<String>, Vec<String>)> = t
+            .iter()
+            .map(|t| (t.duty.lead.clone(), t.duty.responsible.clone()))
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            units,
+            [
+                (s(&[]), s(&["市教育局", "市财政局"])),
+                (s(&["市发展改革委"]), s(&["市财政局", "各区政府"])),
+                (s(&["市商务局"]), s(&["市市场监管局"])),
+                (s(&["各区政府"]), s(&[])),
+            ]
+        );
+        assert_eq!(
+            t[1].duty.note.as_deref(),
+            Some("列第一位者为牵头单位，下同")
+        );
+    }
+
+    #[test]
+    fn a_closing_task_division_table_gives_the_units() {
+        let text = concat!(
+            "某市2024年政务公开工作要点\n一、重点工作\n",
+            "1.推进数字政府建设。完善平台。\n",
+            "2.优化营商环境。落实清单。\n",
+            "附件\n重点任务分工表\n",
+            "序号\t重点任务\t牵头单位\t责任单位\t完成时限\n",
+            "1\t推进数字政府建设\t市政务服务数据管理局\t各区政府\t2024年底\n",
+            "2\t优化营商环境\t市发展改革委\t市市场监管局、市税务局\t持续推进\n",
+        );
+        let imported = assemble(text, "t", Path::new("t.txt"), Some("test")).unwrap();
+        let t = &imported.plan.tasks;
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].duty.lead, ["市政务服务数据管理局"]);
+        assert_eq!(t[1].duty.responsible, ["市市场监管局", "市税务局"]);
+        assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+        // The table's lines are not the text of the last item.
+        assert!(!t[1].text.contains('\t'));
+        // A table alone: its rows are the tasks.
+        let only = concat!(
+            "某区2024年工作方案\n",
+            "序号\t工作任务\t牵头单位\t配合单位\n",
+            "1\t建成10个社区服务站\t区民政局\t各街道办事处\n",
+        );
+        let t = tasks(only);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].duty.lead, ["区民政局"]);
+        assert_eq!(t[0].targets[0].value, Some(10.0));
+    }
+
+    #[test]
+    fn units_printed_before_the_duty() {
+        let t = tasks(concat!(
+            "某区某工作方案\n一、职责分工\n",
+            "（一）城运中心：负责平台建设和日常运行。\n",
+            "（二）区住建局、区城管局：\n负责老旧小区改造。\n",
+        ));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].duty.responsible, ["城运中心"]);
+        assert_eq!(t[0].title, "负责平台建设和日常运行");
+        assert_eq!(t[1].duty.responsible, ["区住建局", "区城管局"]);
+        assert_eq!(t[1].title, "负责老旧小区改造");
     }
 }

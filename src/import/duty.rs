@@ -3,8 +3,15 @@
 //! Printed forms handled (full-width or ASCII punctuation, Simplified or Traditional):
 //! `(牵头单位:A;责任单位:B、C)`, `(牵头单位:A;配合单位:B)`, `(责任单位:A、B)`,
 //! `(A、B等按职责分工落实,以下均需…落实,不再列出)`, `(牵头单位:A、B按照职责分别负责;责任单位:…)`,
-//! and an unbracketed `责任单位:…` line. Unit names are kept as printed; a trailing
-//! `等相关部门和单位` becomes an entry of its own; notes (`以下…不再列出`) are never units.
+//! and an unbracketed `责任单位:…` line; labels separated by a comma as well as a semicolon
+//! (`（牵头单位：A，配合单位：B、C，各区、县级市）`); lists with a verb instead of a label:
+//! `（A、B负责）`, `（X牵头负责，A、B组织落实）`, `（X牵头，Y配合）`, `（X会同Y负责）`,
+//! `（各…按职责分工负责）`; and units before the duty, `城运中心：负责…`. Unit names are kept as
+//! printed; a trailing `等相关部门和单位` becomes an entry of its own; `各区、县级市` is one
+//! collective; notes (`以下…不再列出`, `列第一位者为牵头单位，下同`) are never units.
+//!
+//! A plain list (`（A、B、C负责）`) names no lead. When the document states once that the unit
+//! listed first leads ([`FIRST_LEADS`]), the assembler applies that to every later plain list.
 
 use std::sync::LazyLock;
 
@@ -29,8 +36,41 @@ static DUTY_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(等)?(负责)?(按照?职责分工(负责)?落实|按照?职责分(别|工)负责|按照?职责落实|分别负责|负责落实|共同负责|牵头落实)\s*$")
         .unwrap()
 });
+/// What a unit list ends with when it has no label: the units that do the work.
+static DOER_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(等)?(按照?职责分工(负责)?落实|按照?职责分(别|工)负责|按照?职责落实|分别负责|负责落实|共同负责|组织落实|具体落实|抓好落实|配合落实|协同配合|配合|参与|协助|组织实施|共同推进|负责)\s*$")
+        .unwrap()
+});
+/// What a unit list ends with when it leads: `X牵头负责`, `X牵头`, and `X指导` (the department
+/// that guides the units doing the work).
+static LEAD_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(牵头负责|牵头落实|牵头抓总|牵头实施|牵头推进|牵头|指导)\s*$").unwrap()
+});
+/// `X会同Y负责`: X leads, Y takes part.
+static TOGETHER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"会同|联合").unwrap());
+/// The rule, stated once, that the unit listed first leads: `列第一位者为牵头单位`,
+/// `排在第一位的部门为牵头部门`, `排名第一的为牵头单位`.
+pub static FIRST_LEADS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(列|排|排名|排序)(在)?(第一位|第一|首位)(者|的)?(单位|部门)?(为|是)(牵头|主办|主责)(单位|部门)")
+        .unwrap()
+});
 static NOTE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(以下|后续|下同|此后|其他任务|各项任务)|不再(一一|逐一)?列出").unwrap()
+    Regex::new(r"^\s*(以下|后续|下同|此后|其他任务|各项任务|(列|排|排名|排序)(在)?(第一位|第一|首位))|不再(一一|逐一)?列出").unwrap()
+});
+/// A whole segment that is a note, not units: `列第一位者为牵头单位，下同`, `以下…不再列出`.
+static NOTE_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(以下|后续|下同|此后|(列|排|排名|排序)(在)?(第一位|第一|首位))").unwrap()
+});
+/// How a unit name ends (Simplified): a department, an office, a government, a company …
+static UNIT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(局|委|办|厅|部|署|院|会|中心|政府|集团|公司|银行|单位|部门|办公室|管委会|街道|队|所|站|馆|社|团|联|处|组|机构|企业|学校|大学|法院|检察院|总局|分局|支队|总队|协会|工会|妇联|团委|海关|税务局|管理处|集团公司|电视台|报社|中央|党委|党组)$")
+        .unwrap()
+});
+/// `等和各…`, `和各…`: where a collective joins a list.
+static AND_EACH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"等?(和|及|以及)各").unwrap());
+/// A bare level noun that continues a collective: 各区、县级市 is one unit.
+static LEVEL_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(县级市|县|区|市|乡镇|乡|镇|街道|旗|县区|县市区|市辖区)$").unwrap()
 });
 /// A trailing group name after 等: 等相关部门和单位, 等老龄工作成员单位.
 static GROUP_SUFFIX: LazyLock<Regex> =
@@ -56,7 +96,7 @@ pub fn find(p: Dual) -> Option<Found> {
     if trimmed.ends_with([')', '）']) {
         let open = matching_open(trimmed)?;
         let inner = strip_bracket(p, open, trimmed.len());
-        if DUTY_WORDS.is_match(inner.norm) {
+        if DUTY_WORDS.is_match(inner.norm) || is_verb_list(inner) {
             return Some(Found {
                 range: open..norm.len(),
                 duty: parse(inner),
@@ -70,6 +110,70 @@ pub fn find(p: Dual) -> Option<Found> {
         range: start..norm.len(),
         duty: parse(p.slice(start..trimmed.len())),
     })
+}
+
+/// Responsibility lines inside a paragraph, each right after a sentence it assigns
+/// (`…举办赛事。（体育总局负责）推动…。（市场监管总局负责）`); the one that ends the paragraph is
+/// [`find`]'s.
+pub fn within(p: Dual) -> Vec<Duty> {
+    let mut out = Vec::new();
+    let norm = p.norm;
+    let mut depth = 0;
+    let mut open_at = None;
+    let mut prev_end = false;
+    for (i, c) in norm.char_indices() {
+        if is_open(c) {
+            if depth == 0 && matches!(c, '(' | '（') {
+                open_at = prev_end.then_some(i);
+            }
+            depth += 1;
+        } else if is_close(c) {
+            depth -= 1;
+            if depth == 0 {
+                if let Some(o) = open_at.take() {
+                    let end = i + c.len_utf8();
+                    let at_end = norm[end..]
+                        .trim()
+                        .trim_matches(['。', '.', ';', '；'])
+                        .is_empty();
+                    let inner = strip_bracket(p, o, end);
+                    if !at_end && (DUTY_WORDS.is_match(inner.norm) || is_verb_list(inner)) {
+                        out.push(parse(inner));
+                    }
+                }
+            }
+        }
+        if depth == 0 && !c.is_whitespace() {
+            prev_end = matches!(c, '。' | '；' | ';' | '！' | '!');
+        }
+    }
+    out
+}
+
+/// Several responsibility lines of one item as one: leads and units in the order printed.
+pub fn merge(parts: Vec<Duty>) -> Option<Duty> {
+    let mut it = parts.into_iter();
+    let mut d = it.next()?;
+    for p in it {
+        push_unique(&mut d.lead, p.lead);
+        let new: Vec<String> = p
+            .responsible
+            .into_iter()
+            .filter(|u| !d.lead.contains(u))
+            .collect();
+        push_unique(&mut d.responsible, new);
+        d.plain_list &= p.plain_list;
+        if d.responsible_label.is_none() {
+            d.responsible_label = p.responsible_label;
+        }
+        if d.note.is_none() {
+            d.note = p.note;
+        }
+    }
+    // A unit that leads one sentence and takes part in another is listed once, as a lead.
+    let lead = d.lead.clone();
+    d.responsible.retain(|u| !lead.contains(u));
+    Some(d)
 }
 
 /// The content between the bracket opening at `open` and the closing bracket ending at `end`.
@@ -99,7 +203,7 @@ fn matching_open(s: &str) -> Option<usize> {
 pub fn parse(inner: Dual) -> Duty {
     let mut duty = Duty::default();
     let mut notes: Vec<String> = Vec::new();
-    for seg in inner.split_top(&[';', '；']) {
+    for seg in labelled_segments(inner) {
         let seg = seg.trim();
         if seg.is_empty() {
             continue;
@@ -114,8 +218,16 @@ pub fn parse(inner: Dual) -> Duty {
             }
             None => (None, seg),
         };
+        if label.is_none() && NOTE_SEGMENT.is_match(value.norm) {
+            // A segment of its own that is a note: 列第一位者为牵头单位，下同.
+            notes.push(value.orig.trim().to_string());
+            continue;
+        }
         let (value, note) = split_note(value);
         notes.extend(note);
+        if label.is_none() && verb_form(value, &mut duty) {
+            continue;
+        }
         let (value, tail) = match DUTY_TAIL.find(value.norm) {
             Some(m) => {
                 let phrase = value.orig[m.range()]
@@ -123,7 +235,10 @@ pub fn parse(inner: Dual) -> Duty {
                     .trim_start_matches("负责");
                 (value.slice(0..m.start()), Some(phrase.to_string()))
             }
-            None => (value, None),
+            None => match DOER_TAIL.find(value.norm).filter(|_| label.is_none()) {
+                Some(m) => (value.slice(0..m.start()), None),
+                None => (value, None),
+            },
         };
         let units = split_units(value);
         let is_lead = label.as_deref().is_some_and(|l| {
@@ -142,14 +257,133 @@ pub fn parse(inner: Dual) -> Duty {
                 if simple != "责任单位" && duty.responsible_label.is_none() {
                     duty.responsible_label = Some(l.clone());
                 }
+            } else {
+                duty.plain_list = true;
             }
             push_unique(&mut duty.responsible, units);
         }
+    }
+    if !duty.lead.is_empty() {
+        duty.plain_list = false;
     }
     if !notes.is_empty() {
         duty.note = Some(notes.join(";"));
     }
     duty
+}
+
+/// The segments of a responsibility line: split at semicolons, and at commas that are followed
+/// by a label (`牵头单位：A，配合单位：B`); a comma inside a list (`B、C，各区`) does not split.
+fn labelled_segments(inner: Dual) -> Vec<Dual> {
+    let mut out = Vec::new();
+    for seg in inner.split_top(&[';', '；', '。']) {
+        let mut start = 0;
+        for part in seg.split_top(&[',', '，']).iter().skip(1) {
+            if LABELLED.is_match(part.norm) {
+                let off = part.offset_in(&seg);
+                let sep = seg.norm[..off]
+                    .chars()
+                    .next_back()
+                    .map_or(0, char::len_utf8);
+                out.push(seg.slice(start..off - sep));
+                start = off;
+            }
+        }
+        out.push(seg.slice(start..seg.norm.len()));
+    }
+    out
+}
+
+/// Unlabelled clauses with verbs: `X牵头负责，A、B组织落实`, `X牵头，Y配合`, `X会同Y负责`.
+/// Fills `duty` and returns true when the value has this form.
+fn verb_form(value: Dual, duty: &mut Duty) -> bool {
+    let clauses: Vec<Dual> = value
+        .split_top(&[',', '，'])
+        .into_iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let Some(first) = clauses.first() else {
+        return false;
+    };
+    let (lead, rest_first) = if let Some(m) = LEAD_TAIL.find(first.norm) {
+        (first.slice(0..m.start()), None)
+    } else if let Some(m) = TOGETHER.find(first.norm) {
+        let after = first.slice(m.end()..first.norm.len());
+        let Some(t) = DOER_TAIL.find(after.norm) else {
+            return false;
+        };
+        (first.slice(0..m.start()), Some(after.slice(0..t.start())))
+    } else {
+        return false;
+    };
+    let lead_units = split_units(lead);
+    if lead_units.is_empty() || !lead_units.iter().all(|u| looks_like_unit(u)) {
+        return false;
+    }
+    push_unique(&mut duty.lead, lead_units);
+    if let Some(r) = rest_first {
+        push_unique(&mut duty.responsible, split_units(r));
+    }
+    for c in &clauses[1..] {
+        let list = DOER_TAIL.find(c.norm).map_or(*c, |m| c.slice(0..m.start()));
+        push_unique(&mut duty.responsible, split_units(list));
+    }
+    true
+}
+
+/// Whether a printed name reads as a unit: a collective (各…), or a name ending the way
+/// departments, offices, governments and companies end.
+pub fn looks_like_unit(name: &str) -> bool {
+    let s = super::text::to_simplified(name.trim());
+    let n = s.chars().count();
+    (2..=30).contains(&n)
+        && !s.contains(['。', '，', '：', ':'])
+        && !s.starts_with([
+            '由', '对', '在', '将', '按', '把', '从', '向', '与', '以', '其',
+        ])
+        && (s.starts_with('各') || UNIT_END.is_match(&s) || s.ends_with("人民政府"))
+}
+
+/// A bracket without labels that still assigns the work: a list of units ending with a verb
+/// (`A、B负责`, `X牵头，Y配合`), notes allowed after it.
+fn is_verb_list(inner: Dual) -> bool {
+    let (value, _) = split_note(inner);
+    let mut probe = Duty::default();
+    if verb_form(value, &mut probe) {
+        return true;
+    }
+    let Some(m) = DOER_TAIL.find(value.norm) else {
+        return false;
+    };
+    let units = split_units(value.slice(0..m.start()));
+    !units.is_empty() && units.iter().all(|u| looks_like_unit(u))
+}
+
+/// Units printed before the duty, at the start of an item: `城运中心：负责…`, or a line that is
+/// only `市发展改革委、市财政局：`. Returns the units and where the duty text starts.
+pub fn units_first(p: Dual) -> Option<(Duty, usize)> {
+    let colon = p.norm.find(['：', ':'])?;
+    let head = p.slice(0..colon).trim();
+    if head.norm.chars().count() > 40 || head.is_empty() {
+        return None;
+    }
+    let units = split_units(head);
+    let strict = |u: &String| {
+        let s = super::text::to_simplified(u);
+        // 美丽城区 or 示范县 as a heading's title is no unit: a bare place needs 各 or 政府.
+        looks_like_unit(u) && (s.starts_with('各') || !s.ends_with(['区', '县', '市']))
+    };
+    if units.is_empty() || !units.iter().all(strict) {
+        return None;
+    }
+    let sep = p.norm[colon..].chars().next().map_or(1, char::len_utf8);
+    let duty = Duty {
+        responsible: units,
+        plain_list: true,
+        ..Duty::default()
+    };
+    Some((duty, colon + sep))
 }
 
 fn push_unique(list: &mut Vec<String>, units: Vec<String>) {
@@ -179,9 +413,25 @@ fn split_note(value: Dual) -> (Dual, Option<String>) {
 /// Splits a unit list on 、 , ; (outside brackets); "A等相关部门和单位" gives "A" and
 /// "等相关部门和单位"; a bare trailing 等 is dropped.
 pub fn split_units(list: Dual) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in list.split_top(&['、', ',', '，', ';', '；']) {
+    let mut out: Vec<String> = Vec::new();
+    let parts = list
+        .split_top(&['、', ',', '，', ';', '；'])
+        .into_iter()
+        .flat_map(and_each);
+    for part in parts {
+        let off = part.offset_in(&list);
+        let after_dun = list.norm[..off].ends_with('、');
         let part = part.trim();
+        // 各区、县级市: the level noun after 、 belongs to the collective before it.
+        if after_dun && LEVEL_NOUN.is_match(part.norm) {
+            if let Some(prev) = out.last_mut() {
+                if super::text::to_simplified(prev).starts_with('各') {
+                    prev.push('、');
+                    prev.push_str(part.orig);
+                    continue;
+                }
+            }
+        }
         let norm = part.norm.trim_end_matches('等');
         let orig = &part.orig[..norm.len()];
         if norm.is_empty() {
@@ -204,6 +454,17 @@ pub fn split_units(list: Dual) -> Vec<String> {
     }
     out.retain(|u| !u.is_empty());
     out
+}
+
+/// `A等和各省级人民政府`: a list closed by 等, then a collective joined by 和 or 及.
+fn and_each(part: Dual) -> Vec<Dual> {
+    match AND_EACH.find(part.norm) {
+        Some(m) if m.start() > 0 => {
+            let each = m.end() - '各'.len_utf8();
+            vec![part.slice(0..m.start()), part.slice(each..part.norm.len())]
+        }
+        _ => vec![part],
+    }
 }
 
 #[cfg(test)]
@@ -298,6 +559,108 @@ mod tests {
     fn unbracketed_line() {
         let d = duty_of("责任单位：市发改委、市财政局");
         assert_eq!(d.responsible, ["市发改委", "市财政局"]);
+    }
+
+    #[test]
+    fn labels_separated_by_a_comma() {
+        let d = duty_of("（牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）");
+        assert_eq!(d.lead, ["市发展改革委"]);
+        assert_eq!(
+            d.responsible,
+            ["市委组织部", "市人力资源和社会保障局", "各区、县级市"]
+        );
+        assert_eq!(d.responsible_label.as_deref(), Some("配合单位"));
+    }
+
+    #[test]
+    fn a_plain_list_with_the_first_leads_rule_as_a_note() {
+        let d = duty_of("（省发展改革委、省财政厅、各市州政府负责，列第一位者为牵头单位，下同）");
+        assert!(d.lead.is_empty(), "the assembler applies the rule");
+        assert!(d.plain_list);
+        assert_eq!(d.responsible, ["省发展改革委", "省财政厅", "各市州政府"]);
+        assert_eq!(d.note.as_deref(), Some("列第一位者为牵头单位，下同"));
+        let d = duty_of("（市教育局、市人社局负责）");
+        assert_eq!(d.responsible, ["市教育局", "市人社局"]);
+    }
+
+    #[test]
+    fn lead_verbs_without_labels() {
+        let d = duty_of("（市住建局牵头负责，市自然资源局、各区政府组织落实）");
+        assert_eq!(d.lead, ["市住建局"]);
+        assert_eq!(d.responsible, ["市自然资源局", "各区政府"]);
+        let d = duty_of("（市商务局牵头，市财政局配合）");
+        assert_eq!(d.lead, ["市商务局"]);
+        assert_eq!(d.responsible, ["市财政局"]);
+        let d = duty_of("（市卫健委会同市医保局负责）");
+        assert_eq!(d.lead, ["市卫健委"]);
+        assert_eq!(d.responsible, ["市医保局"]);
+        let d = duty_of("（各县市区政府按职责分工负责）");
+        assert_eq!(d.responsible, ["各县市区政府"]);
+        assert!(d.lead.is_empty());
+    }
+
+    #[test]
+    fn a_collective_joined_by_and() {
+        let d = duty_of("（农业农村部、财政部、商务部等和各有关省级人民政府负责）");
+        assert_eq!(
+            d.responsible,
+            ["农业农村部", "财政部", "商务部", "各有关省级人民政府"]
+        );
+    }
+
+    #[test]
+    fn a_first_leads_rule_after_a_full_stop() {
+        let d = duty_of("（工业和信息化部、发展改革委、科技部等负责。列第一位者为牵头单位，下同）");
+        assert_eq!(d.responsible, ["工业和信息化部", "发展改革委", "科技部"]);
+        assert_eq!(d.note.as_deref(), Some("列第一位者为牵头单位，下同"));
+    }
+
+    #[test]
+    fn several_lines_in_one_item_are_merged_in_order() {
+        let p = "举办赛事。（市场监管总局负责）推动普及。（体育总局、教育部负责）完善平台。（体育总局、网信办负责）";
+        let v = simplified_view(p);
+        let d = Dual::new(p, &v);
+        let mut all = within(d);
+        assert_eq!(all.len(), 2, "the last one is find's");
+        all.push(find(d).unwrap().duty);
+        let m = merge(all).unwrap();
+        assert!(m.lead.is_empty());
+        assert_eq!(
+            m.responsible,
+            ["市场监管总局", "体育总局", "教育部", "网信办"]
+        );
+        // An aside inside a sentence is not a responsibility line.
+        let p = "推进蒲圻电厂（三期）建设。完善机制（市发改委负责的除外）。";
+        assert!(within(Dual::new(p, p)).is_empty());
+    }
+
+    #[test]
+    fn verbs_in_an_aside_do_not_make_units() {
+        for p in [
+            "推进项目建设（由企业自行负责）",
+            "完善机制（具体办法另行制定，下同）",
+            "建设美丽乡村（示范村负责）",
+        ] {
+            let v = simplified_view(p);
+            assert_eq!(find(Dual::new(p, &v)), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn units_before_the_duty() {
+        let p = "城运中心：负责平台建设和日常运行。";
+        let (d, start) = units_first(Dual::new(p, p)).unwrap();
+        assert_eq!(d.responsible, ["城运中心"]);
+        assert_eq!(&p[start..], "负责平台建设和日常运行。");
+        let p = "市发展改革委、市财政局：";
+        assert!(units_first(Dual::new(p, p)).is_some());
+        for p in [
+            "工作目标：到2025年",
+            "建设美丽城区：推进",
+            "加强组织领导：成立",
+        ] {
+            assert!(units_first(Dual::new(p, p)).is_none(), "{p}");
+        }
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!
 //! The stages, one file each: [`decode`] → [`debris`] (what is page furniture) → [`outline`]
 //! (numbering) → [`metadata`] (title, issuer, dates) → [`duty`] (responsibility lines) →
-//! [`targets`] → [`assemble`] (which parts are tasks) → [`units`] → [`write`].
+//! [`targets`] → [`table`] (a task-division table's units) → [`assemble`] (which parts are
+//! tasks) → [`units`] → [`write`].
 
 pub mod assemble;
 pub mod debris;
@@ -18,6 +19,7 @@ pub mod duty;
 pub mod metadata;
 pub mod model;
 pub mod outline;
+pub mod table;
 pub mod targets;
 pub mod text;
 pub mod units;

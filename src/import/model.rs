@@ -73,6 +73,9 @@ pub struct Duty {
     pub responsible_label: Option<String>,
     /// Printed notes that are not units (以下均需…落实,不再列出; 按照职责分别负责).
     pub note: Option<String>,
+    /// The units were a plain list with neither label nor lead verb (`（A、B、C负责）`): a rule
+    /// stated elsewhere (列第一位者为牵头单位) may make the first one the lead.
+    pub plain_list: bool,
 }
 
 impl Duty {

@@ -15,6 +15,8 @@ use super::debris::Line;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     Chapter,
+    /// 第一节 under 第一章.
+    ChapterSection,
     Cn,
     ParenCn,
     Arabic,
@@ -36,6 +38,12 @@ pub struct Heading {
 static CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(第([一二三四五六七八九十百零\d]+)(章|部分|篇))[\s　]*").unwrap()
 });
+static CHAPTER_SECTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(第([一二三四五六七八九十百零\d]+)节)[\s　]*").unwrap());
+/// `11.121人才梯队项目`: a number, its dot and a digit; a heading only when it continues the
+/// numbering of the item before it (2.5米 does not).
+static ARABIC_BEFORE_DIGIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*((\d{1,3})[.．])\d").unwrap());
 static CN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(([一二三四五六七八九十]+)、)").unwrap());
 static PAREN_CN: LazyLock<Regex> =
@@ -107,6 +115,7 @@ pub fn heading(orig: &str, norm: &str) -> Option<Heading> {
         })
     };
     try_re(&CHAPTER, Style::Chapter, true)
+        .or_else(|| try_re(&CHAPTER_SECTION, Style::ChapterSection, true))
         .or_else(|| try_re(&CN, Style::Cn, true))
         .or_else(|| try_re(&PAREN_CN, Style::ParenCn, true))
         .or_else(|| try_re(&PAREN_ARABIC, Style::ParenArabic, false))
@@ -213,7 +222,7 @@ impl Outline {
 fn sep_label(n: &Node) -> String {
     match n.style {
         Style::Cn => format!("{}、", n.label),
-        Style::Chapter => format!("{} ", n.label),
+        Style::Chapter | Style::ChapterSection => format!("{} ", n.label),
         _ => n.label.clone(),
     }
 }
@@ -229,7 +238,9 @@ pub fn build(lines: &[Line]) -> Outline {
         if o.first_heading.is_some() && STOP.is_match(&l.norm) {
             break;
         }
-        let Some(h) = heading(&l.orig, &l.norm) else {
+        let h =
+            heading(&l.orig, &l.norm).or_else(|| continued_arabic(&l.orig, &l.norm, &o, &stack));
+        let Some(h) = h else {
             if let Some(&(_, cur)) = stack.last() {
                 o.nodes[cur].body.push(para(l, 0));
             }
@@ -262,6 +273,29 @@ pub fn build(lines: &[Line]) -> Outline {
         stack.push((h.style, id));
     }
     o
+}
+
+/// `11.121人才梯队项目` after item 10: a number followed by a digit is a heading when it is the
+/// next number of the innermost open `1.` item.
+fn continued_arabic(
+    orig: &str,
+    norm: &str,
+    o: &Outline,
+    stack: &[(Style, usize)],
+) -> Option<Heading> {
+    let c = ARABIC_BEFORE_DIGIT.captures(norm)?;
+    let number: u32 = c[2].parse().ok()?;
+    let &(_, open) = stack.iter().rev().find(|(s, _)| *s == Style::Arabic)?;
+    if o.nodes[open].number + 1 != number {
+        return None;
+    }
+    let label = c.get(1).unwrap();
+    Some(Heading {
+        style: Style::Arabic,
+        label: orig[label.range()].trim().to_string(),
+        number,
+        rest: label.end(),
+    })
 }
 
 fn para(l: &Line, from: usize) -> Para {
@@ -332,6 +366,23 @@ mod tests {
         assert!(labels.contains(&vec!["五".into(), "(一)".into()]));
         assert_eq!(o.roots.len(), 3);
         assert_eq!(o.leaves(o.roots[1]).len(), 3);
+    }
+
+    #[test]
+    fn sections_nest_under_chapters() {
+        let o =
+            outline("方案\n第一章 总则\n第一节 目标\n1.甲。\n第二节 任务\n1.乙。\n第二章 保障\n");
+        let paths: Vec<Vec<String>> = (0..o.nodes.len()).map(|i| o.path(i)).collect();
+        assert!(paths.contains(&vec!["第一章".into(), "第二节".into(), "1.".into()]));
+        assert_eq!(o.roots.len(), 2);
+    }
+
+    #[test]
+    fn a_number_followed_by_digits_continues_the_numbering() {
+        let o = outline("一、任务\n10.甲项目。\n11.121人才梯队项目。\n2.5米航道建设。\n");
+        let labels: Vec<&str> = o.nodes.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(labels, ["一", "10.", "11."]);
+        assert_eq!(o.nodes[2].head.orig, "121人才梯队项目。");
     }
 
     #[test]

@@ -36,7 +36,7 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(\d+(?:\.\d+)?)\s*",
         r"((?:万|亿|千万|百万)?(?:微克/立方米|毫克/升|平方公里|平方米|立方米|公里|千米|公顷|亩|千瓦时|千瓦|",
-        r"吨标准煤|吨|元|家|个|项|件|座|场|辆|台|处|条|所|户|套|艘|株|棵|人次|人|名|次|批|天|小时|倍|%|％|‰)",
+        r"吨标准煤|吨|元|家|个|项|件|座|场次|场|辆|台|处|条|所|户|套|艘|株|棵|人次|人|名|次|批|天|小时|倍|%|％|‰)",
         r"(?:/(?:日|天|年|人|小时|立方米))?)?"
     ))
     .unwrap()
@@ -50,10 +50,23 @@ static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(新增|建成|建强|完成|创建|培育|建设|实施|举办|发布|打造|改造|新建|累计|净增|达到|达|超过|提升|开展|",
         r"引进|建立|组建|创成|形成|实现|推广|争创|申报|认定|培训|造林|绿化|治理|修复|淘汰|关停|整治|更新|",
-        r"回收|开工|抚育|创)\s*$"
+        r"回收|开工|抚育|培养|选拔|资助|扶持|遴选|评选|选派|设立|筹建|筹集|支持|服务|转化|创办|认定|创)\s*$"
     ))
     .unwrap()
 });
+/// A policy's parameters, not outcomes to reach: a subsidy rate, a loan cap, a refund.
+static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"可返还|可申请|可按|最高不超过|最高可|最高给予|补贴标准|补助标准|奖励标准|缴纳|应缴|贷款|贴息").unwrap()
+});
+/// Between the bounds of a range: 1到2个, 3至5家.
+static RANGE_SEP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(到|至|~|～|－|—)\s*").unwrap());
+/// A bound before a count: 选拔不少于200名, 控制在10个以内.
+static BOUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(不低于|不少于|不小于|不超过|不高于|不大于|超过|达到|控制在)\s*$").unwrap()
+});
+/// Where a coordinated count starts inside a clause: 30名A和50名B, A20名及B100名.
+static AND_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(和|及|以及)[0-9]").unwrap());
 static DECREASE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(下降|降低|减少|削减|压减)了?\s*$").unwrap());
 static INCREASE: LazyLock<Regex> =
@@ -86,6 +99,9 @@ pub fn extract(text: Dual, prefix: &str) -> Vec<Target> {
             let before = found.len();
             let mut dated_here: Option<(usize, i32)> = None;
             let mut pending_prefix: Option<usize> = None;
+            // A count read in this sentence lets a later clause that starts with a number count
+            // too: 支持300名…赴境外培训，1000名…参加研修.
+            let mut carry = false;
             for clause in sentence.split_top(&[',', '，', ';', '；', ':', '：']) {
                 let c_off = clause.offset_in(&text);
                 if let Some((pos, y)) = year_in(clause.norm) {
@@ -101,7 +117,7 @@ pub fn extract(text: Dual, prefix: &str) -> Vec<Target> {
                     }
                 }
                 let start = pending_prefix.take();
-                numeric(text, clause, start, year, &mut found);
+                numeric(text, clause, start, year, &mut carry, &mut found);
             }
             if found.len() == before {
                 if let Some((pos, y)) = dated_here {
@@ -161,14 +177,29 @@ struct Value<'a> {
     end: usize,
 }
 
-/// Numbers in `part` that state a value to reach.
-fn values<'a>(part: Dual<'a>) -> Vec<Value<'a>> {
+/// Numbers in `part` that state a value to reach. With `carry`, a count that opens the part
+/// (`1000名…`, after an earlier count in the same sentence) is one too.
+fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
     let norm = part.norm;
     let mut out = Vec::new();
-    for c in NUMBER.captures_iter(norm) {
-        let m = c.get(0).unwrap();
+    let caps: Vec<regex::Captures> = NUMBER.captures_iter(norm).collect();
+    let mut skip_next = false;
+    for (ci, c) in caps.iter().enumerate() {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
         let num = c.get(1).unwrap();
-        let unit = c.get(2);
+        let mut unit = c.get(2);
+        // 1到2个: a range is one value, its lower bound, with the unit printed after the upper.
+        if unit.is_none() {
+            if let (Some(sep), Some(next)) = (RANGE_SEP.find(&norm[num.end()..]), caps.get(ci + 1))
+            {
+                if num.end() + sep.end() == next.get(1).unwrap().start() && next.get(2).is_some() {
+                    unit = next.get(2);
+                    skip_next = true;
+                }
+            }
+        }
         let before = &norm[..num.start()];
         let end = unit.map_or(num.end(), |u| u.end());
         let after = &norm[end..];
@@ -178,21 +209,28 @@ fn values<'a>(part: Dual<'a>) -> Vec<Value<'a>> {
             || (unit.is_none() && next.is_some_and(|n| n.is_ascii_alphabetic()))
             || inside_title(norm, num.start())
             || PRESENT.is_match(before)
+            || PARAMETER.is_match(before)
+            || after.trim_start_matches(['的']).starts_with("基础上")
         {
             continue;
         }
         let modifier = MODIFIER.is_match(after);
         let terminal = next.is_none_or(|n| !is_han(n)) || modifier;
+        let opens = before.trim().is_empty();
         let accepted = match unit {
             None => AT_LEAST.is_match(before) || AT_MOST.is_match(before) || EQUAL.is_match(before),
             Some(u) if matches!(u.as_str(), "%" | "％" | "‰") => true,
-            Some(_) => terminal || COUNT_VERB.is_match(before),
+            Some(_) => {
+                terminal
+                    || COUNT_VERB.is_match(before)
+                    || BOUND.is_match(before)
+                    || (carry && opens)
+            }
         };
         let unitless_ok = unit.is_some() || next.is_none_or(|n| !is_han(n) || modifier);
         if !accepted || !unitless_ok {
             continue;
         }
-        let _ = m;
         out.push(Value {
             range: num.start()..end,
             value: num.as_str().parse().unwrap_or(0.0),
@@ -293,6 +331,7 @@ fn numeric(
     clause: Dual,
     prefix_start: Option<usize>,
     year: Option<i32>,
+    carry: &mut bool,
     out: &mut Vec<Target>,
 ) {
     let c_off = clause.offset_in(&text);
@@ -306,7 +345,7 @@ fn numeric(
     // 分别: metrics listed before it, values after it, paired in order.
     if let Some(m) = RESPECTIVELY.find(clause.norm) {
         let tail = clause.slice(m.end()..clause.norm.len());
-        let vals = values(tail);
+        let vals = values(tail, false);
         if vals.len() >= 2 {
             let head = clause.slice(0..m.start());
             let head_text = clean_metric_part(head.orig, head.norm, false);
@@ -344,15 +383,21 @@ fn numeric(
         }
     }
 
-    let parts = clause.split_top(&['、']);
-    let with_values = parts.iter().filter(|p| !values(**p).is_empty()).count();
+    let parts = coordinated(clause);
+    let with_values = parts
+        .iter()
+        .filter(|p| !values(**p, true).is_empty())
+        .count();
     let parts = if with_values >= 2 {
         parts
     } else {
         vec![clause]
     };
     for (pi, part) in parts.iter().enumerate() {
-        let vals = values(*part);
+        let vals = values(*part, *carry);
+        if let Some(v) = vals.last() {
+            *carry = v.unit.is_some_and(|u| !matches!(u, "%" | "％" | "‰"));
+        }
         // In "产值超50亿元企业4家" the value is the last number; earlier ones qualify the noun.
         let Some(v) = pick(&vals) else { continue };
         let p_off = part.offset_in(&text);
@@ -375,6 +420,24 @@ fn numeric(
             baseline_year: baseline,
         });
     }
+}
+
+/// The parts of a clause that each state a value: split at 、 and before a number after 和/及.
+fn coordinated(clause: Dual) -> Vec<Dual> {
+    let mut out = Vec::new();
+    for part in clause.split_top(&['、']) {
+        let mut start = 0;
+        for m in AND_NUMBER.find_iter(part.norm) {
+            let digit = m.end() - 1;
+            if inside_title(part.norm, m.start()) {
+                continue;
+            }
+            out.push(part.slice(start..m.start()));
+            start = digit;
+        }
+        out.push(part.slice(start..part.norm.len()));
+    }
+    out
 }
 
 /// The number of a part that is its value: the last one that ends the part or is followed by
@@ -541,6 +604,47 @@ mod tests {
         )
         .is_empty());
         assert!(targets("重点管控PM2.5、PM10。依托全市现有的60座生活垃圾处理设施。").is_empty());
+    }
+
+    #[test]
+    fn coordinated_counts_and_counts_that_open_a_clause() {
+        let vals = |t: &str| -> Vec<(f64, String)> {
+            targets(t)
+                .iter()
+                .map(|t| (t.3.unwrap(), t.4.clone().unwrap()))
+                .collect()
+        };
+        assert_eq!(
+            vals("5年内重点引进30名金融高级管理人才和50名金融高级专业人才,跟踪培养300名金融骨干人才。"),
+            [(30.0, "名".into()), (50.0, "名".into()), (300.0, "名".into())]
+        );
+        assert_eq!(
+            vals("重点支持300名领军人才赴境外培训,1000名核心人才参加专题研修。"),
+            [(300.0, "名".into()), (1000.0, "名".into())]
+        );
+        assert_eq!(
+            vals("重点培养不少于10名院士后备人才。"),
+            [(10.0, "名".into())]
+        );
+        assert_eq!(
+            vals("重点扶持50个研修班和50场次名家讲座。")[1],
+            (50.0, "场次".into())
+        );
+        // A number that opens a clause counts only after a count in the same sentence.
+        assert!(targets("经研究,3名同志参加会议。").is_empty());
+    }
+
+    #[test]
+    fn a_range_is_its_lower_bound() {
+        let t = one("建设1到2个大型的人才培养基地。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(1.0), Some("个")));
+    }
+
+    #[test]
+    fn policy_parameters_are_not_targets() {
+        assert!(targets("可返还其上年度实际缴纳失业保险费的50%。").is_empty());
+        assert!(targets("可申请最高不超过15万元的创业担保贷款。").is_empty());
+        assert!(targets("在巩固生均拨款水平达到12000元的基础上,逐步提高。").is_empty());
     }
 
     #[test]
