@@ -19,4 +19,5 @@ pub mod output;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod util;
 pub mod validate;

@@ -7,6 +7,7 @@
 //! always derives the same value. It never touches the file system.
 
 pub mod chart;
+pub mod columns;
 mod site;
 pub mod status;
 

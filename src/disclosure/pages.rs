@@ -13,9 +13,8 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown;
 use crate::model::{Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{
-    canonical_url, enc, needs_render, root_of, site_value, PageCache, PageContext, Renderer,
-};
+use crate::render::{needs_render, site_value, PageCache, PageContext, Renderer};
+use crate::util::url::{canonical_url, enc, root_of};
 
 /// What every page's context holds (the same fields the rest of the site's pages get).
 #[derive(Serialize)]

@@ -97,7 +97,7 @@ fn plan(p: &PlanView) -> Plan<'_> {
         written: p.written,
         published: p.published,
         validity: &p.validity,
-        url: super::pretty(&p.url),
+        url: crate::util::url::pretty(&p.url),
         percent: p.percent,
         targets: p.targets.iter().map(target).collect(),
         tasks: p
@@ -109,7 +109,7 @@ fn plan(p: &PlanView) -> Plan<'_> {
                 title: &t.title,
                 lead: t.lead.iter().map(|u| u.name.as_str()).collect(),
                 responsible: t.responsible.iter().map(|u| u.name.as_str()).collect(),
-                url: super::pretty(&t.url),
+                url: crate::util::url::pretty(&t.url),
                 status: t.status.map(|s| s.as_str()),
                 percent: t.percent,
                 targets: t.targets.iter().map(target).collect(),

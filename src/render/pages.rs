@@ -12,6 +12,7 @@ use crate::derive::{PlanView, SiteData, TargetView, TaskView, UnitView};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::Date;
 use crate::output::Sink;
+use crate::util::url::{canonical_url, enc, root_of};
 
 /// Updates listed per page on `updates/`.
 pub const UPDATES_PER_PAGE: usize = 50;
@@ -130,19 +131,6 @@ fn row(t: &TargetView) -> TargetRow<'_> {
         overdue: t.tracker.overdue,
         sample: t.sample,
     }
-}
-
-/// The official URL of the page at `path` under `base`, in the form people share
-/// (`…/plans/x/` rather than `…/plans/x/index.html`).
-pub fn canonical_url(base: &str, path: &str) -> String {
-    let pretty = path.strip_suffix("index.html").unwrap_or(path);
-    format!("{}/{}", base.trim_end_matches('/'), pretty)
-}
-
-/// The relative way back to the site root from a page at `path` (e.g. "plans/x/index.html"
-/// → "../../").
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
 }
 
 struct Pages<'a> {
@@ -312,15 +300,15 @@ pub fn render_site_cached(
     let tables = [
         DataTable {
             name: "tasks",
-            columns: crate::export::TASK_COLUMNS.to_vec(),
+            columns: crate::derive::columns::TASK_COLUMNS.to_vec(),
         },
         DataTable {
             name: "targets",
-            columns: crate::export::TARGET_COLUMNS.to_vec(),
+            columns: crate::derive::columns::TARGET_COLUMNS.to_vec(),
         },
         DataTable {
             name: "progress",
-            columns: crate::export::PROGRESS_COLUMNS.to_vec(),
+            columns: crate::derive::columns::PROGRESS_COLUMNS.to_vec(),
         },
     ];
     pages.page(
@@ -720,22 +708,6 @@ pub fn feedback_link(data: &SiteData, plan: &PlanView, task: &TaskView) -> Optio
     Some(format!("mailto:{email}?subject={}", enc(&subject)))
 }
 
-/// Percent-encodes everything but unreserved ASCII (RFC 3986).
-pub fn enc(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xF)] as char);
-        }
-    }
-    out
-}
-
 #[derive(Serialize)]
 struct UnitSummary<'a> {
     id: &'a str,
@@ -934,23 +906,4 @@ fn render_updates(
             c.insert("total", &updates.len());
         })
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn root_climbs_one_level_per_folder() {
-        assert_eq!(root_of("index.html"), "");
-        assert_eq!(root_of("plans/x/index.html"), "../../");
-        assert_eq!(root_of("plans/x/tasks/9/index.html"), "../../../../");
-    }
-
-    #[test]
-    fn mailto_subjects_are_percent_encoded() {
-        assert_eq!(enc("a b&c"), "a%20b%26c");
-        assert_eq!(enc("绿"), "%E7%BB%BF");
-        assert_eq!(enc("[x] 1~2/\n"), "%5Bx%5D%201~2%2F%0A");
-    }
 }
