@@ -93,14 +93,12 @@ pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)
     t.lap("load");
     let content = validate::validate(content, diags);
     crate::lint::lint_content(&content, root, diags);
-    let annual = crate::disclosure::check(&content, diags);
     let theme = Theme::load(root, &content.site.theme, diags);
     t.lap("validate");
     if diags.has_errors() {
         return None;
     }
-    let mut data = derive(&content);
-    data.annual = annual;
+    let data = derive(&content);
     drop_aside(content);
     t.lap("derive");
     Some((data, theme))
@@ -286,9 +284,7 @@ pub fn write_all_cached(
                 .map_err(io_error)
         })
     };
-    let disclosure = || {
-        timed(|| crate::disclosure::render(data, &updates, &data.annual, renderer, staging, cache))
-    };
+    let disclosure = || timed(|| crate::render::render_disclosure(data, renderer, staging, cache));
     // The search index first, alone: it is parallel inside, and it is the build's peak of
     // memory, which nothing else should add to. Then the pages beside the exports and the
     // disclosure section.

@@ -179,7 +179,7 @@ fn identity(
         }
         ok.then(|| PartyGovMark {
             image: image.to_string(),
-            url: crate::validate::href(url),
+            url: crate::util::url::href(url),
         })
     });
     Identity {

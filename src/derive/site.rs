@@ -5,12 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::catalogue::{self, Entry};
+use super::changes::{self, Change};
 use super::chart::tracker_svg;
 use super::status::{assess, TargetStatus, Tracker, TrackerInput};
 use crate::markdown;
 use crate::model::{
-    Comparator, Content, Correction, Date, DisclosureDoc, Evidence, Plan, Report, ReportStatus,
-    SiteConfig, Target, Task, Unit, UnitRef,
+    AnnualReport, Comparator, Content, Correction, Date, DisclosureDoc, Evidence, Plan, Report,
+    ReportStatus, SiteConfig, Target, Task, Unit, UnitRef,
 };
 
 /// Counts per target status, in the order of [`TargetStatus::ALL`].
@@ -193,7 +195,10 @@ pub struct PlanView {
     pub jurisdiction: Option<String>,
     pub issuer: Option<String>,
     pub doc_number: Option<String>,
+    /// 索引号: as printed in plan.toml, or assigned by the catalogue (see `index_assigned`).
     pub index_number: Option<String>,
+    /// True when `index_number` was assigned from `site.toml`'s `catalogue_prefix`.
+    pub index_assigned: bool,
     pub categories: Vec<String>,
     pub keywords: Vec<String>,
     pub written: Option<Date>,
@@ -277,6 +282,7 @@ pub struct SiteData {
     pub as_of: Option<Date>,
     pub plans: Vec<PlanView>,
     pub units: Vec<UnitView>,
+    /// The disclosure documents, in section order, each with its 索引号 as the catalogue has it.
     pub disclosure: Vec<DisclosureDoc>,
     pub totals: Totals,
     pub target_counts: StatusCounts,
@@ -284,8 +290,13 @@ pub struct SiteData {
     pub has_sample: bool,
     /// The fingerprint of the key the manifest is signed with, when the build signs it.
     pub fingerprint: Option<String>,
-    /// The annual disclosure reports, parsed and checked by `crate::disclosure::check`.
-    pub annual: Vec<crate::disclosure::AnnualReport>,
+    /// The annual disclosure reports, as loaded and checked.
+    pub annual: Vec<AnnualReport>,
+    /// 政府信息公开目录: every plan, disclosure document and annual report, newest first, with
+    /// the 索引号 the plans and documents above carry.
+    pub catalogue: Vec<Entry>,
+    /// 更新记录: every publication, progress report and correction, newest first.
+    pub changes: Vec<Change>,
 }
 
 impl SiteData {
@@ -411,7 +422,7 @@ pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> Si
     let has_sample = plans.iter().any(|p| p.sample) || content.site.sample;
     let mut disclosure = content.disclosure.clone();
     disclosure.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
-    SiteData {
+    let mut data = SiteData {
         site: content.site.clone(),
         as_of,
         plans,
@@ -421,7 +432,35 @@ pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> Si
         target_counts,
         has_sample,
         fingerprint: None,
-        annual: Vec::new(),
+        annual: content.annual.clone(),
+        catalogue: Vec::new(),
+        changes: Vec::new(),
+    };
+    data.catalogue = catalogue::entries(&data);
+    number_documents(&mut data);
+    data.changes = changes::changes(&data.updates(), &data.catalogue);
+    data
+}
+
+/// Gives every plan and disclosure document the 索引号 its catalogue entry has (printed, or
+/// assigned), so every page and file that shows one shows the same.
+fn number_documents(data: &mut SiteData) {
+    let numbers: HashMap<&str, (&Option<String>, bool)> = data
+        .catalogue
+        .iter()
+        .map(|e| (e.url.as_str(), (&e.index_number, e.index_assigned)))
+        .collect();
+    let number = |url: &str| numbers.get(url).map(|&(n, a)| (n.clone(), a));
+    for p in &mut data.plans {
+        if let Some((n, assigned)) = number(&p.url) {
+            p.index_number = n;
+            p.index_assigned = assigned;
+        }
+    }
+    for d in &mut data.disclosure {
+        if let Some((n, _)) = number(&catalogue::doc_url(&d.slug)) {
+            d.index_number = n;
+        }
     }
 }
 
@@ -627,6 +666,7 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
         issuer: plan.issuer.clone(),
         doc_number: plan.doc_number.clone(),
         index_number: plan.index_number.clone(),
+        index_assigned: false,
         categories: plan.categories.clone(),
         keywords: plan.keywords.clone(),
         written: plan.written,

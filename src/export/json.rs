@@ -21,6 +21,8 @@ struct Plan<'a> {
     issuer: &'a Option<String>,
     doc_number: &'a Option<String>,
     index_number: &'a Option<String>,
+    /// The 索引号 was assigned by the portal's catalogue, not printed on the document.
+    index_assigned: bool,
     written: Option<Date>,
     published: Option<Date>,
     validity: &'a Option<String>,
@@ -94,6 +96,7 @@ fn plan(p: &PlanView) -> Plan<'_> {
         issuer: &p.issuer,
         doc_number: &p.doc_number,
         index_number: &p.index_number,
+        index_assigned: p.index_assigned,
         written: p.written,
         published: p.published,
         validity: &p.validity,

@@ -6,9 +6,12 @@
 //! back to the site root, e.g. `../../`), so every link works under any path and from disk.
 //! It never reads content files and never writes outside the writer it is given.
 
+mod disclosure;
 pub mod hant;
 mod pages;
 mod theme;
+
+pub use disclosure::render as render_disclosure;
 
 pub use pages::{
     needs_render, render_plan_pages, render_site, render_site_cached, site_value, PageCache,

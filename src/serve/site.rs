@@ -369,9 +369,16 @@ impl Incremental {
             mark(1);
             let mut data = derive::derive(&content);
             data.site.as_of = held.site.as_of;
+            // Derived alone, the plan would be numbered as the only document of the
+            // catalogue: it keeps the 索引号 the full build gave it (reports move no document
+            // of the catalogue). A plan the last build did not hold waits for the rebuild.
+            let old = &self.views.get(data.plans.first()?.id.as_str())?.1;
+            let before = Some(old);
+            let view = data.plans.first_mut()?;
+            view.index_number = old.index_number.clone();
+            view.index_assigned = old.index_assigned;
             mark(2);
             let view = data.plans.first()?;
-            let before = self.views.get(&view.id).map(|(_, v)| v);
             let changed_task = |t: &crate::derive::TaskView| {
                 let old = before.and_then(|p| p.tasks.iter().find(|o| o.id == t.id));
                 old.is_none_or(|o| serde_json::to_vec(o).ok() != serde_json::to_vec(t).ok())
@@ -415,7 +422,6 @@ impl Incremental {
         let (content, load_diags) = content::load_with(&self.root, Some(&mut self.load));
         diags.extend(load_diags.into_sorted());
         let content = validate::validate(content, &mut diags);
-        let annual = crate::disclosure::check(&content, &mut diags);
         let theme = Theme::load(&self.root, &content.site.theme, &mut diags);
         if diags.has_errors() {
             return Err(diags);
@@ -443,7 +449,6 @@ impl Incremental {
             .collect();
         self.views.clear();
         let mut data = derive::derive_reusing(&content, reuse);
-        data.annual = annual;
         let plan_ids: Vec<String> = content.plans.iter().map(|p| p.id.0.clone()).collect();
         let (site, units) = (content.site.clone(), content.units.clone());
         self.load.restore(content.plans);
@@ -451,11 +456,24 @@ impl Incremental {
             return Err(diags);
         };
         let templates = template_version(&theme);
+        // A plan's pages and exports depend on its files and `as_of` (its view) and on the
+        // 索引号 the catalogue gave it, which other documents' dates can move.
+        let output_keys: Vec<Option<u64>> = keys
+            .iter()
+            .zip(&data.plans)
+            .map(|(key, view)| {
+                key.map(|k| {
+                    let mut h = std::hash::DefaultHasher::new();
+                    (k, &view.index_number, view.index_assigned).hash(&mut h);
+                    h.finish()
+                })
+            })
+            .collect();
         // Plans whose inputs did not change since the last good build: their exports are
         // kept, and their pages too when the templates are the same.
         let same_inputs: HashSet<String> = plan_ids
             .iter()
-            .zip(&keys)
+            .zip(&output_keys)
             .filter(|(id, key)| key.is_some() && self.plan_keys.get(id.as_str()) == key.as_ref())
             .map(|(id, _)| id.clone())
             .collect();
@@ -596,7 +614,7 @@ impl Incremental {
         self.templates = Some(templates);
         self.plan_keys = plan_ids
             .iter()
-            .zip(&keys)
+            .zip(&output_keys)
             .filter_map(|(id, k)| Some((id.clone(), (*k)?)))
             .collect();
         self.views = std::mem::take(&mut data.plans)

@@ -3,7 +3,10 @@
 //! In: the content model as loaded. Out: the same model with every printed unit name resolved
 //! to a unit id, plus located diagnostics for everything that does not fit together: duplicate
 //! ids, unknown units (with a did-you-mean), progress for unknown tasks or targets, figures in
-//! the wrong unit, dates after `as_of`. It never reads or writes files.
+//! the wrong unit, dates after `as_of`, and the disclosure section's content ([`disclosure`]).
+//! It never reads or writes files.
+
+pub mod disclosure;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -88,6 +91,7 @@ pub fn validate(mut content: Content, diags: &mut Diagnostics) -> Content {
         }
         check_plan(plan, as_of, diags);
     }
+    disclosure::check(&content, diags);
     content
 }
 

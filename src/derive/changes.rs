@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::catalogue::Entry;
-use crate::derive::{ReportView, TIMELY_WORKDAYS};
+use super::{ReportView, TIMELY_WORKDAYS};
 use crate::model::Date;
 
 /// Events listed per page of the change log.
