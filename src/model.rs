@@ -299,6 +299,8 @@ pub struct Task {
     pub units_note: Option<String>,
     /// Relative weight in the plan's roll-up (default 1).
     pub weight: Option<f64>,
+    /// 完成时限: the date the task is due, as a 任务分工表 prints it.
+    pub deadline: Option<Date>,
     pub targets: Vec<Target>,
     #[serde(skip)]
     pub origin: Origin,

@@ -191,3 +191,21 @@ fn plans_json_and_the_pages_show_the_same_index_numbers_statuses_and_latest_valu
     );
     assert!(reported > 0 && measured > 0, "{reported} {measured}");
 }
+
+/// A task's 完成时限 goes from tasks.toml into the model, and from there to its page and to
+/// `data/plans.json`; a task without one shows none and has no `deadline` key.
+#[test]
+fn a_task_deadline_is_on_its_page_and_in_plans_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&repo().join("tests/fixtures/basic"), &out);
+    let json: Value = serde_json::from_str(&read(&out, "data/plans.json")).unwrap();
+    let tasks = json["plans"][0]["tasks"].as_array().unwrap();
+    assert_eq!(tasks[0]["deadline"], "2025-06-30");
+    assert!(tasks[1].get("deadline").is_none(), "{}", tasks[1]);
+    let with = read(&out, "plans/demo-plan/tasks/1/index.html");
+    let shown = after(&with, "<dt>完成时限</dt>", "<dd>", "</dd>").map(text);
+    assert_eq!(shown.as_deref(), Some("2025-06-30"));
+    let without = read(&out, "plans/demo-plan/tasks/2/index.html");
+    assert!(!without.contains("完成时限"));
+}

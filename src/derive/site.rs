@@ -167,6 +167,8 @@ pub struct TaskView {
     pub responsible_label: String,
     pub units_note: Option<String>,
     pub weight: f64,
+    /// 完成时限, when tasks.toml gives one.
+    pub deadline: Option<Date>,
     pub status: Option<ReportStatus>,
     pub status_label: &'static str,
     pub percent: Option<f64>,
@@ -620,6 +622,7 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                     .unwrap_or_else(|| "责任单位".into()),
                 units_note: task.units_note.clone(),
                 weight: task.weight.unwrap_or(1.0),
+                deadline: task.deadline,
                 status: latest.map(|r| r.status),
                 status_label: latest.map_or("暂无报告", |r| r.status.label()),
                 percent: latest.and_then(|r| r.percent),

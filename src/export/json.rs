@@ -42,6 +42,9 @@ struct Task<'a> {
     url: String,
     status: Option<&'static str>,
     percent: Option<f64>,
+    /// 完成时限; left out when tasks.toml gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<Date>,
     targets: Vec<Target<'a>>,
 }
 
@@ -115,6 +118,7 @@ fn plan(p: &PlanView) -> Plan<'_> {
                 url: crate::util::url::pretty(&t.url),
                 status: t.status.map(|s| s.as_str()),
                 percent: t.percent,
+                deadline: t.deadline,
                 targets: t.targets.iter().map(target).collect(),
             })
             .collect(),
