@@ -10,21 +10,17 @@
 //! folder whose files (path, size, mtime) are unchanged is not parsed again while everything
 //! else under `content/` is unchanged too ([`LoadMemo`]), its derived view is reused while
 //! `as_of` is also unchanged, and then its own pages (plan, 原文, tasks — which depend on
-//! nothing else but the templates) are kept without building their contexts. Each page keeps a fingerprint — SHA-256 of the template set
+//! nothing else but the templates) are kept without building their contexts. Each page keeps a fingerprint — the hash of `util::hash` over the template set
 //! and the page's serialised context — so a page is skipped exactly when it would be rendered
 //! from the same inputs as the copy already held. There is no hand-written dependency graph
 //! that could drift from the templates. Exports (data files, feeds, statics) are regenerated
 //! whole; a file whose bytes did not change keeps its old hash.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use sha2::{Digest, Sha256};
-use xxhash_rust::xxh3::Xxh3;
 
 use crate::build::{write_all_cached, Reuse};
 use crate::content::{self, LoadMemo};
@@ -36,6 +32,7 @@ use crate::model::{Content, Date, SiteConfig, Unit};
 use crate::output::Sink;
 use crate::render::{render_plan_pages, PageCache, PageContext, Renderer, Theme};
 use crate::search::held as search;
+use crate::util::hash::{self, Fingerprint, Hasher};
 use crate::validate;
 
 /// One output file.
@@ -83,7 +80,7 @@ impl Sink for MemorySink {
 
 /// Fingerprints of the pages as last rendered, checked and renewed by one rebuild.
 struct Fingerprints<'a> {
-    templates: [u8; 32],
+    templates: Fingerprint,
     previous: &'a HashMap<String, Fingerprint>,
     held: &'a Files,
     next: Mutex<HashMap<String, Fingerprint>>,
@@ -97,16 +94,16 @@ struct Fingerprints<'a> {
 
 impl PageCache for Fingerprints<'_> {
     fn unchanged(&self, path: &str, template: &str, ctx: &PageContext) -> bool {
-        let mut h = HashWriter(Xxh3::new());
-        h.0.update(&self.templates);
-        h.0.update(template.as_bytes());
-        h.0.update(&[0]);
+        let mut h = Hasher::new();
+        h.update(&self.templates.to_le_bytes());
+        h.update(template.as_bytes());
+        h.update(&[0]);
         // The context is plain serialisable data in a fixed order, so equal contexts give
         // equal bytes.
         if ctx.write_json(&mut h).is_err() {
             return false;
         }
-        let fp = h.0.digest128();
+        let fp = h.fingerprint();
         self.next
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -176,22 +173,6 @@ impl PlanCache for ExportPieces<'_> {
     }
 }
 
-/// A page's fingerprint: the 128-bit XXH3 of its template version, template name and context
-/// (not a defence against anyone; it only tells an edited context from the last one).
-type Fingerprint = u128;
-
-struct HashWriter(Xxh3);
-
-impl io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// What one rebuild did, for the terminal and the benchmark.
 #[derive(Debug, Clone, Default)]
 pub struct RebuildStats {
@@ -242,11 +223,11 @@ pub struct Incremental {
     /// Plan folders as last loaded.
     load: LoadMemo,
     /// Each plan's derived view at the last good build, with the key of its inputs.
-    views: HashMap<String, (u64, PlanView)>,
+    views: HashMap<String, (Fingerprint, PlanView)>,
     /// The template version of the last good build.
-    templates: Option<[u8; 32]>,
+    templates: Option<Fingerprint>,
     /// The input key of each plan at the last good build.
-    plan_keys: HashMap<String, u64>,
+    plan_keys: HashMap<String, Fingerprint>,
     /// Each plan's share of the export files at the last good build.
     exports: HashMap<String, Arc<PlanExports>>,
     /// The search index of the last good build, patched by the next.
@@ -427,15 +408,13 @@ impl Incremental {
             return Err(diags);
         }
         let as_of = derive::as_of(&content);
-        let keys: Vec<Option<u64>> = content
+        let keys: Vec<Option<Fingerprint>> = content
             .plans
             .iter()
             .map(|p| {
-                self.load.plan_signature(p.id.as_str()).map(|s| {
-                    let mut h = std::hash::DefaultHasher::new();
-                    (s, as_of).hash(&mut h);
-                    h.finish()
-                })
+                self.load
+                    .plan_signature(p.id.as_str())
+                    .map(|s| hash::of(&(s, as_of)))
             })
             .collect();
         let reuse: Vec<Option<PlanView>> = content
@@ -458,16 +437,10 @@ impl Incremental {
         let templates = template_version(&theme);
         // A plan's pages and exports depend on its files and `as_of` (its view) and on the
         // 索引号 the catalogue gave it, which other documents' dates can move.
-        let output_keys: Vec<Option<u64>> = keys
+        let output_keys: Vec<Option<Fingerprint>> = keys
             .iter()
             .zip(&data.plans)
-            .map(|(key, view)| {
-                key.map(|k| {
-                    let mut h = std::hash::DefaultHasher::new();
-                    (k, &view.index_number, view.index_assigned).hash(&mut h);
-                    h.finish()
-                })
-            })
+            .map(|(key, view)| key.map(|k| hash::of(&(k, &view.index_number, view.index_assigned))))
             .collect();
         // Plans whose inputs did not change since the last good build: their exports are
         // kept, and their pages too when the templates are the same.
@@ -654,17 +627,10 @@ impl Sink for Counting<'_> {
     }
 }
 
-/// SHA-256 of every template's name and source: any template change gives a new version,
-/// which changes every page's fingerprint.
-fn template_version(theme: &Theme) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for (name, source) in &theme.templates {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(source.as_bytes());
-        h.update([0]);
-    }
-    h.finalize().into()
+/// The fingerprint of every template's name and source: any template change gives a new
+/// version, which changes every page's fingerprint.
+fn template_version(theme: &Theme) -> Fingerprint {
+    hash::of(&theme.templates)
 }
 
 /// About how many files a build writes (for the progress bar's length; exactness does not
