@@ -10,10 +10,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::derive::{derive, SiteData};
+use std::collections::HashMap;
+
+use crate::content::LoadMemo;
+use crate::derive::{derive_reusing, Inputs, PlanView, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
 use crate::output::{guard, CommitError, Sink, Staging};
 use crate::render::{render_site_cached, PageCache, Renderer, Theme};
+use crate::util::hash::{self, Fingerprint};
 use crate::{content, validate};
 
 /// Stage timings on stderr when `GONGKAI_TIMINGS` is set (for benchmarks).
@@ -87,8 +91,43 @@ pub struct BuildReport {
 
 /// Loads, validates and derives: everything `check` runs, nothing written.
 pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)> {
+    prepare_with(root, &Inputs::default(), None, diags).map(|p| (p.data, p.theme))
+}
+
+/// What [`prepare_with`] keeps from one run for the next (`serve`): the plan folders as loaded,
+/// and each plan's derived view with the key of its inputs, so an edit reloads and re-derives
+/// only the plans it touched.
+#[derive(Default)]
+pub struct Memo {
+    pub load: LoadMemo,
+    /// Each plan's view at the last good run, by plan id, with its [`Prepared::keys`] entry.
+    pub views: HashMap<String, (Fingerprint, PlanView)>,
+    /// The units of the last good run, as validated (`serve`'s preview validates one plan
+    /// against them).
+    pub units: Vec<crate::model::Unit>,
+}
+
+/// What [`prepare_with`] gives.
+pub struct Prepared {
+    pub data: SiteData,
+    pub theme: Theme,
+    /// Per plan (in `data.plans` order), the key of everything its view was derived from —
+    /// its folder's files, everything else under `content/`, `as_of` — when a [`Memo`] was
+    /// given and knew the folder.
+    pub keys: Vec<Option<Fingerprint>>,
+}
+
+/// Load → validate → derive, as [`prepare`], with the build's `inputs`; with a `memo`, plans
+/// whose inputs are unchanged since its last run are neither parsed nor derived again (their
+/// values are the same, as the memo's keys prove), and the memo is renewed for the next run.
+pub fn prepare_with(
+    root: &Path,
+    inputs: &Inputs,
+    mut memo: Option<&mut Memo>,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
     let t = Timer::start();
-    let (content, load_diags) = content::load(root);
+    let (content, load_diags) = content::load_with(root, memo.as_mut().map(|m| &mut m.load));
     diags.extend(load_diags.into_sorted());
     t.lap("load");
     let content = validate::validate(content, diags);
@@ -98,10 +137,42 @@ pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)
     if diags.has_errors() {
         return None;
     }
-    let data = derive(&content);
-    drop_aside(content);
+    let as_of = crate::derive::as_of(&content);
+    let keys: Vec<Option<Fingerprint>> = content
+        .plans
+        .iter()
+        .map(|p| {
+            let memo = memo.as_ref()?;
+            let signature = memo.load.plan_signature(p.id.as_str())?;
+            Some(hash::of(&(signature, as_of)))
+        })
+        .collect();
+    let reuse: Vec<Option<PlanView>> = match memo.as_mut() {
+        None => Vec::new(),
+        Some(m) => {
+            let reuse = content
+                .plans
+                .iter()
+                .zip(&keys)
+                .map(|(p, key)| match (key, m.views.remove(p.id.as_str())) {
+                    (Some(k), Some((old, view))) if *k == old => Some(view),
+                    _ => None,
+                })
+                .collect();
+            m.views.clear();
+            reuse
+        }
+    };
+    let data = derive_reusing(&content, inputs, reuse);
+    match memo {
+        Some(m) => {
+            m.units = content.units.clone();
+            m.load.restore(content.plans);
+        }
+        None => drop_aside(content),
+    }
     t.lap("derive");
-    Some((data, theme))
+    Some(Prepared { data, theme, keys })
 }
 
 /// Drops `value` on a thread of its own. Freeing a loaded site (hundreds of thousands of
@@ -125,17 +196,17 @@ pub fn build_site(
     let started = Instant::now();
     check_output(root, output, force)?;
     let mut diags = Diagnostics::new();
-    let Some((mut data, theme)) = prepare(root, &mut diags) else {
+    let key = sign_key.map(|k| (k, crate::mirror::public_key_fingerprint_from_secret(k)));
+    let inputs = Inputs {
+        base_url: base_url.map(str::to_string),
+        fingerprint: key.as_ref().and_then(|(_, f)| f.as_ref().ok().cloned()),
+    };
+    let Some(Prepared { data, theme, .. }) = prepare_with(root, &inputs, None, &mut diags) else {
         return Err(BuildFailure::Content(diags));
     };
-    if let Some(b) = base_url {
-        data.site.base_url = Some(b.to_string());
-    }
-    if let Some(key) = sign_key {
-        match crate::mirror::public_key_fingerprint_from_secret(key) {
-            Ok(f) => data.fingerprint = Some(f),
-            Err(e) => return Err(BuildFailure::Io(format!("{}: {e}", key.display()))),
-        }
+    // Content errors first, then a key that cannot be read.
+    if let Some((key, Err(e))) = &key {
+        return Err(BuildFailure::Io(format!("{}: {e}", key.display())));
     }
     if data.site.base_url.is_none() {
         diags.push(

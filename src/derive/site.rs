@@ -385,14 +385,27 @@ pub fn as_of(content: &Content) -> Option<Date> {
     })
 }
 
-pub fn derive(content: &Content) -> SiteData {
-    derive_reusing(content, Vec::new())
+/// What the site value depends on besides `content/`: the build command's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// `--base-url`, which takes the place of `site.toml`'s `base_url`.
+    pub base_url: Option<String>,
+    /// The fingerprint of the key the manifest is signed with (`--sign-key`).
+    pub fingerprint: Option<String>,
 }
 
-/// [`derive`], taking plan `i`'s view from `reuse[i]` where it is `Some` (`serve` passes the
-/// views of plans whose files, units, site settings and `as_of` are all unchanged: a plan's
-/// view depends on nothing else).
-pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> SiteData {
+pub fn derive(content: &Content) -> SiteData {
+    derive_reusing(content, &Inputs::default(), Vec::new())
+}
+
+/// [`derive`] with the build's `inputs`, taking plan `i`'s view from `reuse[i]` where it is
+/// `Some` (`serve` passes the views of plans whose files, units, site settings and `as_of` are
+/// all unchanged: a plan's view depends on nothing else).
+pub fn derive_reusing(
+    content: &Content,
+    inputs: &Inputs,
+    mut reuse: Vec<Option<PlanView>>,
+) -> SiteData {
     let as_of = as_of(content);
     let units_by_id: HashMap<&str, &Unit> =
         content.units.iter().map(|u| (u.id.as_str(), u)).collect();
@@ -424,8 +437,12 @@ pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> Si
     let has_sample = plans.iter().any(|p| p.sample) || content.site.sample;
     let mut disclosure = content.disclosure.clone();
     disclosure.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
+    let mut site = content.site.clone();
+    if let Some(b) = &inputs.base_url {
+        site.base_url = Some(b.clone());
+    }
     let mut data = SiteData {
-        site: content.site.clone(),
+        site,
         as_of,
         plans,
         units,
@@ -433,7 +450,7 @@ pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> Si
         totals,
         target_counts,
         has_sample,
-        fingerprint: None,
+        fingerprint: inputs.fingerprint.clone(),
         annual: content.annual.clone(),
         catalogue: Vec::new(),
         changes: Vec::new(),

@@ -4,17 +4,20 @@
 //! what `gongkai build` would write for the same content, manifest included. It never writes to
 //! disk.
 //!
-//! Why it is correct by construction: a rebuild runs the whole pipeline up to each page's
-//! template context (load → validate → derive, and every page's context), then renders only the
-//! pages whose *context* changed. Two memos skip work whose inputs are known equal: a plan
-//! folder whose files (path, size, mtime) are unchanged is not parsed again while everything
-//! else under `content/` is unchanged too ([`LoadMemo`]), its derived view is reused while
-//! `as_of` is also unchanged, and then its own pages (plan, 原文, tasks — which depend on
-//! nothing else but the templates) are kept without building their contexts. Each page keeps a fingerprint — the hash of `util::hash` over the template set
-//! and the page's serialised context — so a page is skipped exactly when it would be rendered
-//! from the same inputs as the copy already held. There is no hand-written dependency graph
-//! that could drift from the templates. Exports (data files, feeds, statics) are regenerated
-//! whole; a file whose bytes did not change keeps its old hash.
+//! Why it is correct by construction: a rebuild runs `build`'s own pipeline
+//! ([`crate::build::prepare_with`]: load → validate → derive) and every page's template
+//! context, then renders only the pages whose *context* changed. The pipeline's memo
+//! ([`crate::build::Memo`]) skips work whose inputs are known equal: a plan folder whose files
+//! (path, size, mtime) are unchanged is not parsed again while everything else under
+//! `content/` is unchanged too, and its derived view is reused while `as_of` is also
+//! unchanged; then its own pages (plan, 原文, tasks — which depend on nothing else but the
+//! templates and the 索引号 the catalogue gave it) are kept without building their contexts.
+//! Each page keeps a fingerprint ([`crate::util::hash`], the one hash of change detection)
+//! of the template set and the page's serialised context, so a page is skipped exactly when
+//! it would be rendered from the same inputs as the copy already held. There is no
+//! hand-written dependency graph that could drift from the templates. Exports (data files,
+//! feeds, statics) are made again except each unchanged plan's share; a file whose bytes did
+//! not change keeps its old hash.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
@@ -22,9 +25,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{write_all_cached, Reuse};
-use crate::content::{self, LoadMemo};
-use crate::derive::{self, PlanView};
+use crate::build::{prepare_with, write_all_cached, Memo, Prepared, Reuse};
+use crate::content;
+use crate::derive::{self, Inputs, PlanView};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::export::{PlanCache, PlanExports};
 use crate::mirror::{manifest_json, ManifestEntry};
@@ -220,10 +223,9 @@ pub struct Incremental {
     root: PathBuf,
     files: Arc<Files>,
     fingerprints: HashMap<String, Fingerprint>,
-    /// Plan folders as last loaded.
-    load: LoadMemo,
-    /// Each plan's derived view at the last good build, with the key of its inputs.
-    views: HashMap<String, (Fingerprint, PlanView)>,
+    /// Plan folders as last loaded, and each plan's derived view at the last good build
+    /// with the key of its inputs (the same pipeline as `build`'s, with its memo).
+    memo: Memo,
     /// The template version of the last good build.
     templates: Option<Fingerprint>,
     /// The input key of each plan at the last good build.
@@ -253,8 +255,7 @@ impl Incremental {
             root: root.to_path_buf(),
             files: Arc::new(Files::new()),
             fingerprints: HashMap::new(),
-            load: LoadMemo::default(),
-            views: HashMap::new(),
+            memo: Memo::default(),
             templates: None,
             plan_keys: HashMap::new(),
             exports: HashMap::new(),
@@ -296,7 +297,7 @@ impl Incremental {
                 return None;
             }
             let dir = plans_dir.join(parts[0]);
-            self.load.plan_in(&dir)?;
+            self.memo.load.plan_in(&dir)?;
             match dirs.iter_mut().find(|(d, _)| *d == dir) {
                 Some((_, paths)) => paths.push(path.clone()),
                 None => dirs.push((dir, vec![path.clone()])),
@@ -313,7 +314,7 @@ impl Incremental {
             lap = Instant::now();
         };
         for (dir, paths) in &dirs {
-            let old = self.load.plan_in(dir)?;
+            let old = self.memo.load.plan_in(dir)?;
             let (plan, diags) = content::reload_reports(&self.root, old, paths);
             mark(0);
             if diags.has_errors() {
@@ -353,7 +354,7 @@ impl Incremental {
             // Derived alone, the plan would be numbered as the only document of the
             // catalogue: it keeps the 索引号 the full build gave it (reports move no document
             // of the catalogue). A plan the last build did not hold waits for the rebuild.
-            let old = &self.views.get(data.plans.first()?.id.as_str())?.1;
+            let old = &self.memo.views.get(data.plans.first()?.id.as_str())?.1;
             let before = Some(old);
             let view = data.plans.first_mut()?;
             view.index_number = old.index_number.clone();
@@ -398,39 +399,23 @@ impl Incremental {
         let mut stats = RebuildStats::default();
         let started = Instant::now();
         let mut diags = Diagnostics::new();
-        // Load → validate → derive as `build::prepare` does, reusing the plan folders and
-        // plan views whose inputs did not change.
-        let (content, load_diags) = content::load_with(&self.root, Some(&mut self.load));
-        diags.extend(load_diags.into_sorted());
-        let content = validate::validate(content, &mut diags);
-        let theme = Theme::load(&self.root, &content.site.theme, &mut diags);
-        if diags.has_errors() {
+        // Load → validate → derive: `build`'s pipeline, reusing the plan folders and plan
+        // views whose inputs did not change.
+        let Some(Prepared {
+            mut data,
+            theme,
+            keys,
+        }) = prepare_with(
+            &self.root,
+            &Inputs::default(),
+            Some(&mut self.memo),
+            &mut diags,
+        )
+        else {
             return Err(diags);
-        }
-        let as_of = derive::as_of(&content);
-        let keys: Vec<Option<Fingerprint>> = content
-            .plans
-            .iter()
-            .map(|p| {
-                self.load
-                    .plan_signature(p.id.as_str())
-                    .map(|s| hash::of(&(s, as_of)))
-            })
-            .collect();
-        let reuse: Vec<Option<PlanView>> = content
-            .plans
-            .iter()
-            .zip(&keys)
-            .map(|(p, key)| match (key, self.views.remove(p.id.as_str())) {
-                (Some(k), Some((old, view))) if *k == old => Some(view),
-                _ => None,
-            })
-            .collect();
-        self.views.clear();
-        let mut data = derive::derive_reusing(&content, reuse);
-        let plan_ids: Vec<String> = content.plans.iter().map(|p| p.id.0.clone()).collect();
-        let (site, units) = (content.site.clone(), content.units.clone());
-        self.load.restore(content.plans);
+        };
+        let plan_ids: Vec<String> = data.plans.iter().map(|p| p.id.clone()).collect();
+        let (site, units, as_of) = (data.site.clone(), self.memo.units.clone(), data.as_of);
         let Some(renderer) = Renderer::new(&theme, &mut diags) else {
             return Err(diags);
         };
@@ -590,7 +575,7 @@ impl Incremental {
             .zip(&output_keys)
             .filter_map(|(id, k)| Some((id.clone(), (*k)?)))
             .collect();
-        self.views = std::mem::take(&mut data.plans)
+        self.memo.views = std::mem::take(&mut data.plans)
             .into_iter()
             .zip(&keys)
             .filter_map(|(view, k)| Some((view.id.clone(), ((*k)?, view))))
