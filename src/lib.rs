@@ -17,7 +17,13 @@
 //!   sitemap); then `output` writes into a staging folder swapped in whole, and `mirror` adds
 //!   the manifest.
 //!
-//! `util` (escaping, number formatting, URLs) sits below every stage; no module imports from
+//! `data/plans.json` is not the site value written out but a documented, versioned projection
+//! of it, made in one place (`export::json`): the value holds presentation (charts, rendered
+//! Markdown, labels) that is not open data, and the file's fields are a published contract
+//! (DESIGN §5 ⚑) that must not move when a page does. Every field is read from the value the
+//! pages render, so the two agree (`tests/one_model.rs` checks it on the built site).
+//!
+//! `util` (escaping, number formatting, URLs, the change-detection hash) sits below every stage; no module imports from
 //! a later stage. `build` strings the stages together; `import`, `mirror` and `serve` are the
 //! other commands (`serve` holds the site in memory and rebuilds it incrementally).
 

@@ -1,5 +1,12 @@
 //! `data/plans.json` (DESIGN §5 ⚑): every plan with its tasks, targets, status and the inputs
 //! each status was computed from, so anyone can recompute it.
+//!
+//! It is a projection of the derived site value, made here and nowhere else: every field is
+//! read from [`SiteData`] as the pages read it (so the file says what the pages show), but the
+//! file keeps its own published shape — the DESIGN fields, plus those the README lists — and
+//! leaves out what is presentation (charts, rendered Markdown, labels). `version` is that
+//! shape's version: fields are only ever added within one; renaming or removing one is a new
+//! version, changed in DESIGN and the README with it.
 
 use serde::Serialize;
 
@@ -7,9 +14,14 @@ use crate::derive::status::{BaselineUsed, Point, TargetStatus};
 use crate::derive::{PlanView, SiteData, TargetView};
 use crate::model::{Comparator, Date};
 
+/// The version of `plans.json`'s shape.
+pub const VERSION: u32 = 1;
+
 #[derive(Serialize)]
 struct Root<'a> {
     generator: &'static str,
+    /// The version of this file's shape (see the module docs).
+    version: u32,
     as_of: Option<Date>,
     plans: Vec<Plan<'a>>,
 }
@@ -149,6 +161,7 @@ pub fn plans_json_of<'a>(
 ) -> String {
     let head = Root {
         generator: "gongkai",
+        version: VERSION,
         as_of,
         plans: Vec::new(),
     };
@@ -182,6 +195,7 @@ mod tests {
     fn whole(as_of: Option<Date>, plans: Vec<Plan>) -> String {
         let root = Root {
             generator: "gongkai",
+            version: VERSION,
             as_of,
             plans,
         };
