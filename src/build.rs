@@ -331,12 +331,10 @@ pub fn write_all_cached(
     reuse: Option<&Reuse>,
 ) -> Result<(), Diagnostic> {
     let cache = reuse.map(|r| r.pages);
-    let base_url = data.site.base_url.as_deref();
     let t = Timer::start();
     // The timeline of every report, newest first: pages, feeds and the change log share it.
     let updates = data.updates();
-    let render =
-        || timed(|| render_site_cached(data, renderer, staging, base_url, cache, &updates));
+    let render = || timed(|| render_site_cached(data, renderer, staging, cache, &updates));
     let export = || {
         timed(|| {
             crate::export::write_exports(data, &updates, staging, reuse.map(|r| r.exports))

@@ -25,43 +25,23 @@
 //! It never reads or writes files itself: content arrives loaded, pages leave through the
 //! staging writer.
 
-use std::path::PathBuf;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::pages::{needs_render, site_value, PageCache, PageContext};
+use super::pages::{PageCache, PageContext, Pages};
 use super::Renderer;
 use crate::derive::catalogue::{self, Entry, View};
 use crate::derive::{changes, PlanView, SiteData};
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::model::{AnnualReport, Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::util::url::{canonical_url, enc, root_of};
+use crate::util::url::enc;
 
-/// What every page's context holds (the same fields the rest of the site's pages get).
-#[derive(Serialize)]
-struct Common<'a> {
-    root: String,
-    /// [`site_value`]: made once, shared by every page.
-    site: &'a tera::Value,
-    as_of: Option<Date>,
-    sample: bool,
-    section: &'static str,
-    page: String,
-    canonical: Option<String>,
-    lang: &'a str,
-    /// The entry of the section's own navigation to mark as current.
-    dsection: &'static str,
-}
-
+/// The section's pages are the site's pages ([`Pages`]), each also told which entry of the
+/// section's own navigation to mark as current (`dsection`).
 struct Out<'a> {
-    data: &'a SiteData,
-    site: tera::Value,
-    renderer: &'a Renderer,
-    staging: &'a dyn Sink,
-    cache: Option<&'a dyn PageCache>,
+    pages: Pages<'a>,
 }
 
 impl Out<'_> {
@@ -73,31 +53,10 @@ impl Out<'_> {
         sample: bool,
         fill: impl FnOnce(&mut PageContext),
     ) -> Result<(), Diagnostic> {
-        let canonical = self
-            .data
-            .site
-            .base_url
-            .as_deref()
-            .map(|b| canonical_url(b, path));
-        let common = Common {
-            root: root_of(path),
-            site: &self.site,
-            as_of: self.data.as_of,
-            sample,
-            section: "disclosure",
-            page: path.to_string(),
-            canonical,
-            lang: &self.data.site.language,
-            dsection,
-        };
-        let mut ctx = PageContext::of(&common);
-        fill(&mut ctx);
-        let Some(ctx) = needs_render(self.cache, path, template, ctx) else {
-            return Ok(());
-        };
-        self.renderer
-            .render_with(template, &ctx, |html| self.staging.write(path, html))?
-            .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))
+        self.pages.page(path, template, "disclosure", sample, |c| {
+            c.insert("dsection", dsection);
+            fill(c)
+        })
     }
 }
 
@@ -268,11 +227,7 @@ pub fn render(
     cache: Option<&dyn PageCache>,
 ) -> Result<(), Diagnostic> {
     let out = Out {
-        data,
-        site: site_value(&data.site),
-        renderer,
-        staging,
-        cache,
+        pages: Pages::new(data, renderer, staging, cache),
     };
     let entries = &data.catalogue;
     let annual = &data.annual;

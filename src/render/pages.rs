@@ -133,7 +133,8 @@ fn row(t: &TargetView) -> TargetRow<'_> {
     }
 }
 
-struct Pages<'a> {
+/// Renders pages: each a template and a context of [`Common`] fields and its own.
+pub(super) struct Pages<'a> {
     data: &'a SiteData,
     site: tera::Value,
     renderer: &'a Renderer,
@@ -217,6 +218,22 @@ pub fn needs_render(
 }
 
 impl<'a> Pages<'a> {
+    pub(super) fn new(
+        data: &'a SiteData,
+        renderer: &'a Renderer,
+        staging: &'a dyn Sink,
+        cache: Option<&'a dyn PageCache>,
+    ) -> Pages<'a> {
+        Pages {
+            data,
+            site: site_value(&data.site),
+            renderer,
+            staging,
+            base_url: data.site.base_url.as_deref(),
+            cache,
+        }
+    }
+
     fn common(&self, page: &str, section: &'static str, sample: bool) -> Common<'_> {
         let canonical = self.base_url.map(|b| canonical_url(b, page));
         Common {
@@ -231,7 +248,7 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn page(
+    pub(super) fn page(
         &self,
         path: &str,
         template: &str,
@@ -255,9 +272,8 @@ pub fn render_site(
     data: &SiteData,
     renderer: &Renderer,
     staging: &dyn Sink,
-    base_url: Option<&str>,
 ) -> Result<(), Diagnostic> {
-    render_site_cached(data, renderer, staging, base_url, None, &data.updates())
+    render_site_cached(data, renderer, staging, None, &data.updates())
 }
 
 /// [`render_site`], skipping the pages `cache` says are unchanged; `updates` is
@@ -266,18 +282,10 @@ pub fn render_site_cached(
     data: &SiteData,
     renderer: &Renderer,
     staging: &dyn Sink,
-    base_url: Option<&str>,
     cache: Option<&dyn PageCache>,
     updates: &[&crate::derive::ReportView],
 ) -> Result<(), Diagnostic> {
-    let pages = Pages {
-        data,
-        site: site_value(&data.site),
-        renderer,
-        staging,
-        base_url,
-        cache,
-    };
+    let pages = Pages::new(data, renderer, staging, cache);
     let summaries: Vec<tera::Value> = data.plans.iter().map(summary_value).collect();
 
     pages.page("index.html", "index.html", "home", data.has_sample, |c| {
@@ -337,14 +345,7 @@ pub fn render_plan_pages(
     plan: &PlanView,
     tasks: &(dyn Fn(&TaskView) -> bool + Sync),
 ) -> Result<(), Diagnostic> {
-    let pages = Pages {
-        data,
-        site: site_value(&data.site),
-        renderer,
-        staging,
-        base_url: data.site.base_url.as_deref(),
-        cache: None,
-    };
+    let pages = Pages::new(data, renderer, staging, None);
     render_plan_page(&pages, plan)?;
     render_task_pages(&pages, plan, &summary_value(plan), tasks)
 }
