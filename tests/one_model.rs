@@ -201,11 +201,11 @@ fn a_task_deadline_is_on_its_page_and_in_plans_json() {
     build(&repo().join("tests/fixtures/basic"), &out);
     let json: Value = serde_json::from_str(&read(&out, "data/plans.json")).unwrap();
     let tasks = json["plans"][0]["tasks"].as_array().unwrap();
-    assert_eq!(tasks[0]["deadline"], "2025-06-30");
-    assert!(tasks[1].get("deadline").is_none(), "{}", tasks[1]);
-    let with = read(&out, "plans/demo-plan/tasks/1/index.html");
+    assert_eq!(tasks[1]["deadline"], "2025-06-30");
+    assert!(tasks[0].get("deadline").is_none(), "{}", tasks[0]);
+    let with = read(&out, "plans/demo-plan/tasks/2/index.html");
     let shown = after(&with, "<dt>完成时限</dt>", "<dd>", "</dd>").map(text);
     assert_eq!(shown.as_deref(), Some("2025-06-30"));
-    let without = read(&out, "plans/demo-plan/tasks/2/index.html");
+    let without = read(&out, "plans/demo-plan/tasks/1/index.html");
     assert!(!without.contains("完成时限"));
 }
