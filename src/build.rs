@@ -10,10 +10,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::derive::{derive, SiteData};
+use std::collections::HashMap;
+
+use crate::content::LoadMemo;
+use crate::derive::{derive_reusing, Inputs, PlanView, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
 use crate::output::{guard, CommitError, Sink, Staging};
 use crate::render::{render_site_cached, PageCache, Renderer, Theme};
+use crate::util::hash::{self, Fingerprint};
 use crate::{content, validate};
 
 /// Stage timings on stderr when `GONGKAI_TIMINGS` is set (for benchmarks).
@@ -87,30 +91,101 @@ pub struct BuildReport {
 
 /// Loads, validates and derives: everything a build needs before writing, nothing written.
 pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)> {
-    prepare_with(root, diags, false)
+    prepare_with(root, &Inputs::default(), None, diags).map(|p| (p.data, p.theme))
 }
 
-/// [`prepare`], with the inspection lint over the content when `lint` is set (`check`).
-fn prepare_with(root: &Path, diags: &mut Diagnostics, lint: bool) -> Option<(SiteData, Theme)> {
+/// What [`prepare_with`] keeps from one run for the next (`serve`): the plan folders as loaded,
+/// and each plan's derived view with the key of its inputs, so an edit reloads and re-derives
+/// only the plans it touched.
+#[derive(Default)]
+pub struct Memo {
+    pub load: LoadMemo,
+    /// Each plan's view at the last good run, by plan id, with its [`Prepared::keys`] entry.
+    pub views: HashMap<String, (Fingerprint, PlanView)>,
+    /// The units of the last good run, as validated (`serve`'s preview validates one plan
+    /// against them).
+    pub units: Vec<crate::model::Unit>,
+}
+
+/// What [`prepare_with`] gives.
+pub struct Prepared {
+    pub data: SiteData,
+    pub theme: Theme,
+    /// Per plan (in `data.plans` order), the key of everything its view was derived from —
+    /// its folder's files, everything else under `content/`, `as_of` — when a [`Memo`] was
+    /// given and knew the folder.
+    pub keys: Vec<Option<Fingerprint>>,
+}
+
+/// Load → validate → derive, as [`prepare`], with the build's `inputs`; with a `memo`, plans
+/// whose inputs are unchanged since its last run are neither parsed nor derived again (their
+/// values are the same, as the memo's keys prove), and the memo is renewed for the next run.
+pub fn prepare_with(
+    root: &Path,
+    inputs: &Inputs,
+    mut memo: Option<&mut Memo>,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
+    prepare_linted(root, inputs, memo.as_deref_mut(), diags, false)
+}
+
+/// [`prepare_with`], with the inspection lint over the content when `lint` is set (`check`).
+fn prepare_linted(
+    root: &Path,
+    inputs: &Inputs,
+    mut memo: Option<&mut Memo>,
+    diags: &mut Diagnostics,
+    lint: bool,
+) -> Option<Prepared> {
     let t = Timer::start();
-    let (content, load_diags) = content::load(root);
+    let (content, load_diags) = content::load_with(root, memo.as_mut().map(|m| &mut m.load));
     diags.extend(load_diags.into_sorted());
     t.lap("load");
     let content = validate::validate(content, diags);
     if lint {
         crate::lint::lint_content(&content, root, diags);
     }
-    let annual = crate::disclosure::check(&content, diags);
     let theme = Theme::load(root, &content.site.theme, diags);
     t.lap("validate");
     if diags.has_errors() {
         return None;
     }
-    let mut data = derive(&content);
-    data.annual = annual;
-    drop_aside(content);
+    let as_of = crate::derive::as_of(&content);
+    let keys: Vec<Option<Fingerprint>> = content
+        .plans
+        .iter()
+        .map(|p| {
+            let memo = memo.as_ref()?;
+            let signature = memo.load.plan_signature(p.id.as_str())?;
+            Some(hash::of(&(signature, as_of)))
+        })
+        .collect();
+    let reuse: Vec<Option<PlanView>> = match memo.as_mut() {
+        None => Vec::new(),
+        Some(m) => {
+            let reuse = content
+                .plans
+                .iter()
+                .zip(&keys)
+                .map(|(p, key)| match (key, m.views.remove(p.id.as_str())) {
+                    (Some(k), Some((old, view))) if *k == old => Some(view),
+                    _ => None,
+                })
+                .collect();
+            m.views.clear();
+            reuse
+        }
+    };
+    let data = derive_reusing(&content, inputs, reuse);
+    match memo {
+        Some(m) => {
+            m.units = content.units.clone();
+            m.load.restore(content.plans);
+        }
+        None => drop_aside(content),
+    }
     t.lap("derive");
-    Some((data, theme))
+    Some(Prepared { data, theme, keys })
 }
 
 /// Drops `value` on a thread of its own. Freeing a loaded site (hundreds of thousands of
@@ -134,17 +209,17 @@ pub fn build_site(
     let started = Instant::now();
     check_output(root, output, force)?;
     let mut diags = Diagnostics::new();
-    let Some((mut data, theme)) = prepare(root, &mut diags) else {
+    let key = sign_key.map(|k| (k, crate::mirror::public_key_fingerprint_from_secret(k)));
+    let inputs = Inputs {
+        base_url: base_url.map(str::to_string),
+        fingerprint: key.as_ref().and_then(|(_, f)| f.as_ref().ok().cloned()),
+    };
+    let Some(Prepared { data, theme, .. }) = prepare_with(root, &inputs, None, &mut diags) else {
         return Err(BuildFailure::Content(diags));
     };
-    if let Some(b) = base_url {
-        data.site.base_url = Some(b.to_string());
-    }
-    if let Some(key) = sign_key {
-        match crate::mirror::public_key_fingerprint_from_secret(key) {
-            Ok(f) => data.fingerprint = Some(f),
-            Err(e) => return Err(BuildFailure::Io(format!("{}: {e}", key.display()))),
-        }
+    // Content errors first, then a key that cannot be read.
+    if let Some((key, Err(e))) = &key {
+        return Err(BuildFailure::Io(format!("{}: {e}", key.display())));
     }
     if data.site.base_url.is_none() {
         diags.push(
@@ -269,12 +344,10 @@ pub fn write_all_cached(
     reuse: Option<&Reuse>,
 ) -> Result<(), Diagnostic> {
     let cache = reuse.map(|r| r.pages);
-    let base_url = data.site.base_url.as_deref();
     let t = Timer::start();
     // The timeline of every report, newest first: pages, feeds and the change log share it.
     let updates = data.updates();
-    let render =
-        || timed(|| render_site_cached(data, renderer, staging, base_url, cache, &updates));
+    let render = || timed(|| render_site_cached(data, renderer, staging, cache, &updates));
     let export = || {
         timed(|| {
             crate::export::write_exports(data, &updates, staging, reuse.map(|r| r.exports))
@@ -293,9 +366,7 @@ pub fn write_all_cached(
                 .map_err(io_error)
         })
     };
-    let disclosure = || {
-        timed(|| crate::disclosure::render(data, &updates, &data.annual, renderer, staging, cache))
-    };
+    let disclosure = || timed(|| crate::render::render_disclosure(data, renderer, staging, cache));
     // The 繁體 switch's table, for the text of this site and its templates. The original
     // texts (原文) are left out of the site value's serialisation; their pages show them all
     // the same.
@@ -412,8 +483,8 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
 /// pages (dead links), nothing written. With `strict`, warnings count as errors.
 pub fn check(root: &Path, strict: bool) -> ExitCode {
     let mut diags = Diagnostics::new();
-    let ok = match prepare_with(root, &mut diags, true) {
-        Some((data, theme)) => match Renderer::new(&theme, &mut diags) {
+    let ok = match prepare_linted(root, &Inputs::default(), None, &mut diags, true) {
+        Some(Prepared { data, theme, .. }) => match Renderer::new(&theme, &mut diags) {
             Some(renderer) => {
                 let links = crate::lint::LinkCheck::default();
                 match write_all(&data, &theme, &renderer, &links) {

@@ -1,14 +1,36 @@
 //! gongkai (公开): a static site generator for public transparency portals.
 //!
-//! The pipeline (DESIGN §2), one module per stage:
-//! `content` (load) → `validate` → `derive` → `render` / `search` / `export` → `output` (write).
-//! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands.
+//! The pipeline (DESIGN §2), one module per stage, each taking a value and returning the next:
+//!
+//! - `content` (load): `content/` → [`model::Content`] — site settings, units, plans with
+//!   tasks, targets and progress reports, disclosure documents, and the annual disclosure
+//!   reports (parsed, their tables' arithmetic checked where the figures are located);
+//! - `validate`: cross-file checks and unit-name resolution, including the disclosure
+//!   section's content (`validate::disclosure`); every problem at once, as [`diagnostics`];
+//! - `derive`: → [`derive::SiteData`], the one site value: plans → tasks → targets (status and
+//!   tracker inputs, charts) and reports; units with their responsibility lists and
+//!   scorecards; the 政府信息公开目录 with every document's 索引号 (printed, or assigned and
+//!   written back onto the plans and documents, so every output shows the same number); the
+//!   change log; the annual reports; site settings;
+//! - renderers over that value, which do not import each other: `render` (HTML pages, the
+//!   disclosure section among them), `search` (the index), `export` (open data, feeds,
+//!   sitemap); then `output` writes into a staging folder swapped in whole, and `mirror` adds
+//!   the manifest.
+//!
+//! `data/plans.json` is not the site value written out but a documented, versioned projection
+//! of it, made in one place (`export::json`): the value holds presentation (charts, rendered
+//! Markdown, labels) that is not open data, and the file's fields are a published contract
+//! (DESIGN §5 ⚑) that must not move when a page does. Every field is read from the value the
+//! pages render, so the two agree (`tests/one_model.rs` checks it on the built site).
+//!
+//! `util` (escaping, number formatting, URLs, the change-detection hash) sits below every stage; no module imports from
+//! a later stage. `build` strings the stages together; `import`, `mirror` and `serve` are the
+//! other commands (`serve` holds the site in memory and rebuilds it incrementally).
 
 pub mod build;
 pub mod content;
 pub mod derive;
 pub mod diagnostics;
-pub mod disclosure;
 pub mod export;
 pub mod import;
 pub mod lint;
@@ -19,4 +41,5 @@ pub mod output;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod util;
 pub mod validate;

@@ -148,7 +148,7 @@ fn html_of(events: Vec<Event<'_>>, source_len: usize) -> String {
     let needs_sanitising = events.iter().any(|ev| match ev {
         Event::Html(_) | Event::InlineHtml(_) => true,
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-            !crate::validate::is_safe_url(dest_url)
+            !crate::util::url::is_safe_url(dest_url)
         }
         _ => false,
     });

@@ -299,6 +299,8 @@ pub struct Task {
     pub units_note: Option<String>,
     /// Relative weight in the plan's roll-up (default 1).
     pub weight: Option<f64>,
+    /// 完成时限: the date the task is due, as a 任务分工表 prints it.
+    pub deadline: Option<Date>,
     pub targets: Vec<Target>,
     #[serde(skip)]
     pub origin: Origin,
@@ -508,16 +510,72 @@ pub struct Content {
     pub units: Vec<Unit>,
     pub plans: Vec<Plan>,
     pub disclosure: Vec<DisclosureDoc>,
-    /// `disclosure/annual/<year>.toml`, parsed as plain TOML; checked and rendered by the
-    /// disclosure module.
-    pub annual: Vec<AnnualSource>,
+    /// `disclosure/annual/<year>.toml`, parsed, with their arithmetic checked.
+    pub annual: Vec<AnnualReport>,
 }
 
-#[derive(Debug, Clone)]
-pub struct AnnualSource {
+/// 政府信息公开工作年度报告 tables, as `disclosure/annual/<year>.toml` gives them (parsed and
+/// checked by `content::annual`).
+/// The columns of table 三, in printed order; the last is 总计.
+pub const REQUEST_COLUMNS: [&str; 7] = [
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+];
+
+/// The columns of each group of table 四; the last is 总计.
+pub const APPEAL_COLUMNS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+
+/// One line of table 三 as shown: a heading (no figures) or a row of seven figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRow {
+    pub label: &'static str,
+    /// 0 for 一 二 三 四, 1 for (一)…(七), 2 for the numbered sub-items.
+    pub level: u8,
+    pub total: bool,
+    pub cells: Vec<u64>,
+}
+
+/// Table 二.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveTable {
+    /// 本年制发件数, 本年废止件数, 现行有效件数.
+    pub regulations: Vec<u64>,
+    pub normative_documents: Vec<u64>,
+    pub licensing: u64,
+    pub punishment: u64,
+    pub coercion: u64,
+    /// 万元.
+    pub fees: f64,
+}
+
+/// Table 四: one group per kind of proceeding, five figures each.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppealGroup {
+    pub label: &'static str,
+    pub cells: Vec<u64>,
+}
+
+/// One annual report, checked and ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualReport {
     pub year: i32,
-    pub path: PathBuf,
-    pub text: String,
+    pub title: String,
+    pub publisher: String,
+    pub published: Option<Date>,
+    pub sample: bool,
+    pub url: String,
+    pub overview_html: String,
+    pub active_note_html: String,
+    pub problems_html: String,
+    pub other_html: String,
+    pub active: ActiveTable,
+    pub requests: Vec<RequestRow>,
+    pub appeals: Vec<AppealGroup>,
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 //! units files are unchanged — and any change to them discards every memo.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -17,19 +16,20 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Plan;
+use crate::util::hash::{self, Fingerprint};
 
 /// Plan folders as last loaded (see the module docs).
 #[derive(Default)]
 pub struct LoadMemo {
     /// Signature of everything under `content/` outside `plans/`, at the last load.
-    pub(super) others: Option<u64>,
+    pub(super) others: Option<Fingerprint>,
     pub(super) plans: HashMap<PathBuf, MemoPlan>,
     /// The plan folders of the last load, in load order, with whether each gave a plan.
     pub(super) order: Vec<(PathBuf, bool)>,
 }
 
 pub(super) struct MemoPlan {
-    pub signature: u64,
+    pub signature: Fingerprint,
     pub plan: Option<Plan>,
     pub diags: Vec<Diagnostic>,
 }
@@ -37,16 +37,12 @@ pub(super) struct MemoPlan {
 impl LoadMemo {
     /// The signature of plan folder `id` at the last load (with everything outside `plans/`
     /// folded in): equal signatures mean equal inputs to that plan's derived view.
-    pub fn plan_signature(&self, id: &str) -> Option<u64> {
+    pub fn plan_signature(&self, id: &str) -> Option<Fingerprint> {
         let others = self.others?;
         self.plans
             .iter()
             .find(|(dir, _)| dir.file_name().is_some_and(|n| n == id))
-            .map(|(_, m)| {
-                let mut h = std::hash::DefaultHasher::new();
-                (others, m.signature).hash(&mut h);
-                h.finish()
-            })
+            .map(|(_, m)| hash::of(&(others, m.signature)))
     }
 
     /// The plan loaded from folder `dir` at the last load, as validated.
@@ -71,7 +67,7 @@ impl LoadMemo {
 
 /// Every file under `dir` (recursively, skipping `skip`) as (path, size, mtime), hashed in
 /// path order.
-pub(super) fn signature(dir: &Path, skip: Option<&Path>) -> u64 {
+pub(super) fn signature(dir: &Path, skip: Option<&Path>) -> Fingerprint {
     let mut entries: Vec<(PathBuf, u64, Option<SystemTime>)> = WalkDir::new(dir)
         .into_iter()
         .filter_entry(|e| skip.is_none_or(|s| e.path() != s))
@@ -82,7 +78,5 @@ pub(super) fn signature(dir: &Path, skip: Option<&Path>) -> u64 {
         })
         .collect();
     entries.sort();
-    let mut h = std::hash::DefaultHasher::new();
-    entries.hash(&mut h);
-    h.finish()
+    hash::of(&entries)
 }

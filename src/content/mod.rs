@@ -4,8 +4,11 @@
 //! wrong types, missing fields and malformed values. It never stops at the first bad file:
 //! each file is parsed on its own, and a file that fails is left out of the model while the
 //! rest still load, so one run reports everything. Cross-file checks (unknown units, progress
-//! for unknown tasks) are `validate`'s job. It never writes anything.
+//! for unknown tasks) are `validate`'s job. Annual disclosure reports are parsed here with
+//! their tables' arithmetic checked (`annual`: the checks point at the figures, whose places
+//! only the parser knows). It never writes anything.
 
+mod annual;
 mod files;
 mod frontmatter;
 mod memo;
@@ -19,7 +22,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
-use crate::model::{AnnualSource, Content, Date, Origin};
+use crate::model::{Content, Date, Origin};
 
 pub use frontmatter::split_front_matter;
 pub use memo::LoadMemo;
@@ -272,11 +275,17 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
                 .and_then(|s| s.to_str())
                 .and_then(|s| s.parse().ok())
             {
-                Some(year) => content.annual.push(AnnualSource {
-                    year,
-                    path: file.shown,
-                    text: file.text,
-                }),
+                Some(year) => {
+                    let src = annual::AnnualSource {
+                        year,
+                        path: file.shown,
+                        text: file.text,
+                    };
+                    let publisher = content.site.publisher.name.as_str();
+                    content
+                        .annual
+                        .extend(annual::parse(&src, publisher, &mut diags));
+                }
                 None => diags.push(
                     file.error(0, "an annual report file must be named after its year")
                         .with_help("rename it like disclosure/annual/2024.toml"),

@@ -92,6 +92,7 @@ struct RawTask {
     responsible_label: Option<String>,
     units_note: Option<String>,
     weight: Option<Spanned<f64>>,
+    deadline: Option<Spanned<Datetime>>,
     #[serde(default)]
     target: Vec<Spanned<RawTarget>>,
 }
@@ -324,6 +325,7 @@ pub(super) fn parse_tasks(file: &SourceFile, diags: &mut Diagnostics) -> Vec<Tas
                 responsible_label: t.responsible_label,
                 units_note: t.units_note,
                 weight,
+                deadline: t.deadline.as_ref().and_then(|d| file.date(0, d, diags)),
                 targets: t
                     .target
                     .into_iter()

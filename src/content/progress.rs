@@ -200,7 +200,7 @@ pub(crate) fn parse_markdown_report(file: &SourceFile, diags: &mut Diagnostics) 
             .into_iter()
             .map(|e| Evidence {
                 title: e.title,
-                url: crate::validate::content_link(e.url),
+                url: crate::util::url::content_link(e.url),
             })
             .collect(),
         corrections,
@@ -398,7 +398,7 @@ pub fn parse_progress_csv(shown: &Path, text: &str, diags: &mut Diagnostics) -> 
             match l.rsplit_once(" | ") {
                 Some((t, u)) => evidence.push(Evidence {
                     title: t.trim().to_string(),
-                    url: crate::validate::content_link(u.trim().to_string()),
+                    url: crate::util::url::content_link(u.trim().to_string()),
                 }),
                 None => {
                     diags.push(err(

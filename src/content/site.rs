@@ -91,11 +91,11 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
             hours: p.hours,
             phone: p.phone,
             fax: p.fax,
-            email: p.email.as_deref().map(crate::validate::href),
+            email: p.email.as_deref().map(crate::util::url::href),
             website: link(file, "website", p.website, diags),
         });
     let feedback = raw.feedback.map_or_else(Feedback::default, |f| Feedback {
-        email: f.email.as_deref().map(crate::validate::href),
+        email: f.email.as_deref().map(crate::util::url::href),
         form_url: link(file, "form_url", f.form_url, diags),
     });
     let identity = identity(
@@ -179,7 +179,7 @@ fn identity(
         }
         ok.then(|| PartyGovMark {
             image: image.to_string(),
-            url: crate::validate::href(url),
+            url: crate::util::url::href(url),
         })
     });
     Identity {
@@ -206,8 +206,8 @@ fn link(
     diags: &mut Diagnostics,
 ) -> Option<String> {
     let value = value?;
-    if crate::validate::is_safe_url(value.get_ref()) {
-        return Some(crate::validate::href(value.get_ref()));
+    if crate::util::url::is_safe_url(value.get_ref()) {
+        return Some(crate::util::url::href(value.get_ref()));
     }
     diags.push(
         file.error(

@@ -17,6 +17,7 @@ use std::fmt::{self, Write};
 
 use crate::derive::status::{short_decimal, tidy, Tracker};
 use crate::model::{Comparator, Date, Target};
+use crate::util::number::Decimal;
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 260.0;
@@ -553,47 +554,6 @@ impl fmt::Display for Fixed {
     }
 }
 
-/// The decimal `.0 / 10^.1`, with exactly `.1` decimals, and zero without a sign.
-pub(crate) struct Decimal(pub i64, pub usize);
-
-impl fmt::Display for Decimal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Decimal(n, decimals) = *self;
-        if 10u64.checked_pow(decimals as u32).is_none() {
-            return Err(fmt::Error);
-        }
-        // Digits from the right into a buffer, written at once: the integer formatter's
-        // padding machinery took a fifth of drawing a chart. At most 20 digits before the
-        // point and 19 after it, a point and a sign.
-        let mut buf = [0u8; 48];
-        let mut at = buf.len();
-        let mut push = |b: u8| {
-            at -= 1;
-            buf[at] = b;
-        };
-        let mut rest = n.unsigned_abs();
-        for _ in 0..decimals {
-            push(b'0' + (rest % 10) as u8);
-            rest /= 10;
-        }
-        if decimals > 0 {
-            push(b'.');
-        }
-        loop {
-            push(b'0' + (rest % 10) as u8);
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        if n < 0 {
-            push(b'-');
-        }
-        let digits = std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?;
-        f.write_str(digits)
-    }
-}
-
 fn no_minus_zero(s: String) -> String {
     if s.starts_with('-') && s[1..].chars().all(|c| matches!(c, '0' | '.' | '%')) {
         s[1..].to_string()
@@ -639,7 +599,7 @@ fn dom_id(target_id: &str, title: &str, desc: &str) -> String {
 
 /// Escape text for SVG/HTML text and attribute values (the chart is inline in HTML pages).
 fn esc(s: &str) -> String {
-    crate::render::escape_html(s)
+    crate::util::escape::escape_html(s)
 }
 
 #[cfg(test)]
@@ -722,34 +682,6 @@ mod tests {
         }
         let pts = [(64.0, 199.96), (-0.04, 30.0)];
         assert_eq!(Coords(&pts).to_string(), "64.0,200.0 0.0,30.0");
-    }
-
-    #[test]
-    fn decimals_print_as_the_integer_formatter_prints_them() {
-        for n in [
-            0,
-            5,
-            -5,
-            7,
-            10,
-            -1234567,
-            120034,
-            i64::MAX,
-            i64::MIN,
-            i64::MIN + 1,
-        ] {
-            for decimals in 0..=19 {
-                let sign = if n < 0 { "-" } else { "" };
-                let (m, p) = (n.unsigned_abs(), 10u64.pow(decimals as u32));
-                let expected = if decimals == 0 {
-                    format!("{sign}{m}")
-                } else {
-                    format!("{sign}{}.{:0decimals$}", m / p, m % p)
-                };
-                assert_eq!(Decimal(n, decimals).to_string(), expected, "{n} {decimals}");
-            }
-        }
-        assert!(fmt::write(&mut String::new(), format_args!("{}", Decimal(1, 20))).is_err());
     }
 
     #[test]

@@ -5,12 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::catalogue::{self, Entry};
+use super::changes::{self, Change};
 use super::chart::tracker_svg;
 use super::status::{assess, TargetStatus, Tracker, TrackerInput};
 use crate::markdown;
 use crate::model::{
-    Comparator, Content, Correction, Date, DisclosureDoc, Evidence, Plan, Report, ReportStatus,
-    SiteConfig, Target, Task, Unit, UnitRef,
+    AnnualReport, Comparator, Content, Correction, Date, DisclosureDoc, Evidence, Plan, Report,
+    ReportStatus, SiteConfig, Target, Task, Unit, UnitRef,
 };
 
 /// Counts per target status, in the order of [`TargetStatus::ALL`].
@@ -165,6 +167,8 @@ pub struct TaskView {
     pub responsible_label: String,
     pub units_note: Option<String>,
     pub weight: f64,
+    /// 完成时限, when tasks.toml gives one.
+    pub deadline: Option<Date>,
     pub status: Option<ReportStatus>,
     pub status_label: &'static str,
     pub percent: Option<f64>,
@@ -193,7 +197,10 @@ pub struct PlanView {
     pub jurisdiction: Option<String>,
     pub issuer: Option<String>,
     pub doc_number: Option<String>,
+    /// 索引号: as printed in plan.toml, or assigned by the catalogue (see `index_assigned`).
     pub index_number: Option<String>,
+    /// True when `index_number` was assigned from `site.toml`'s `catalogue_prefix`.
+    pub index_assigned: bool,
     pub categories: Vec<String>,
     pub keywords: Vec<String>,
     pub written: Option<Date>,
@@ -277,6 +284,7 @@ pub struct SiteData {
     pub as_of: Option<Date>,
     pub plans: Vec<PlanView>,
     pub units: Vec<UnitView>,
+    /// The disclosure documents, in section order, each with its 索引号 as the catalogue has it.
     pub disclosure: Vec<DisclosureDoc>,
     pub totals: Totals,
     pub target_counts: StatusCounts,
@@ -284,8 +292,13 @@ pub struct SiteData {
     pub has_sample: bool,
     /// The fingerprint of the key the manifest is signed with, when the build signs it.
     pub fingerprint: Option<String>,
-    /// The annual disclosure reports, parsed and checked by `crate::disclosure::check`.
-    pub annual: Vec<crate::disclosure::AnnualReport>,
+    /// The annual disclosure reports, as loaded and checked.
+    pub annual: Vec<AnnualReport>,
+    /// 政府信息公开目录: every plan, disclosure document and annual report, newest first, with
+    /// the 索引号 the plans and documents above carry.
+    pub catalogue: Vec<Entry>,
+    /// 更新记录: every publication, progress report and correction, newest first.
+    pub changes: Vec<Change>,
 }
 
 impl SiteData {
@@ -372,14 +385,27 @@ pub fn as_of(content: &Content) -> Option<Date> {
     })
 }
 
-pub fn derive(content: &Content) -> SiteData {
-    derive_reusing(content, Vec::new())
+/// What the site value depends on besides `content/`: the build command's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// `--base-url`, which takes the place of `site.toml`'s `base_url`.
+    pub base_url: Option<String>,
+    /// The fingerprint of the key the manifest is signed with (`--sign-key`).
+    pub fingerprint: Option<String>,
 }
 
-/// [`derive`], taking plan `i`'s view from `reuse[i]` where it is `Some` (`serve` passes the
-/// views of plans whose files, units, site settings and `as_of` are all unchanged: a plan's
-/// view depends on nothing else).
-pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> SiteData {
+pub fn derive(content: &Content) -> SiteData {
+    derive_reusing(content, &Inputs::default(), Vec::new())
+}
+
+/// [`derive`] with the build's `inputs`, taking plan `i`'s view from `reuse[i]` where it is
+/// `Some` (`serve` passes the views of plans whose files, units, site settings and `as_of` are
+/// all unchanged: a plan's view depends on nothing else).
+pub fn derive_reusing(
+    content: &Content,
+    inputs: &Inputs,
+    mut reuse: Vec<Option<PlanView>>,
+) -> SiteData {
     let as_of = as_of(content);
     let units_by_id: HashMap<&str, &Unit> =
         content.units.iter().map(|u| (u.id.as_str(), u)).collect();
@@ -411,8 +437,12 @@ pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> Si
     let has_sample = plans.iter().any(|p| p.sample) || content.site.sample;
     let mut disclosure = content.disclosure.clone();
     disclosure.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
-    SiteData {
-        site: content.site.clone(),
+    let mut site = content.site.clone();
+    if let Some(b) = &inputs.base_url {
+        site.base_url = Some(b.clone());
+    }
+    let mut data = SiteData {
+        site,
         as_of,
         plans,
         units,
@@ -420,8 +450,36 @@ pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> Si
         totals,
         target_counts,
         has_sample,
-        fingerprint: None,
-        annual: Vec::new(),
+        fingerprint: inputs.fingerprint.clone(),
+        annual: content.annual.clone(),
+        catalogue: Vec::new(),
+        changes: Vec::new(),
+    };
+    data.catalogue = catalogue::entries(&data);
+    number_documents(&mut data);
+    data.changes = changes::changes(&data.updates(), &data.catalogue);
+    data
+}
+
+/// Gives every plan and disclosure document the 索引号 its catalogue entry has (printed, or
+/// assigned), so every page and file that shows one shows the same.
+fn number_documents(data: &mut SiteData) {
+    let numbers: HashMap<&str, (&Option<String>, bool)> = data
+        .catalogue
+        .iter()
+        .map(|e| (e.url.as_str(), (&e.index_number, e.index_assigned)))
+        .collect();
+    let number = |url: &str| numbers.get(url).map(|&(n, a)| (n.clone(), a));
+    for p in &mut data.plans {
+        if let Some((n, assigned)) = number(&p.url) {
+            p.index_number = n;
+            p.index_assigned = assigned;
+        }
+    }
+    for d in &mut data.disclosure {
+        if let Some((n, _)) = number(&catalogue::doc_url(&d.slug)) {
+            d.index_number = n;
+        }
     }
 }
 
@@ -581,6 +639,7 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                     .unwrap_or_else(|| "责任单位".into()),
                 units_note: task.units_note.clone(),
                 weight: task.weight.unwrap_or(1.0),
+                deadline: task.deadline,
                 status: latest.map(|r| r.status),
                 status_label: latest.map_or("暂无报告", |r| r.status.label()),
                 percent: latest.and_then(|r| r.percent),
@@ -627,6 +686,7 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
         issuer: plan.issuer.clone(),
         doc_number: plan.doc_number.clone(),
         index_number: plan.index_number.clone(),
+        index_assigned: false,
         categories: plan.categories.clone(),
         keywords: plan.keywords.clone(),
         written: plan.written,

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::derive::{PlanView, ReportView, SiteData};
-use crate::export::{push_xml_escaped, xml_escape};
+use crate::util::escape::{push_xml_escaped, xml_escape};
 
 /// How many reports a feed carries (newest first).
 pub const FEED_ENTRIES: usize = 100;
@@ -82,7 +82,7 @@ pub fn atom_feed(
             &format!("{} {} · {}", r.date, r.task_title, r.status_label),
         );
         if let Some(p) = r.percent {
-            let _ = write!(s, " {}%", crate::render::format_number(p));
+            let _ = write!(s, " {}%", crate::util::number::format_number(p));
         }
         if r.sample {
             s.push_str("(示例数据)");

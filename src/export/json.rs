@@ -1,5 +1,12 @@
 //! `data/plans.json` (DESIGN §5 ⚑): every plan with its tasks, targets, status and the inputs
 //! each status was computed from, so anyone can recompute it.
+//!
+//! It is a projection of the derived site value, made here and nowhere else: every field is
+//! read from [`SiteData`] as the pages read it (so the file says what the pages show), but the
+//! file keeps its own published shape — the DESIGN fields, plus those the README lists — and
+//! leaves out what is presentation (charts, rendered Markdown, labels). `version` is that
+//! shape's version: fields are only ever added within one; renaming or removing one is a new
+//! version, changed in DESIGN and the README with it.
 
 use serde::Serialize;
 
@@ -7,9 +14,14 @@ use crate::derive::status::{BaselineUsed, Point, TargetStatus};
 use crate::derive::{PlanView, SiteData, TargetView};
 use crate::model::{Comparator, Date};
 
+/// The version of `plans.json`'s shape.
+pub const VERSION: u32 = 1;
+
 #[derive(Serialize)]
 struct Root<'a> {
     generator: &'static str,
+    /// The version of this file's shape (see the module docs).
+    version: u32,
     as_of: Option<Date>,
     plans: Vec<Plan<'a>>,
 }
@@ -21,6 +33,8 @@ struct Plan<'a> {
     issuer: &'a Option<String>,
     doc_number: &'a Option<String>,
     index_number: &'a Option<String>,
+    /// The 索引号 was assigned by the portal's catalogue, not printed on the document.
+    index_assigned: bool,
     written: Option<Date>,
     published: Option<Date>,
     validity: &'a Option<String>,
@@ -40,6 +54,9 @@ struct Task<'a> {
     url: String,
     status: Option<&'static str>,
     percent: Option<f64>,
+    /// 完成时限; left out when tasks.toml gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<Date>,
     targets: Vec<Target<'a>>,
 }
 
@@ -94,10 +111,11 @@ fn plan(p: &PlanView) -> Plan<'_> {
         issuer: &p.issuer,
         doc_number: &p.doc_number,
         index_number: &p.index_number,
+        index_assigned: p.index_assigned,
         written: p.written,
         published: p.published,
         validity: &p.validity,
-        url: super::pretty(&p.url),
+        url: crate::util::url::pretty(&p.url),
         percent: p.percent,
         targets: p.targets.iter().map(target).collect(),
         tasks: p
@@ -109,9 +127,10 @@ fn plan(p: &PlanView) -> Plan<'_> {
                 title: &t.title,
                 lead: t.lead.iter().map(|u| u.name.as_str()).collect(),
                 responsible: t.responsible.iter().map(|u| u.name.as_str()).collect(),
-                url: super::pretty(&t.url),
+                url: crate::util::url::pretty(&t.url),
                 status: t.status.map(|s| s.as_str()),
                 percent: t.percent,
+                deadline: t.deadline,
                 targets: t.targets.iter().map(target).collect(),
             })
             .collect(),
@@ -142,6 +161,7 @@ pub fn plans_json_of<'a>(
 ) -> String {
     let head = Root {
         generator: "gongkai",
+        version: VERSION,
         as_of,
         plans: Vec::new(),
     };
@@ -175,6 +195,7 @@ mod tests {
     fn whole(as_of: Option<Date>, plans: Vec<Plan>) -> String {
         let root = Root {
             generator: "gongkai",
+            version: VERSION,
             as_of,
             plans,
         };

@@ -8,13 +8,14 @@ mod csv_files;
 mod feeds;
 mod json;
 
-pub use csv_files::{PROGRESS_COLUMNS, TARGET_COLUMNS, TASK_COLUMNS};
 pub use feeds::{atom_feed, FeedEntry};
 pub use json::plans_json;
 
 use std::sync::Arc;
 
 use crate::derive::{PlanView, ReportView, SiteData};
+use crate::util::escape::xml_escape;
+use crate::util::url::{path_escape, pretty};
 
 /// One plan's share of the site-wide export files: its rows of `tasks.csv`, `targets.csv` and
 /// `progress.csv`, its element of `plans.json` and its own feed. These depend on nothing but
@@ -220,100 +221,4 @@ pub fn sitemap(base: &str, data: &SiteData) -> String {
     }
     s.push_str("</urlset>\n");
     s
-}
-
-/// A page URL without its `index.html` (the form search engines and people share).
-pub fn pretty(url: &str) -> String {
-    url.strip_suffix("index.html").unwrap_or(url).to_string()
-}
-
-/// Percent-encodes the characters a URL path cannot hold raw (ids are ASCII, but be safe).
-fn path_escape(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for b in p.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/#".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Text or an attribute value for the feeds and the sitemap: the five characters as XML's
-/// entities, and the control characters XML 1.0 cannot carry left out.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_xml_escaped(&mut out, s);
-    out
-}
-
-/// [`xml_escape`]'s text appended to `out`.
-pub(crate) fn push_xml_escaped(out: &mut String, s: &str) {
-    crate::render::escape_into(s, xml_entity, out);
-}
-
-/// What stands for byte `b` in escaped XML, if not `b` itself: the five characters' entities,
-/// and nothing for the control characters XML 1.0 cannot carry at all.
-#[inline]
-fn xml_entity(b: u8) -> Option<&'static str> {
-    match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&apos;"),
-        b'\t' | b'\n' | b'\r' => None,
-        0..=0x1f => Some(""),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Escaped a block of bytes at a time: every character to replace or leave out is found
-    /// wherever it falls, at either edge of a block or in a long run of Chinese text.
-    #[test]
-    fn xml_escaping_finds_every_character_in_long_values() {
-        let reference = |s: &str| {
-            let mut out = String::new();
-            for c in s.chars() {
-                match c {
-                    '&' => out.push_str("&amp;"),
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '"' => out.push_str("&quot;"),
-                    '\'' => out.push_str("&apos;"),
-                    '\t' | '\n' | '\r' => out.push(c),
-                    c if (c as u32) < 0x20 => {}
-                    c => out.push(c),
-                }
-            }
-            out
-        };
-        assert_eq!(
-            xml_escape("a<b & \"c\" 'd'"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;"
-        );
-        assert_eq!(xml_escape("行\u{1}一\t二\n三\r\u{1f}"), "行一\t二\n三\r");
-        let filler = "到2025年,污水处理率达到98%以上。ab";
-        for at in 0..100 {
-            for special in [
-                '&', '<', '>', '"', '\'', '\u{0}', '\u{8}', '\t', '\n', '\u{1f}',
-            ] {
-                let mut s: String = filler.repeat(4).chars().take(at).collect();
-                s.push(special);
-                s.push_str(&filler.repeat(2));
-                s.push(special);
-                assert_eq!(
-                    xml_escape(&s),
-                    reference(&s),
-                    "{special:?} after {at} chars"
-                );
-            }
-        }
-        assert_eq!(xml_escape(&filler.repeat(9)), filler.repeat(9));
-    }
 }

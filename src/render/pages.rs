@@ -12,6 +12,7 @@ use crate::derive::{PlanView, SiteData, TargetView, TaskView, UnitView};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::Date;
 use crate::output::Sink;
+use crate::util::url::{canonical_url, enc, root_of};
 
 /// Updates listed per page on `updates/`.
 pub const UPDATES_PER_PAGE: usize = 50;
@@ -132,20 +133,8 @@ fn row(t: &TargetView) -> TargetRow<'_> {
     }
 }
 
-/// The official URL of the page at `path` under `base`, in the form people share
-/// (`…/plans/x/` rather than `…/plans/x/index.html`).
-pub fn canonical_url(base: &str, path: &str) -> String {
-    let pretty = path.strip_suffix("index.html").unwrap_or(path);
-    format!("{}/{}", base.trim_end_matches('/'), pretty)
-}
-
-/// The relative way back to the site root from a page at `path` (e.g. "plans/x/index.html"
-/// → "../../").
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
-struct Pages<'a> {
+/// Renders pages: each a template and a context of [`Common`] fields and its own.
+pub(super) struct Pages<'a> {
     data: &'a SiteData,
     site: tera::Value,
     renderer: &'a Renderer,
@@ -229,6 +218,22 @@ pub fn needs_render(
 }
 
 impl<'a> Pages<'a> {
+    pub(super) fn new(
+        data: &'a SiteData,
+        renderer: &'a Renderer,
+        staging: &'a dyn Sink,
+        cache: Option<&'a dyn PageCache>,
+    ) -> Pages<'a> {
+        Pages {
+            data,
+            site: site_value(&data.site),
+            renderer,
+            staging,
+            base_url: data.site.base_url.as_deref(),
+            cache,
+        }
+    }
+
     fn common(&self, page: &str, section: &'static str, sample: bool) -> Common<'_> {
         let canonical = self.base_url.map(|b| canonical_url(b, page));
         Common {
@@ -243,7 +248,7 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn page(
+    pub(super) fn page(
         &self,
         path: &str,
         template: &str,
@@ -267,9 +272,8 @@ pub fn render_site(
     data: &SiteData,
     renderer: &Renderer,
     staging: &dyn Sink,
-    base_url: Option<&str>,
 ) -> Result<(), Diagnostic> {
-    render_site_cached(data, renderer, staging, base_url, None, &data.updates())
+    render_site_cached(data, renderer, staging, None, &data.updates())
 }
 
 /// [`render_site`], skipping the pages `cache` says are unchanged; `updates` is
@@ -278,18 +282,10 @@ pub fn render_site_cached(
     data: &SiteData,
     renderer: &Renderer,
     staging: &dyn Sink,
-    base_url: Option<&str>,
     cache: Option<&dyn PageCache>,
     updates: &[&crate::derive::ReportView],
 ) -> Result<(), Diagnostic> {
-    let pages = Pages {
-        data,
-        site: site_value(&data.site),
-        renderer,
-        staging,
-        base_url,
-        cache,
-    };
+    let pages = Pages::new(data, renderer, staging, cache);
     let summaries: Vec<tera::Value> = data.plans.iter().map(summary_value).collect();
 
     pages.page("index.html", "index.html", "home", data.has_sample, |c| {
@@ -312,15 +308,15 @@ pub fn render_site_cached(
     let tables = [
         DataTable {
             name: "tasks",
-            columns: crate::export::TASK_COLUMNS.to_vec(),
+            columns: crate::derive::columns::TASK_COLUMNS.to_vec(),
         },
         DataTable {
             name: "targets",
-            columns: crate::export::TARGET_COLUMNS.to_vec(),
+            columns: crate::derive::columns::TARGET_COLUMNS.to_vec(),
         },
         DataTable {
             name: "progress",
-            columns: crate::export::PROGRESS_COLUMNS.to_vec(),
+            columns: crate::derive::columns::PROGRESS_COLUMNS.to_vec(),
         },
     ];
     pages.page(
@@ -349,14 +345,7 @@ pub fn render_plan_pages(
     plan: &PlanView,
     tasks: &(dyn Fn(&TaskView) -> bool + Sync),
 ) -> Result<(), Diagnostic> {
-    let pages = Pages {
-        data,
-        site: site_value(&data.site),
-        renderer,
-        staging,
-        base_url: data.site.base_url.as_deref(),
-        cache: None,
-    };
+    let pages = Pages::new(data, renderer, staging, None);
     render_plan_page(&pages, plan)?;
     render_task_pages(&pages, plan, &summary_value(plan), tasks)
 }
@@ -427,6 +416,7 @@ struct PlanPage<'a> {
     issuer: &'a Option<String>,
     doc_number: &'a Option<String>,
     index_number: &'a Option<String>,
+    index_assigned: bool,
     categories: &'a [String],
     keywords: &'a [String],
     written: Option<Date>,
@@ -459,6 +449,7 @@ impl<'a> PlanPage<'a> {
             issuer: &p.issuer,
             doc_number: &p.doc_number,
             index_number: &p.index_number,
+            index_assigned: p.index_assigned,
             categories: &p.categories,
             keywords: &p.keywords,
             written: p.written,
@@ -505,6 +496,7 @@ struct TaskPage<'a> {
     responsible_label: &'a str,
     units_note: &'a Option<String>,
     weight: f64,
+    deadline: Option<Date>,
     status: Option<crate::model::ReportStatus>,
     status_label: &'static str,
     percent: Option<f64>,
@@ -533,6 +525,7 @@ impl<'a> TaskPage<'a> {
             responsible_label: &t.responsible_label,
             units_note: &t.units_note,
             weight: t.weight,
+            deadline: t.deadline,
             status: t.status,
             status_label: t.status_label,
             percent: t.percent,
@@ -718,22 +711,6 @@ pub fn feedback_link(data: &SiteData, plan: &PlanView, task: &TaskView) -> Optio
         .as_ref()
         .or(data.site.publisher.email.as_ref())?;
     Some(format!("mailto:{email}?subject={}", enc(&subject)))
-}
-
-/// Percent-encodes everything but unreserved ASCII (RFC 3986).
-pub fn enc(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xF)] as char);
-        }
-    }
-    out
 }
 
 #[derive(Serialize)]
@@ -934,23 +911,4 @@ fn render_updates(
             c.insert("total", &updates.len());
         })
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn root_climbs_one_level_per_folder() {
-        assert_eq!(root_of("index.html"), "");
-        assert_eq!(root_of("plans/x/index.html"), "../../");
-        assert_eq!(root_of("plans/x/tasks/9/index.html"), "../../../../");
-    }
-
-    #[test]
-    fn mailto_subjects_are_percent_encoded() {
-        assert_eq!(enc("a b&c"), "a%20b%26c");
-        assert_eq!(enc("绿"), "%E7%BB%BF");
-        assert_eq!(enc("[x] 1~2/\n"), "%5Bx%5D%201~2%2F%0A");
-    }
 }

@@ -44,7 +44,7 @@ pub fn documents(data: &SiteData) -> Vec<SearchDoc> {
         body.push('\n');
         body.push_str(&d.body);
         docs.push(SearchDoc {
-            url: format!("disclosure/{}/index.html", d.slug),
+            url: crate::derive::catalogue::doc_url(&d.slug),
             title: d.title.clone(),
             kind: "page",
             number: d.index_number.clone(),

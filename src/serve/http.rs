@@ -17,7 +17,7 @@ use tiny_http::{Header, Request, Response, StatusCode};
 
 use super::state::{Snapshot, State};
 use crate::diagnostics::Severity;
-use crate::render::escape_html;
+use crate::util::escape::escape_html;
 
 /// How long a long poll is held open before it answers "no change".
 pub const POLL_WAIT: Duration = Duration::from_secs(20);

@@ -4,31 +4,30 @@
 //! what `gongkai build` would write for the same content, manifest included. It never writes to
 //! disk.
 //!
-//! Why it is correct by construction: a rebuild runs the whole pipeline up to each page's
-//! template context (load → validate → derive, and every page's context), then renders only the
-//! pages whose *context* changed. Two memos skip work whose inputs are known equal: a plan
-//! folder whose files (path, size, mtime) are unchanged is not parsed again while everything
-//! else under `content/` is unchanged too ([`LoadMemo`]), its derived view is reused while
-//! `as_of` is also unchanged, and then its own pages (plan, 原文, tasks — which depend on
-//! nothing else but the templates) are kept without building their contexts. Each page keeps a fingerprint — SHA-256 of the template set
-//! and the page's serialised context — so a page is skipped exactly when it would be rendered
-//! from the same inputs as the copy already held. There is no hand-written dependency graph
-//! that could drift from the templates. Exports (data files, feeds, statics) are regenerated
-//! whole; a file whose bytes did not change keeps its old hash.
+//! Why it is correct by construction: a rebuild runs `build`'s own pipeline
+//! ([`crate::build::prepare_with`]: load → validate → derive) and every page's template
+//! context, then renders only the pages whose *context* changed. The pipeline's memo
+//! ([`crate::build::Memo`]) skips work whose inputs are known equal: a plan folder whose files
+//! (path, size, mtime) are unchanged is not parsed again while everything else under
+//! `content/` is unchanged too, and its derived view is reused while `as_of` is also
+//! unchanged; then its own pages (plan, 原文, tasks — which depend on nothing else but the
+//! templates and the 索引号 the catalogue gave it) are kept without building their contexts.
+//! Each page keeps a fingerprint ([`crate::util::hash`], the one hash of change detection)
+//! of the template set and the page's serialised context, so a page is skipped exactly when
+//! it would be rendered from the same inputs as the copy already held. There is no
+//! hand-written dependency graph that could drift from the templates. Exports (data files,
+//! feeds, statics) are made again except each unchanged plan's share; a file whose bytes did
+//! not change keeps its old hash.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-use xxhash_rust::xxh3::Xxh3;
-
-use crate::build::{write_all_cached, Reuse};
-use crate::content::{self, LoadMemo};
-use crate::derive::{self, PlanView};
+use crate::build::{prepare_with, write_all_cached, Memo, Prepared, Reuse};
+use crate::content;
+use crate::derive::{self, Inputs, PlanView};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::export::{PlanCache, PlanExports};
 use crate::mirror::{manifest_json, ManifestEntry};
@@ -36,6 +35,7 @@ use crate::model::{Content, Date, SiteConfig, Unit};
 use crate::output::Sink;
 use crate::render::{render_plan_pages, PageCache, PageContext, Renderer, Theme};
 use crate::search::held as search;
+use crate::util::hash::{self, Fingerprint, Hasher};
 use crate::validate;
 
 /// One output file.
@@ -83,7 +83,7 @@ impl Sink for MemorySink {
 
 /// Fingerprints of the pages as last rendered, checked and renewed by one rebuild.
 struct Fingerprints<'a> {
-    templates: [u8; 32],
+    templates: Fingerprint,
     previous: &'a HashMap<String, Fingerprint>,
     held: &'a Files,
     next: Mutex<HashMap<String, Fingerprint>>,
@@ -97,16 +97,16 @@ struct Fingerprints<'a> {
 
 impl PageCache for Fingerprints<'_> {
     fn unchanged(&self, path: &str, template: &str, ctx: &PageContext) -> bool {
-        let mut h = HashWriter(Xxh3::new());
-        h.0.update(&self.templates);
-        h.0.update(template.as_bytes());
-        h.0.update(&[0]);
+        let mut h = Hasher::new();
+        h.update(&self.templates.to_le_bytes());
+        h.update(template.as_bytes());
+        h.update(&[0]);
         // The context is plain serialisable data in a fixed order, so equal contexts give
         // equal bytes.
         if ctx.write_json(&mut h).is_err() {
             return false;
         }
-        let fp = h.0.digest128();
+        let fp = h.fingerprint();
         self.next
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -176,22 +176,6 @@ impl PlanCache for ExportPieces<'_> {
     }
 }
 
-/// A page's fingerprint: the 128-bit XXH3 of its template version, template name and context
-/// (not a defence against anyone; it only tells an edited context from the last one).
-type Fingerprint = u128;
-
-struct HashWriter(Xxh3);
-
-impl io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// What one rebuild did, for the terminal and the benchmark.
 #[derive(Debug, Clone, Default)]
 pub struct RebuildStats {
@@ -239,14 +223,13 @@ pub struct Incremental {
     root: PathBuf,
     files: Arc<Files>,
     fingerprints: HashMap<String, Fingerprint>,
-    /// Plan folders as last loaded.
-    load: LoadMemo,
-    /// Each plan's derived view at the last good build, with the key of its inputs.
-    views: HashMap<String, (u64, PlanView)>,
+    /// Plan folders as last loaded, and each plan's derived view at the last good build
+    /// with the key of its inputs (the same pipeline as `build`'s, with its memo).
+    memo: Memo,
     /// The template version of the last good build.
-    templates: Option<[u8; 32]>,
+    templates: Option<Fingerprint>,
     /// The input key of each plan at the last good build.
-    plan_keys: HashMap<String, u64>,
+    plan_keys: HashMap<String, Fingerprint>,
     /// Each plan's share of the export files at the last good build.
     exports: HashMap<String, Arc<PlanExports>>,
     /// The search index of the last good build, patched by the next.
@@ -272,8 +255,7 @@ impl Incremental {
             root: root.to_path_buf(),
             files: Arc::new(Files::new()),
             fingerprints: HashMap::new(),
-            load: LoadMemo::default(),
-            views: HashMap::new(),
+            memo: Memo::default(),
             templates: None,
             plan_keys: HashMap::new(),
             exports: HashMap::new(),
@@ -315,7 +297,7 @@ impl Incremental {
                 return None;
             }
             let dir = plans_dir.join(parts[0]);
-            self.load.plan_in(&dir)?;
+            self.memo.load.plan_in(&dir)?;
             match dirs.iter_mut().find(|(d, _)| *d == dir) {
                 Some((_, paths)) => paths.push(path.clone()),
                 None => dirs.push((dir, vec![path.clone()])),
@@ -332,7 +314,7 @@ impl Incremental {
             lap = Instant::now();
         };
         for (dir, paths) in &dirs {
-            let old = self.load.plan_in(dir)?;
+            let old = self.memo.load.plan_in(dir)?;
             let (plan, diags) = content::reload_reports(&self.root, old, paths);
             mark(0);
             if diags.has_errors() {
@@ -369,9 +351,16 @@ impl Incremental {
             mark(1);
             let mut data = derive::derive(&content);
             data.site.as_of = held.site.as_of;
+            // Derived alone, the plan would be numbered as the only document of the
+            // catalogue: it keeps the 索引号 the full build gave it (reports move no document
+            // of the catalogue). A plan the last build did not hold waits for the rebuild.
+            let old = &self.memo.views.get(data.plans.first()?.id.as_str())?.1;
+            let before = Some(old);
+            let view = data.plans.first_mut()?;
+            view.index_number = old.index_number.clone();
+            view.index_assigned = old.index_assigned;
             mark(2);
             let view = data.plans.first()?;
-            let before = self.views.get(&view.id).map(|(_, v)| v);
             let changed_task = |t: &crate::derive::TaskView| {
                 let old = before.and_then(|p| p.tasks.iter().find(|o| o.id == t.id));
                 old.is_none_or(|o| serde_json::to_vec(o).ok() != serde_json::to_vec(t).ok())
@@ -410,52 +399,39 @@ impl Incremental {
         let mut stats = RebuildStats::default();
         let started = Instant::now();
         let mut diags = Diagnostics::new();
-        // Load → validate → derive as `build::prepare` does, reusing the plan folders and
-        // plan views whose inputs did not change.
-        let (content, load_diags) = content::load_with(&self.root, Some(&mut self.load));
-        diags.extend(load_diags.into_sorted());
-        let content = validate::validate(content, &mut diags);
-        let annual = crate::disclosure::check(&content, &mut diags);
-        let theme = Theme::load(&self.root, &content.site.theme, &mut diags);
-        if diags.has_errors() {
+        // Load → validate → derive: `build`'s pipeline, reusing the plan folders and plan
+        // views whose inputs did not change.
+        let Some(Prepared {
+            mut data,
+            theme,
+            keys,
+        }) = prepare_with(
+            &self.root,
+            &Inputs::default(),
+            Some(&mut self.memo),
+            &mut diags,
+        )
+        else {
             return Err(diags);
-        }
-        let as_of = derive::as_of(&content);
-        let keys: Vec<Option<u64>> = content
-            .plans
-            .iter()
-            .map(|p| {
-                self.load.plan_signature(p.id.as_str()).map(|s| {
-                    let mut h = std::hash::DefaultHasher::new();
-                    (s, as_of).hash(&mut h);
-                    h.finish()
-                })
-            })
-            .collect();
-        let reuse: Vec<Option<PlanView>> = content
-            .plans
-            .iter()
-            .zip(&keys)
-            .map(|(p, key)| match (key, self.views.remove(p.id.as_str())) {
-                (Some(k), Some((old, view))) if *k == old => Some(view),
-                _ => None,
-            })
-            .collect();
-        self.views.clear();
-        let mut data = derive::derive_reusing(&content, reuse);
-        data.annual = annual;
-        let plan_ids: Vec<String> = content.plans.iter().map(|p| p.id.0.clone()).collect();
-        let (site, units) = (content.site.clone(), content.units.clone());
-        self.load.restore(content.plans);
+        };
+        let plan_ids: Vec<String> = data.plans.iter().map(|p| p.id.clone()).collect();
+        let (site, units, as_of) = (data.site.clone(), self.memo.units.clone(), data.as_of);
         let Some(renderer) = Renderer::new(&theme, &mut diags) else {
             return Err(diags);
         };
         let templates = template_version(&theme);
+        // A plan's pages and exports depend on its files and `as_of` (its view) and on the
+        // 索引号 the catalogue gave it, which other documents' dates can move.
+        let output_keys: Vec<Option<Fingerprint>> = keys
+            .iter()
+            .zip(&data.plans)
+            .map(|(key, view)| key.map(|k| hash::of(&(k, &view.index_number, view.index_assigned))))
+            .collect();
         // Plans whose inputs did not change since the last good build: their exports are
         // kept, and their pages too when the templates are the same.
         let same_inputs: HashSet<String> = plan_ids
             .iter()
-            .zip(&keys)
+            .zip(&output_keys)
             .filter(|(id, key)| key.is_some() && self.plan_keys.get(id.as_str()) == key.as_ref())
             .map(|(id, _)| id.clone())
             .collect();
@@ -596,10 +572,10 @@ impl Incremental {
         self.templates = Some(templates);
         self.plan_keys = plan_ids
             .iter()
-            .zip(&keys)
+            .zip(&output_keys)
             .filter_map(|(id, k)| Some((id.clone(), (*k)?)))
             .collect();
-        self.views = std::mem::take(&mut data.plans)
+        self.memo.views = std::mem::take(&mut data.plans)
             .into_iter()
             .zip(&keys)
             .filter_map(|(view, k)| Some((view.id.clone(), ((*k)?, view))))
@@ -636,17 +612,10 @@ impl Sink for Counting<'_> {
     }
 }
 
-/// SHA-256 of every template's name and source: any template change gives a new version,
-/// which changes every page's fingerprint.
-fn template_version(theme: &Theme) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for (name, source) in &theme.templates {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(source.as_bytes());
-        h.update([0]);
-    }
-    h.finalize().into()
+/// The fingerprint of every template's name and source: any template change gives a new
+/// version, which changes every page's fingerprint.
+fn template_version(theme: &Theme) -> Fingerprint {
+    hash::of(&theme.templates)
 }
 
 /// About how many files a build writes (for the progress bar's length; exactness does not

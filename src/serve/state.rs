@@ -109,21 +109,13 @@ impl Default for State {
     }
 }
 
-/// SHA-256 over the paths and hashes of the files under `static/`, in path order.
+/// The fingerprint of the paths and hashes of the files under `static/`, in path order.
 fn assets_digest(files: &Files) -> String {
-    use sha2::{Digest, Sha256};
     let mut statics: Vec<(&String, &str)> = files
         .iter()
         .filter(|(p, _)| p.starts_with("static/"))
         .map(|(p, f)| (p, f.sha256.as_str()))
         .collect();
     statics.sort_unstable();
-    let mut h = Sha256::new();
-    for (p, sha) in statics {
-        h.update(p.as_bytes());
-        h.update([0]);
-        h.update(sha.as_bytes());
-        h.update([0]);
-    }
-    crate::mirror::manifest::hex(&h.finalize())
+    format!("{:032x}", crate::util::hash::of(&statics))
 }

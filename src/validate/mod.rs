@@ -3,12 +3,16 @@
 //! In: the content model as loaded. Out: the same model with every printed unit name resolved
 //! to a unit id, plus located diagnostics for everything that does not fit together: duplicate
 //! ids, unknown units (with a did-you-mean), progress for unknown tasks or targets, figures in
-//! the wrong unit, dates after `as_of`. It never reads or writes files.
+//! the wrong unit, dates after `as_of`, and the disclosure section's content ([`disclosure`]).
+//! It never reads or writes files.
+
+pub mod disclosure;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::model::{Content, Origin, Plan, Target, Unit, UnitId, UnitRef};
+use crate::util::url::is_safe_url;
 
 fn error(o: &Origin, message: impl Into<String>) -> Diagnostic {
     Diagnostic::error(&o.path, o.pos, message)
@@ -87,6 +91,7 @@ pub fn validate(mut content: Content, diags: &mut Diagnostics) -> Content {
         }
         check_plan(plan, as_of, diags);
     }
+    disclosure::check(&content, diags);
     content
 }
 
@@ -320,75 +325,4 @@ fn duplicate(what: &str, id: &str, here: &Origin, first: &Origin) -> Diagnostic 
         first.pos.line,
         first.pos.col
     ))
-}
-
-/// True for links that are safe to put in an `href`: http(s), mailto, or relative paths.
-/// A link from content as it goes into the model: safe links made valid with [`href`]; others
-/// kept as written, for validation to refuse with the text the author wrote.
-pub fn content_link(url: String) -> String {
-    if is_safe_url(&url) {
-        href(&url)
-    } else {
-        url
-    }
-}
-
-/// `url` with the characters a URL may not contain (controls, space, `"`, `<`, `>`, `\\`, `^`,
-/// `` ` ``, `{`, `|`, `}`) percent-encoded, as a browser encodes them when it follows the link:
-/// the same target, and valid in an `href`. Everything else, `%` and non-ASCII included, is
-/// kept.
-pub fn href(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.trim().chars() {
-        match c {
-            '\0'..=' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | '\u{7f}' => {
-                out.push_str(&format!("%{:02X}", c as u32));
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-pub fn is_safe_url(url: &str) -> bool {
-    let u = url.trim();
-    let lower = u.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
-    {
-        return !u.chars().any(char::is_control);
-    }
-    // A relative URL has no scheme: no ':' before the first '/', '?' or '#'.
-    let head = u.split(['/', '?', '#']).next().unwrap_or("");
-    !head.contains(':') && !u.chars().any(char::is_control) && !u.starts_with("//")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hrefs_encode_what_a_url_may_not_contain() {
-        assert_eq!(
-            href("https://example.org/a?b=1"),
-            "https://example.org/a?b=1"
-        );
-        assert_eq!(
-            href("https://x.org/f?a=\"><img src=x>&b=' c"),
-            "https://x.org/f?a=%22%3E%3Cimg%20src=x%3E&b='%20c"
-        );
-        assert_eq!(href("files/报告 1.pdf"), "files/报告%201.pdf");
-        assert_eq!(href("a@b.cn\"x"), "a@b.cn%22x");
-    }
-
-    #[test]
-    fn safe_urls_are_http_mailto_or_relative() {
-        assert!(is_safe_url("https://example.org/a"));
-        assert!(is_safe_url("files/report.pdf"));
-        assert!(is_safe_url("mailto:a@b.cn"));
-        assert!(!is_safe_url("javascript:alert(1)"));
-        assert!(!is_safe_url(" JaVaScRiPt:alert(1)"));
-        assert!(!is_safe_url("data:text/html,<script>"));
-        assert!(!is_safe_url("//evil.example/x"));
-        assert!(!is_safe_url("java\tscript:alert(1)"));
-    }
 }

@@ -1,44 +1,47 @@
-//! The section's HTML pages: each a `disclosure*.html` template and a context computed here.
-
-use std::path::PathBuf;
+//! 政府信息公开: the `disclosure/` section, generated from content and data.
+//!
+//! In: the derived [`SiteData`] (its catalogue, change log and annual reports). Out: the
+//! section's pages:
+//!
+//! | page | what it answers |
+//! |---|---|
+//! | `disclosure/index.html` | what is published, how to ask for more, how to complain |
+//! | `disclosure/guide/` | 政府信息公开指南 (条例 第十二条): classification and arrangement, how to obtain, the office's name, address, hours, phone, fax, internet contact |
+//! | `disclosure/catalogue/` (+ `category/<slug>/`, `year/<y>/`, `issuer/<slug>/`) | 政府信息公开目录: every plan, disclosure document and annual report with 索引号 … 有效性 |
+//! | `disclosure/statutory/` | 法定主动公开内容: the plans (条例 第二十条(三)), their responsibility lists, progress and 政策解读 |
+//! | `disclosure/annual/`, `disclosure/annual/<year>/` | 政府信息公开工作年度报告 in the 2021 six-part format |
+//! | `disclosure/apply/` | 依申请公开: procedure, where to send, what a request contains, time limits |
+//! | `disclosure/feedback/` | 监督与反馈: the channels (task pages link here and to a per-task 纠错 link) |
+//! | `disclosure/changes/` | 更新记录: every publication and correction, newest first, late reports flagged |
+//! | `disclosure/<slug>/` | every other `disclosure/<slug>.md` (政策解读 …) |
+//!
+//! `disclosure/guide.md`, `apply.md` and `feedback.md` fill the pages of the same name; their
+//! front matter is that of every disclosure document (title, kind, index_number, summary,
+//! issuer, categories, keywords, written, published, doc_number, validity, sample, order).
+//! Documents of `kind = "interpretation"` are listed beside the plan whose title they contain.
+//! The site.toml fields read here: `publisher.{name, office, address, postcode, hours, phone,
+//! fax, email, website}`, `feedback.{email, form_url}`, `catalogue_prefix`, `sample`.
+//!
+//! It never reads or writes files itself: content arrives loaded, pages leave through the
+//! staging writer.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::annual::AnnualReport;
-use super::catalogue::{self, Entry, View};
-use super::changes;
-use crate::derive::{PlanView, SiteData};
-use crate::diagnostics::{Diagnostic, Pos};
+use super::pages::{PageCache, PageContext, Pages};
+use super::Renderer;
+use crate::derive::catalogue::{self, Entry, View};
+use crate::derive::{changes, PlanView, SiteData};
+use crate::diagnostics::Diagnostic;
 use crate::markdown;
-use crate::model::{Date, DisclosureDoc, SiteConfig};
+use crate::model::{AnnualReport, Date, DisclosureDoc, SiteConfig};
 use crate::output::Sink;
-use crate::render::{
-    canonical_url, enc, needs_render, root_of, site_value, PageCache, PageContext, Renderer,
-};
+use crate::util::url::enc;
 
-/// What every page's context holds (the same fields the rest of the site's pages get).
-#[derive(Serialize)]
-struct Common<'a> {
-    root: String,
-    /// [`site_value`]: made once, shared by every page.
-    site: &'a tera::Value,
-    as_of: Option<Date>,
-    sample: bool,
-    section: &'static str,
-    page: String,
-    canonical: Option<String>,
-    lang: &'a str,
-    /// The entry of the section's own navigation to mark as current.
-    dsection: &'static str,
-}
-
+/// The section's pages are the site's pages ([`Pages`]), each also told which entry of the
+/// section's own navigation to mark as current (`dsection`).
 struct Out<'a> {
-    data: &'a SiteData,
-    site: tera::Value,
-    renderer: &'a Renderer,
-    staging: &'a dyn Sink,
-    cache: Option<&'a dyn PageCache>,
+    pages: Pages<'a>,
 }
 
 impl Out<'_> {
@@ -50,31 +53,10 @@ impl Out<'_> {
         sample: bool,
         fill: impl FnOnce(&mut PageContext),
     ) -> Result<(), Diagnostic> {
-        let canonical = self
-            .data
-            .site
-            .base_url
-            .as_deref()
-            .map(|b| canonical_url(b, path));
-        let common = Common {
-            root: root_of(path),
-            site: &self.site,
-            as_of: self.data.as_of,
-            sample,
-            section: "disclosure",
-            page: path.to_string(),
-            canonical,
-            lang: &self.data.site.language,
-            dsection,
-        };
-        let mut ctx = PageContext::of(&common);
-        fill(&mut ctx);
-        let Some(ctx) = needs_render(self.cache, path, template, ctx) else {
-            return Ok(());
-        };
-        self.renderer
-            .render_with(template, &ctx, |html| self.staging.write(path, html))?
-            .map_err(|e| Diagnostic::error(PathBuf::from(path), Pos::START, e.to_string()))
+        self.pages.page(path, template, "disclosure", sample, |c| {
+            c.insert("dsection", dsection);
+            fill(c)
+        })
     }
 }
 
@@ -240,23 +222,18 @@ fn tel_href(printed: &str) -> Option<String> {
 /// Renders every page of the section into `staging`.
 pub fn render(
     data: &SiteData,
-    updates: &[&crate::derive::ReportView],
-    annual: &[AnnualReport],
     renderer: &Renderer,
     staging: &dyn Sink,
     cache: Option<&dyn PageCache>,
 ) -> Result<(), Diagnostic> {
     let out = Out {
-        data,
-        site: site_value(&data.site),
-        renderer,
-        staging,
-        cache,
+        pages: Pages::new(data, renderer, staging, cache),
     };
-    let entries = catalogue::entries(data, annual);
-    let views = catalogue::views(&entries);
+    let entries = &data.catalogue;
+    let annual = &data.annual;
+    let views = catalogue::views(entries);
     let view_list: Vec<&View> = views.iter().map(|(v, _)| v).collect();
-    let log = changes::changes(updates, &entries);
+    let log = &data.changes;
     let site_sample = data.site.sample;
     let doc = |slug: &str| data.disclosure.iter().find(|d| d.slug == slug);
     let contact_list = contacts(&data.site);
@@ -291,7 +268,7 @@ pub fn render(
         .copied()
         .filter(|v| v.kind == "category")
         .collect();
-    let guide = doc("guide").map(|d| doc_page(d, &entries));
+    let guide = doc("guide").map(|d| doc_page(d, entries));
     out.page(
         "disclosure/guide/index.html",
         "disclosure_guide.html",
@@ -312,7 +289,7 @@ pub fn render(
         "catalogue",
         entries.iter().any(|e| e.sample),
         |c| {
-            c.insert("entries", &entries);
+            c.insert("entries", entries);
             c.insert("views", &view_list);
             c.insert("current", &Option::<&View>::None);
             c.insert("total", &entries.len());
@@ -397,13 +374,13 @@ pub fn render(
         out.page(&a.url, "disclosure_annual.html", "annual", a.sample, |c| {
             c.insert("report", a);
             c.insert("entry", &entry);
-            c.insert("request_columns", &super::annual::REQUEST_COLUMNS);
-            c.insert("appeal_columns", &super::annual::APPEAL_COLUMNS);
+            c.insert("request_columns", &crate::model::REQUEST_COLUMNS);
+            c.insert("appeal_columns", &crate::model::APPEAL_COLUMNS);
         })?;
     }
 
     // 依申请公开.
-    let apply = doc("apply").map(|d| doc_page(d, &entries));
+    let apply = doc("apply").map(|d| doc_page(d, entries));
     out.page(
         "disclosure/apply/index.html",
         "disclosure_apply.html",
@@ -416,7 +393,7 @@ pub fn render(
     )?;
 
     // 监督与反馈.
-    let feedback = doc("feedback").map(|d| doc_page(d, &entries));
+    let feedback = doc("feedback").map(|d| doc_page(d, entries));
     out.page(
         "disclosure/feedback/index.html",
         "disclosure_feedback.html",
@@ -470,7 +447,7 @@ pub fn render(
         .iter()
         .filter(|d| !matches!(d.slug.as_str(), "guide" | "apply" | "feedback"))
     {
-        let page = doc_page(d, &entries);
+        let page = doc_page(d, entries);
         let plans: Vec<Link> = data
             .plans
             .iter()

@@ -1,17 +1,18 @@
 //! 政府信息公开目录: every published document as one catalogue entry with the standard
 //! metadata, and the 索引号 assignment for documents that have none printed (DESIGN §5).
 //!
-//! In: the derived site (plans, disclosure documents) and the annual reports. Out: entries,
-//! newest first, and the pre-rendered views (by 主题分类, year and 发布机构). It never reads
-//! files and never invents metadata beyond the 索引号, which it marks as assigned.
+//! In: the derived plans, the disclosure documents and the annual reports. Out: entries, newest
+//! first, and the views the catalogue pages list (by 主题分类, year and 发布机构). It never
+//! reads files and never invents metadata beyond the 索引号, which it marks as assigned. The
+//! 索引号 it assigns are the site's: `derive` writes them back onto the plans and documents, so
+//! the plan page, the catalogue, search and `data/plans.json` all show the same number.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::annual::AnnualReport;
-use crate::derive::SiteData;
+use super::SiteData;
 use crate::model::{is_void_validity, Date};
 
 /// One row of the catalogue.
@@ -83,11 +84,13 @@ pub fn doc_url(slug: &str) -> String {
 
 /// Every published document: each plan, each disclosure document, each annual report; newest
 /// first (documents without a date last), with 索引号 assigned where `prefix` allows.
-pub fn entries(data: &SiteData, annual: &[AnnualReport]) -> Vec<Entry> {
+pub fn entries(data: &SiteData) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     for p in &data.plans {
         out.push(Entry {
-            index_number: p.index_number.clone(),
+            // The printed number only: a plan view kept from an earlier build (`serve`) may
+            // carry one assigned then, which is assigned afresh here.
+            index_number: p.index_number.clone().filter(|_| !p.index_assigned),
             index_assigned: false,
             title: p.title.clone(),
             summary: p.summary.clone(),
@@ -126,7 +129,7 @@ pub fn entries(data: &SiteData, annual: &[AnnualReport]) -> Vec<Entry> {
             sample: d.sample,
         });
     }
-    for a in annual {
+    for a in &data.annual {
         out.push(Entry {
             index_number: None,
             index_assigned: false,

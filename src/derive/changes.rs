@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::catalogue::Entry;
-use crate::derive::{ReportView, TIMELY_WORKDAYS};
+use super::{ReportView, TIMELY_WORKDAYS};
 use crate::model::Date;
 
 /// Events listed per page of the change log.
@@ -105,7 +105,7 @@ fn report_change(r: &ReportView) -> Change {
             r.status_label,
             r.percent.map_or(String::new(), |p| format!(
                 ",完成 {}%",
-                crate::render::format_number(p)
+                crate::util::number::format_number(p)
             ))
         )),
         reports_on: Some(r.date),

@@ -1,39 +1,11 @@
-//! 政府信息公开: the `disclosure/` section, generated from content and data.
+//! Checks of the 政府信息公开 section's content: what the 公开指南 must name (条例 第十二条),
+//! feedback channels, reserved page names, and whether every catalogue document can be dated
+//! and numbered.
 //!
-//! In: the loaded [`Content`] (for [`check`]) and the derived [`SiteData`] with the parsed
-//! annual reports (for [`render`]). Out: diagnostics, and the section's pages:
-//!
-//! | page | what it answers |
-//! |---|---|
-//! | `disclosure/index.html` | what is published, how to ask for more, how to complain |
-//! | `disclosure/guide/` | 政府信息公开指南 (条例 第十二条): classification and arrangement, how to obtain, the office's name, address, hours, phone, fax, internet contact |
-//! | `disclosure/catalogue/` (+ `category/<slug>/`, `year/<y>/`, `issuer/<slug>/`) | 政府信息公开目录: every plan, disclosure document and annual report with 索引号 … 有效性 |
-//! | `disclosure/statutory/` | 法定主动公开内容: the plans (条例 第二十条(三)), their responsibility lists, progress and 政策解读 |
-//! | `disclosure/annual/`, `disclosure/annual/<year>/` | 政府信息公开工作年度报告 in the 2021 six-part format |
-//! | `disclosure/apply/` | 依申请公开: procedure, where to send, what a request contains, time limits |
-//! | `disclosure/feedback/` | 监督与反馈: the channels (task pages link here and to a per-task 纠错 link) |
-//! | `disclosure/changes/` | 更新记录: every publication and correction, newest first, late reports flagged |
-//! | `disclosure/<slug>/` | every other `disclosure/<slug>.md` (政策解读 …) |
-//!
-//! `disclosure/guide.md`, `apply.md` and `feedback.md` fill the pages of the same name; their
-//! front matter is that of every disclosure document (title, kind, index_number, summary,
-//! issuer, categories, keywords, written, published, doc_number, validity, sample, order).
-//! Documents of `kind = "interpretation"` are listed beside the plan whose title they contain.
-//! The site.toml fields read here: `publisher.{name, office, address, postcode, hours, phone,
-//! fax, email, website}`, `feedback.{email, form_url}`, `catalogue_prefix`, `sample`.
-//!
-//! It never reads or writes files itself: content arrives loaded, pages leave through the
-//! staging writer.
-
-pub mod annual;
-pub mod catalogue;
-pub mod changes;
-mod pages;
+//! In: the loaded [`Content`]. Out: diagnostics (errors for documents that would overwrite the
+//! section's own pages; warnings for everything a reader would miss). It never reads files.
 
 use std::path::PathBuf;
-
-pub use annual::AnnualReport;
-pub use pages::render;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::Content;
@@ -71,13 +43,13 @@ fn missing_publisher_items(content: &Content) -> Vec<(&'static str, &'static str
     out
 }
 
-/// Checks the disclosure content and parses the annual reports (returned for rendering).
+/// Checks the disclosure content.
 ///
-/// Errors: annual-report shape and arithmetic (see [`annual`]), a disclosure document named
-/// after one of the section's own folders. Warnings: every 公开指南 item that is missing
+/// Errors: a disclosure document named after one of the section's own folders (annual-report
+/// shape and arithmetic are checked as the reports load, see `content::annual`). Warnings: every 公开指南 item that is missing
 /// (guide.md, how to obtain information, each office detail), no channel for feedback, no
 /// apply.md, documents that cannot be dated or numbered in the catalogue.
-pub fn check(content: &Content, diags: &mut Diagnostics) -> Vec<AnnualReport> {
+pub fn check(content: &Content, diags: &mut Diagnostics) {
     let site_toml = PathBuf::from("content/site.toml");
     for d in &content.disclosure {
         if RESERVED_SLUGS.contains(&d.slug.as_str()) {
@@ -181,11 +153,4 @@ pub fn check(content: &Content, diags: &mut Diagnostics) -> Vec<AnnualReport> {
             .with_help("set catalogue_prefix = \"<机构代码>\" in site.toml; numbers are assigned as <机构代码>/<year>-<serial>"),
         );
     }
-
-    let publisher = content.site.publisher.name.as_str();
-    content
-        .annual
-        .iter()
-        .filter_map(|a| annual::parse(a, publisher, diags))
-        .collect()
 }

@@ -57,13 +57,22 @@
 //! of each row of table 三, the (七)总计 row per column, the 总计 of each group of table 四);
 //! and 一 本年新收 + 二 上年结转 = 三(七) 总计 + 四 结转下年度, per column. It never reads files.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::Spanned;
 
 use crate::content::SourceFile;
 use crate::diagnostics::Diagnostics;
 use crate::markdown;
-use crate::model::{AnnualSource, Date};
+use crate::model::{
+    ActiveTable, AnnualReport, AppealGroup, RequestRow, APPEAL_COLUMNS, REQUEST_COLUMNS,
+};
+
+/// An annual report file as read: its year (from the file name), path as shown, and text.
+pub(crate) struct AnnualSource {
+    pub year: i32,
+    pub path: std::path::PathBuf,
+    pub text: String,
+}
 
 /// A table row as written: the array and each figure, with their places in the file.
 type Row = Spanned<Vec<Spanned<u64>>>;
@@ -172,68 +181,6 @@ struct RawAppeals {
     litigation_after_review: Row,
 }
 
-/// The columns of table 三, in printed order; the last is 总计.
-pub const REQUEST_COLUMNS: [&str; 7] = [
-    "自然人",
-    "商业企业",
-    "科研机构",
-    "社会公益组织",
-    "法律服务机构",
-    "其他",
-    "总计",
-];
-
-/// The columns of each group of table 四; the last is 总计.
-pub const APPEAL_COLUMNS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
-
-/// One line of table 三 as shown: a heading (no figures) or a row of seven figures.
-#[derive(Debug, Clone, Serialize)]
-pub struct RequestRow {
-    pub label: &'static str,
-    /// 0 for 一 二 三 四, 1 for (一)…(七), 2 for the numbered sub-items.
-    pub level: u8,
-    pub total: bool,
-    pub cells: Vec<u64>,
-}
-
-/// Table 二.
-#[derive(Debug, Clone, Serialize)]
-pub struct ActiveTable {
-    /// 本年制发件数, 本年废止件数, 现行有效件数.
-    pub regulations: Vec<u64>,
-    pub normative_documents: Vec<u64>,
-    pub licensing: u64,
-    pub punishment: u64,
-    pub coercion: u64,
-    /// 万元.
-    pub fees: f64,
-}
-
-/// Table 四: one group per kind of proceeding, five figures each.
-#[derive(Debug, Clone, Serialize)]
-pub struct AppealGroup {
-    pub label: &'static str,
-    pub cells: Vec<u64>,
-}
-
-/// One annual report, checked and ready to render.
-#[derive(Debug, Clone, Serialize)]
-pub struct AnnualReport {
-    pub year: i32,
-    pub title: String,
-    pub publisher: String,
-    pub published: Option<Date>,
-    pub sample: bool,
-    pub url: String,
-    pub overview_html: String,
-    pub active_note_html: String,
-    pub problems_html: String,
-    pub other_html: String,
-    pub active: ActiveTable,
-    pub requests: Vec<RequestRow>,
-    pub appeals: Vec<AppealGroup>,
-}
-
 pub fn annual_url(year: i32) -> String {
     format!("disclosure/annual/{year}/index.html")
 }
@@ -317,7 +264,7 @@ fn values(row: &Row) -> Vec<u64> {
 
 /// Parses and checks one annual report. `None` when its shape is wrong (reported); arithmetic
 /// errors are reported but the report is still returned (the build stops on them anyway).
-pub fn parse(
+pub(crate) fn parse(
     src: &AnnualSource,
     default_publisher: &str,
     diags: &mut Diagnostics,
