@@ -123,10 +123,10 @@ pub struct Prepared {
 pub fn prepare_with(
     root: &Path,
     inputs: &Inputs,
-    mut memo: Option<&mut Memo>,
+    memo: Option<&mut Memo>,
     diags: &mut Diagnostics,
 ) -> Option<Prepared> {
-    prepare_linted(root, inputs, memo.as_deref_mut(), diags, false)
+    prepare_linted(root, inputs, memo, diags, false)
 }
 
 /// [`prepare_with`], with the inspection lint over the content when `lint` is set (`check`).
