@@ -5,6 +5,7 @@
 //! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands.
 
 pub mod build;
+pub mod cells;
 pub mod content;
 pub mod derive;
 pub mod diagnostics;
