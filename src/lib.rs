@@ -11,6 +11,7 @@ pub mod derive;
 pub mod diagnostics;
 pub mod disclosure;
 pub mod export;
+pub mod forms;
 pub mod import;
 pub mod lint;
 pub mod markdown;

@@ -1,0 +1,268 @@
+//! Reading a filled form: the cells of an `.xlsx` file, safely.
+//!
+//! In: the bytes of a file that came from outside. Out: the cells (values as saved, and whether
+//! a formula made them) of each sheet, or one clear error. Before any XML is parsed, the zip's
+//! central directory is checked (entry count, declared sizes) and every part is inflated once
+//! through a counting reader that stops at the declared size, so a zip bomb costs bounded time
+//! and memory; a part with a DTD (the vehicle of XML entity expansion) is refused. Cells are then
+//! streamed from each sheet (never a whole rectangular range, whose size a hostile dimension
+//! could make enormous), keeping only the first [`Limits::columns`] columns and
+//! [`Limits::rows`] rows. Formulas are never evaluated: a formula cell yields the value the
+//! office program saved with it.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+use calamine::{DataRef, Reader, Xlsx};
+
+use crate::model::Date;
+
+/// Bounds on what a form may hold; a real form is tens of kilobytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The file itself.
+    pub file_bytes: u64,
+    /// Parts in the zip.
+    pub entries: usize,
+    /// One part, inflated.
+    pub entry_bytes: u64,
+    /// All parts, inflated.
+    pub total_bytes: u64,
+    /// Rows kept per sheet.
+    pub rows: u32,
+    /// Columns kept per sheet.
+    pub columns: u16,
+    /// Cells read per sheet (kept or not).
+    pub cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            file_bytes: 20 << 20,
+            entries: 500,
+            entry_bytes: 40 << 20,
+            total_bytes: 80 << 20,
+            rows: 20_000,
+            columns: 16,
+            cells: 2_000_000,
+        }
+    }
+}
+
+/// A cell's value as the office program saved it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    Text(String),
+    Number(f64),
+    Date(Date),
+    Bool(bool),
+    /// A cell error such as `#DIV/0!`.
+    Error(String),
+}
+
+/// A cell: its saved value (none for an empty cell or a formula saved without its result) and
+/// the formula that made it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub value: Option<CellValue>,
+    pub formula: Option<String>,
+}
+
+/// The cells of one sheet, by 0-based (row, column).
+#[derive(Debug, Default)]
+pub struct SheetCells {
+    pub name: String,
+    pub cells: BTreeMap<(u32, u16), Cell>,
+    /// True when rows or columns past the limits held something.
+    pub truncated: bool,
+}
+
+impl SheetCells {
+    pub fn get(&self, row: u32, col: u16) -> Option<&Cell> {
+        self.cells.get(&(row, col))
+    }
+
+    /// The last row that holds anything.
+    pub fn last_row(&self) -> Option<u32> {
+        self.cells.keys().next_back().map(|k| k.0)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Workbook {
+    pub sheets: Vec<SheetCells>,
+}
+
+/// Checks the zip container of an `.xlsx` within `limits` and inflates every part once.
+fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(format!(
+            "the file is {} bytes, more than a form can be ({} bytes)",
+            bytes.len(),
+            limits.file_bytes
+        ));
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("not an .xlsx file (its zip container cannot be read: {e})"))?;
+    if zip.len() > limits.entries {
+        return Err(format!(
+            "the file has {} parts, more than a form can have ({})",
+            zip.len(),
+            limits.entries
+        ));
+    }
+    // First the sizes the central directory declares, before inflating anything.
+    let mut declared_total: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("part {i} of the zip cannot be read: {e}"))?;
+        if f.size() > limits.entry_bytes {
+            return Err(format!(
+                "part {} would inflate to {} bytes, more than a form holds (a zip bomb?)",
+                f.name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|_| format!("#{i}")),
+                f.size()
+            ));
+        }
+        declared_total = declared_total.saturating_add(f.size());
+    }
+    if declared_total > limits.total_bytes {
+        return Err(format!(
+            "the parts would inflate to {declared_total} bytes, more than a form holds (a zip bomb?)"
+        ));
+    }
+    // Then each part, inflated through a reader that stops just past its declared size: a part
+    // that lies about its size is caught without inflating more than that.
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut f = zip
+            .by_index(i)
+            .map_err(|e| format!("part {i} of the zip cannot be read: {e}"))?;
+        let name = f
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| format!("#{i}"));
+        let declared = f.size();
+        let xml = name.ends_with(".xml") || name.ends_with(".rels");
+        let mut seen: u64 = 0;
+        // The last bytes of the previous chunk, so a marker split across chunks is still seen.
+        let mut tail: Vec<u8> = Vec::new();
+        loop {
+            let n = f
+                .by_ref()
+                .take(declared + 1 - seen.min(declared + 1))
+                .read(&mut buf)
+                .map_err(|e| format!("part {name} cannot be inflated: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            seen += n as u64;
+            if seen > declared {
+                return Err(format!(
+                    "part {name} inflates past the {declared} bytes it declares (a zip bomb?)"
+                ));
+            }
+            if xml {
+                tail.extend_from_slice(&buf[..n]);
+                if has_dtd(&tail) {
+                    return Err(format!(
+                        "part {name} declares a DTD or entities, which no office program writes (XML entity expansion?)"
+                    ));
+                }
+                let keep = tail.len().saturating_sub(16);
+                tail.drain(..keep);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn has_dtd(bytes: &[u8]) -> bool {
+    let find = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    find(b"<!DOCTYPE") || find(b"<!ENTITY")
+}
+
+/// The calendar date of a spreadsheet date-time (its time of day dropped).
+fn date_of(dt: &calamine::ExcelDateTime) -> Option<Date> {
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    Date::from_ymd(i32::from(y), u32::from(m), u32::from(d))
+}
+
+fn value_of(v: &DataRef<'_>) -> Option<CellValue> {
+    Some(match v {
+        DataRef::Empty => return None,
+        DataRef::Int(i) => CellValue::Number(*i as f64),
+        DataRef::Float(f) => CellValue::Number(*f),
+        DataRef::String(s) => CellValue::Text(s.clone()),
+        DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+        DataRef::Bool(b) => CellValue::Bool(*b),
+        DataRef::DateTime(dt) if dt.is_datetime() => match date_of(dt) {
+            Some(d) => CellValue::Date(d),
+            None => CellValue::Number(dt.as_f64()),
+        },
+        DataRef::DateTime(dt) => CellValue::Number(dt.as_f64()),
+        DataRef::DateTimeIso(s) => match s.get(..10).and_then(Date::parse) {
+            Some(d) => CellValue::Date(d),
+            None => CellValue::Text(s.clone()),
+        },
+        DataRef::DurationIso(s) => CellValue::Text(s.clone()),
+        DataRef::Error(e) => CellValue::Error(e.to_string()),
+    })
+}
+
+/// Every sheet's cells (within `limits`), or why the file cannot be read as a form.
+pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, String> {
+    check_container(bytes, limits)?;
+    let mut xlsx =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("not a readable .xlsx workbook: {e}"))?;
+    let names = xlsx.sheet_names();
+    let mut book = Workbook::default();
+    for name in names {
+        let mut sheet = SheetCells {
+            name: name.clone(),
+            ..SheetCells::default()
+        };
+        let mut reader = match xlsx.worksheet_cells_reader(&name) {
+            Ok(r) => r,
+            // Chart sheets and the like have no cells.
+            Err(calamine::XlsxError::WorksheetNotFound(_)) => continue,
+            Err(e) => return Err(format!("sheet {name} cannot be read: {e}")),
+        };
+        let mut count: u64 = 0;
+        loop {
+            let c = match reader.next_cell_with_formula() {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => return Err(format!("sheet {name} cannot be read: {e}")),
+            };
+            count += 1;
+            if count > limits.cells {
+                return Err(format!(
+                    "sheet {name} has more than {} cells, more than a form holds",
+                    limits.cells
+                ));
+            }
+            let (row, column) = c.pos;
+            let value = value_of(&c.value);
+            let formula = c.formula.filter(|f| !f.is_empty());
+            if value.is_none() && formula.is_none() {
+                continue;
+            }
+            match u16::try_from(column) {
+                Ok(column) if column < limits.columns && row < limits.rows => {
+                    sheet.cells.insert((row, column), Cell { value, formula });
+                }
+                _ => sheet.truncated = true,
+            }
+        }
+        book.sheets.push(sheet);
+    }
+    Ok(book)
+}
