@@ -125,9 +125,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// A date typed as text: 2025-06-30, 2025/6/30, 2025.6.30, 2025年6月30日.
 pub fn parse_date_text(text: &str) -> Option<Date> {
     let t = text.trim().trim_end_matches('日');
-    let parts: Vec<&str> = t
-        .split(['-', '/', '.', '年', '月'])
-        .collect();
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
     match parts.as_slice() {
         [y, m, d] => Date::from_ymd(
             y.trim().parse().ok()?,
@@ -276,7 +274,7 @@ pub fn read_form(
             "delete what was added outside the form's 14 columns, or copy the rows into a fresh form",
         ));
     }
-    let expected = super::rows_by_unit(content);
+    let expected = super::rows_by_unit(content, None);
     let responsible_rows: Vec<&FormRow<'_>> = expected
         .get(&content.units[unit].id)
         .map(|(_, rows)| rows.iter().collect())
@@ -416,18 +414,12 @@ pub fn read_form(
                 continue;
             }
         };
-        if let Some(p) = plan.period {
-            if date.year() < p.start || date.year() > p.end {
+        if let Some((start, end)) = super::plan_span(plan) {
+            if date.year() < start || date.year() > end {
                 diags.push(problem(
                     &at(col::DATE),
-                    format!(
-                        "date {date} is outside the plan period {}–{}",
-                        p.start, p.end
-                    ),
-                    format!(
-                        "the plan runs from {}-01-01 to {}-12-31; correct the date",
-                        p.start, p.end
-                    ),
+                    format!("date {date} is outside the plan period {start}–{end}"),
+                    format!("reports on this plan speak for {start}-01-01 to {end}-12-31; correct the date"),
                 ));
                 bad = true;
             }
@@ -1010,6 +1002,154 @@ pub fn fuzz_one(content: &Content, data: &[u8]) {
             !d.has_errors(),
             "an imported report does not load:\n{text}\n{:?}",
             d.into_sorted()
+        );
+    }
+}
+
+/// The form reader's fuzz harness: the bundled content and a real form to splice inputs into.
+pub struct FuzzKit {
+    content: Content,
+    template: Vec<u8>,
+}
+
+impl FuzzKit {
+    /// The content at `root` (it must be valid) and the form of its first unit with rows.
+    pub fn new(root: &Path) -> FuzzKit {
+        let content = super::load_valid(root)
+            .unwrap_or_else(|d| panic!("the fuzz content does not load: {:?}", d.into_sorted()));
+        let date = content.site.as_of.unwrap_or(Date::end_of_year(2025));
+        let template = {
+            let units = super::rows_by_unit(&content, Some(date));
+            let (_, (unit, rows)) = units.iter().next().expect("a unit with rows");
+            super::write::form(&content, unit, rows, date, date).expect("the template form")
+        };
+        FuzzKit { content, template }
+    }
+
+    /// The first byte picks how the rest is used: even, as a whole `.xlsx` file; odd, as the
+    /// XML of the rows sheet inside the real form (so the fuzzer reaches the cell and row
+    /// checks without having to make a zip first).
+    pub fn run(&self, data: &[u8]) {
+        let Some((&kind, rest)) = data.split_first() else {
+            return;
+        };
+        if kind % 2 == 0 {
+            fuzz_one(&self.content, rest);
+        } else if let Some(file) = splice(&self.template, "xl/worksheets/sheet2.xml", rest) {
+            fuzz_one(&self.content, &file);
+        }
+    }
+
+    /// The real form the harness splices into (seed material).
+    pub fn template(&self) -> &[u8] {
+        &self.template
+    }
+}
+
+/// `xlsx` with the part `name` replaced by `bytes` (stored, uncompressed).
+fn splice(xlsx: &[u8], name: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).ok()?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..src.len() {
+        let f = src.by_index(i).ok()?;
+        if f.name().ok()? == name {
+            drop(f);
+            out.start_file(name, stored).ok()?;
+            out.write_all(bytes).ok()?;
+        } else {
+            out.raw_copy_file(f).ok()?;
+        }
+    }
+    Some(out.finish().ok()?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_as_people_type_them() {
+        assert_eq!(parse_number("96.8"), Some(96.8));
+        assert_eq!(parse_number(" ９６．８ "), Some(96.8));
+        assert_eq!(parse_number("1,234.5"), Some(1234.5));
+        assert_eq!(parse_number("96.8%"), Some(96.8));
+        assert_eq!(parse_number("-3"), Some(-3.0));
+        for bad in ["约98", "98以上", "", "inf", "NaN", "1e999", "九十八"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_typed_as_text_are_read_in_the_common_forms() {
+        let d = Date::from_ymd(2025, 6, 30);
+        for t in ["2025-06-30", "2025/6/30", "2025.6.30", "2025年6月30日"] {
+            assert_eq!(parse_date_text(t), d, "{t}");
+        }
+        assert_eq!(parse_date_text("2025-02-30"), None);
+        assert_eq!(parse_date_text("六月底"), None);
+        assert_eq!(serial_date(45838.0), d);
+    }
+
+    #[test]
+    fn evidence_lines_with_a_url_become_links_and_others_stay_text() {
+        let (links, notes) =
+            evidence("验收公示 https://example.org/a\nhttps://example.org/b\n会议纪要(纸质)");
+        assert_eq!(links.len(), 2);
+        assert_eq!(
+            (links[0].title.as_str(), links[0].url.as_str()),
+            ("验收公示", "https://example.org/a")
+        );
+        assert_eq!(links[1].title, "https://example.org/b");
+        assert_eq!(notes, ["会议纪要(纸质)"]);
+    }
+
+    #[test]
+    fn a_written_report_loads_back_as_the_same_report() {
+        let r = Report {
+            task: TaskId("9".into()),
+            date: Date::from_ymd(2025, 6, 30).unwrap(),
+            published: None,
+            status: ReportStatus::InProgress,
+            percent: Some(85.0),
+            reporter: Some("市城建局".into()),
+            sample: false,
+            measures: vec![Measure {
+                target: crate::model::TargetId("9-1".into()),
+                value: 98.2,
+                unit: None,
+                as_of: Date::from_ymd(2025, 6, 30).unwrap(),
+                source: Some("《统计》\"引号\"".into()),
+                origin: Origin::default(),
+            }],
+            evidence: vec![],
+            corrections: vec![Correction {
+                date: Date::from_ymd(2025, 7, 20).unwrap(),
+                note: "进展状态由“推进中”改为“已完成”".into(),
+                target: None,
+                previous: None,
+                origin: Origin::default(),
+            }],
+            body: "=HYPERLINK(\"x\")\n\n第二段".into(),
+            slug: String::new(),
+            origin: Origin::default(),
+        };
+        let text = to_markdown(&r);
+        let mut diags = Diagnostics::new();
+        let shown = Path::new("content/plans/x/progress/a.md");
+        let back = crate::content::parse_report(shown, &text, &mut diags).unwrap();
+        assert!(diags.is_empty(), "{:?}", diags.into_sorted());
+        assert_eq!(back.measures[0].value, 98.2);
+        assert_eq!(back.measures[0].source, r.measures[0].source);
+        assert_eq!(back.percent, Some(85.0));
+        assert_eq!(back.body.trim(), r.body);
+        assert_eq!(back.corrections[0].note, r.corrections[0].note);
+        assert_eq!(
+            to_markdown(&back),
+            text,
+            "writing what was read gives the same bytes"
         );
     }
 }

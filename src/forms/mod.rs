@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Comparator, Content, Plan, ReportStatus, Target, Task, Unit, UnitId};
 
-pub use import::{fuzz_one, run as import_run, ImportOptions};
+pub use import::{fuzz_one, run as import_run, FuzzKit, ImportOptions};
 pub use read::{read_workbook, CellValue, Limits, SheetCells, Workbook};
 pub use write::{run as forms_run, FormsOptions};
 
@@ -146,6 +146,22 @@ pub fn target_value(t: &Target) -> String {
     }
 }
 
+/// The years a plan's reports may speak for: its `period`, or, without one, from the year it was
+/// written (or published) to its last target year. `None` when neither can be told.
+pub fn plan_span(plan: &Plan) -> Option<(i32, i32)> {
+    if let Some(p) = plan.period {
+        return Some((p.start, p.end));
+    }
+    let start = plan.written.or(plan.published)?.year();
+    let end = plan
+        .targets
+        .iter()
+        .chain(plan.tasks.iter().flat_map(|t| &t.targets))
+        .filter_map(|t| t.year)
+        .max()?;
+    Some((start, end.max(start)))
+}
+
 /// True when `unit` leads or shares `task` (collective entries such as 各有关部门 name no one).
 fn responsible(task: &Task, unit: &UnitId) -> bool {
     task.lead
@@ -155,11 +171,23 @@ fn responsible(task: &Task, unit: &UnitId) -> bool {
 }
 
 /// Every unit that leads or shares a task, with its rows in plan and task order. Collective
-/// units (各有关部门和单位) get no form: nobody in particular would fill it.
-pub fn rows_by_unit(content: &Content) -> BTreeMap<UnitId, (&Unit, Vec<FormRow<'_>>)> {
+/// units (各有关部门和单位) get no form: nobody in particular would fill it. With a round's
+/// `date`, plans no longer in force or whose span (see [`plan_span`]) does not reach the date's
+/// year are left out: there is nothing to report on them in this round.
+pub fn rows_by_unit(
+    content: &Content,
+    date: Option<crate::model::Date>,
+) -> BTreeMap<UnitId, (&Unit, Vec<FormRow<'_>>)> {
     let mut out: BTreeMap<UnitId, (&Unit, Vec<FormRow<'_>>)> = BTreeMap::new();
+    let current = |plan: &Plan| match date {
+        None => true,
+        Some(d) => {
+            !plan.is_void()
+                && plan_span(plan).is_none_or(|(start, end)| (start..=end).contains(&d.year()))
+        }
+    };
     for unit in content.units.iter().filter(|u| !u.collective) {
-        for plan in &content.plans {
+        for plan in content.plans.iter().filter(|p| current(p)) {
             for task in plan.tasks.iter().filter(|t| responsible(t, &unit.id)) {
                 let entry = out.entry(unit.id.clone()).or_insert((unit, Vec::new()));
                 if task.targets.is_empty() {

@@ -30,7 +30,7 @@ pub struct FormsOptions {
 /// Widths (in characters of the default font) chosen so the 14 columns print on one A4 page
 /// across, landscape, at a readable scale: the text columns are wide and wrap.
 const WIDTHS: [f64; 14] = [
-    11.0, 5.0, 18.0, 6.0, 22.0, 7.5, 5.5, 10.5, 8.5, 7.5, 6.0, 26.0, 11.0, 11.0,
+    13.0, 5.0, 18.0, 6.0, 22.0, 7.5, 6.5, 10.5, 8.5, 7.5, 6.0, 26.0, 11.0, 11.0,
 ];
 
 /// The round's date and deadline, with their defaults.
@@ -56,7 +56,7 @@ pub fn run(opts: &FormsOptions) -> ExitCode {
     };
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("forms"));
     let (date, deadline) = round_dates(&content, opts);
-    let units = super::rows_by_unit(&content);
+    let units = super::rows_by_unit(&content, Some(date));
     if units.is_empty() {
         eprintln!("no unit leads or shares a task: no forms to write");
         return ExitCode::SUCCESS;
@@ -146,7 +146,7 @@ fn lines_needed(text: &str, width: f64) -> usize {
     text.split('\n')
         .map(|line| {
             let w: usize = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-            (w as f64 / (width - 1.0).max(1.0)).ceil().max(1.0) as usize
+            (w as f64 * 1.1 / (width - 1.5).max(1.0)).ceil().max(1.0) as usize
         })
         .sum()
 }
@@ -253,14 +253,15 @@ pub fn form(
                     .set_height(50),
             )?;
         }
-        let lines = col::PLAN_TEXT
+        let lines = col::KEYS
             .iter()
-            .zip(&text)
+            .zip(&keys)
+            .chain(col::PLAN_TEXT.iter().zip(&text))
             .map(|(c, t)| lines_needed(t, WIDTHS[usize::from(*c)]))
             .max()
             .unwrap_or(1)
             .max(2);
-        ws.set_row_height(row, (lines as f64 * 14.5).min(409.0))?;
+        ws.set_row_height(row, (lines as f64 * 16.0 + 4.0).min(409.0))?;
     }
     let last = rows.len() as u32;
     if last > 0 {
@@ -322,8 +323,8 @@ fn validations(ws: &mut Worksheet, rows: &[FormRow<'_>]) -> Result<(), XlsxError
                 .iter()
                 .take_while(|r| std::ptr::eq(r.plan, plan))
                 .count();
-        if let Some(p) = plan.period {
-            let (from, to) = (Date::from_ymd(p.start, 1, 1), Date::from_ymd(p.end, 12, 31));
+        if let Some((first, last)) = super::plan_span(plan) {
+            let (from, to) = (Date::from_ymd(first, 1, 1), Date::from_ymd(last, 12, 31));
             if let (Some(from), Some(to)) = (from, to) {
                 let v = DataValidation::new()
                     .allow_date(DataValidationRule::Between(
@@ -332,7 +333,7 @@ fn validations(ws: &mut Worksheet, rows: &[FormRow<'_>]) -> Result<(), XlsxError
                     ))
                     .set_error_style(DataValidationErrorStyle::Stop)
                     .set_error_title("截至日期")?
-                    .set_error_message(format!("请填写规划期内的日期({from} 至 {to})"))?;
+                    .set_error_message(format!("请填写报告期内的日期({from} 至 {to})"))?;
                 ws.add_data_validation(start as u32 + 1, col::DATE, end as u32, col::DATE, &v)?;
             }
         }
@@ -374,9 +375,8 @@ fn instructions(
     let plan_list = plans
         .iter()
         .map(|p| {
-            let period = p
-                .period
-                .map(|x| format!("(规划期 {}—{} 年)", x.start, x.end))
+            let period = super::plan_span(p)
+                .map(|(a, b)| format!("(报告期 {a}—{b} 年)"))
                 .unwrap_or_default();
             format!("{}:{}{period}", p.id, p.title)
         })
@@ -392,7 +392,7 @@ fn instructions(
     };
     let steps = [
         format!("1. 在“{SHEET}”工作表中,逐行填写浅黄色单元格;灰色列(方案、任务编号、任务、目标编号、目标、目标值、单位)是规划原文和编号,已锁定,请勿修改、删除或调换行。"),
-        format!("2. 截至日期:本期数据所截至的日期,已预填为 {date},如数据截至其他日期可改(须在规划期内)。同一任务各行请填同一日期。"),
+        format!("2. 截至日期:本期数据所截至的日期,已预填为 {date},如数据截至其他日期可改(须在报告期内)。同一任务各行请填同一日期。"),
         "3. 本期数值:只填数字,单位以“单位”列为准,不要带单位或文字;上期已公开的数值见该单元格的批注(红色小三角)。没有数值的目标可不填。".to_string(),
         "4. 进展状态:从下拉列表选择(未开始、推进中、已完成、滞后、暂停);同一任务各行填一样的状态。完成百分比:0 到 100 的数字,可不填。".to_string(),
         "5. 进展情况:简要文字说明本期进展,将在网站上公开;数据来源:数值出自哪份统计或报告;佐证材料:每行一项,可写“标题 网址”。".to_string(),
@@ -417,11 +417,11 @@ fn instructions(
         let row = i as u32 + 2;
         ws.write_string_with_format(row, 0, *l, &label)?;
         ws.write_string_with_format(row, 1, t, &text_format(&text, t))?;
-        ws.set_row_height(row, (lines_needed(t, 90.0) as f64 * 15.0).min(409.0))?;
+        ws.set_row_height(row, (lines_needed(t, 90.0) as f64 * 16.5 + 4.0).min(409.0))?;
     }
     ws.set_landscape();
     ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_fit_to_pages(1, 1);
     ws.protect_with_options(&protection());
     Ok(())
 }
