@@ -133,9 +133,7 @@ fn row_of(form: &Path, task: &str, target: &str) -> usize {
     let sheets = read_sheets(form);
     let (_, rows) = sheets.iter().find(|(n, _)| n == "进展填报").unwrap();
     rows.iter()
-        .position(|r| {
-            r[0].to_string() == PLAN && r[1].to_string() == task && r[3].to_string() == target
-        })
+        .position(|r| r[0] == PLAN && r[1] == task && r[3] == target)
         .unwrap_or_else(|| panic!("no row for {task} {target}"))
 }
 
@@ -182,7 +180,7 @@ fn a_form_has_the_header_the_locks_the_drop_down_and_the_instructions() {
     // One row per task and target: task 9 has six targets, all on the form of its lead.
     let task9: Vec<String> = rows
         .iter()
-        .filter(|r| r[0].to_string() == PLAN && r[1].to_string() == "9")
+        .filter(|r| r[0] == PLAN && r[1] == "9")
         .map(|r| r[3].to_string())
         .collect();
     assert_eq!(task9, ["9-1", "9-2", "9-3", "9-4", "9-5", "9-6"]);
