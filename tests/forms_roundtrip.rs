@@ -497,3 +497,38 @@ fn a_zip_bomb_and_an_entity_bomb_are_refused_quickly() {
         "{err}"
     );
 }
+
+#[test]
+fn a_real_report_replaces_the_sample_report_of_the_same_task_and_date() {
+    let (tmp, root) = setup();
+    let form = tmp.path().join(format!("forms/{UNIT}.xlsx"));
+    let filled = tmp.path().join("filled.xlsx");
+    let r1 = row_of(&form, "9", "9-1");
+    // content/ ships a sample report for task 9 dated 2025-06-30.
+    let report = root.join(format!("content/plans/{PLAN}/progress/2025-06-30-9.md"));
+    assert!(fs::read_to_string(&report)
+        .unwrap()
+        .contains("sample = true"));
+    fill_form(
+        &form,
+        &filled,
+        &[
+            (r1, "截至日期", Fill::Text("2025/6/30")),
+            (r1, "本期数值", Fill::Number(97.9)),
+            (r1, "进展状态", Fill::Text("滞后")),
+        ],
+    );
+    let o = import(&root, &[&filled]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = fs::read_to_string(&report).unwrap();
+    assert!(!text.contains("sample"), "{text}");
+    assert!(
+        text.contains("status = \"delayed\"") && text.contains("value = 97.9"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("[[correction]]"),
+        "sample figures were never real: {text}"
+    );
+    build(&root, &tmp.path().join("public"));
+}

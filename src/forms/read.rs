@@ -148,8 +148,8 @@ fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         let declared = f.size();
         let xml = name.ends_with(".xml") || name.ends_with(".rels");
         let mut seen: u64 = 0;
-        // The last bytes of the previous chunk, so a marker split across chunks is still seen.
-        let mut tail: Vec<u8> = Vec::new();
+        // An XML part is kept whole (at most `entry_bytes`) to be checked before it is parsed.
+        let mut part: Vec<u8> = Vec::new();
         loop {
             let n = f
                 .by_ref()
@@ -166,14 +166,55 @@ fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), String> {
                 ));
             }
             if xml {
-                tail.extend_from_slice(&buf[..n]);
-                if has_dtd(&tail) {
-                    return Err(format!(
-                        "part {name} declares a DTD or entities, which no office program writes (XML entity expansion?)"
-                    ));
-                }
-                let keep = tail.len().saturating_sub(16);
-                tail.drain(..keep);
+                part.extend_from_slice(&buf[..n]);
+            }
+        }
+        if xml {
+            if has_dtd(&part) {
+                return Err(format!(
+                    "part {name} declares a DTD or entities, which no office program writes (XML entity expansion?)"
+                ));
+            }
+            check_refs(&part).map_err(|r| {
+                format!("part {name} holds the cell reference \"{r}\", which no sheet can have")
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks every cell reference (`r="…"`, `ref="…"`, `sqref="…"`) in an XML part: at most three
+/// column letters and seven row digits per cell (XFD1048576 is the last cell of a sheet), and
+/// ranges that do not run backwards. The XML reader computes positions from them without
+/// checking for overflow, so a hostile reference must not reach it.
+fn check_refs(xml: &[u8]) -> Result<(), String> {
+    static REFS: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    let refs = REFS.get_or_init(|| {
+        regex::bytes::Regex::new(r#"\s(?:r|ref|sqref)\s*=\s*["']([^"']*)["']"#).expect("a valid pattern")
+    });
+    let cell = |c: &str| -> Option<(u32, u32)> {
+        let c = c.replace('$', "");
+        let letters = c.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (col, row) = c.split_at(letters);
+        if letters > 3 || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let col = col
+            .bytes()
+            .fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1);
+        Some((row.parse().unwrap_or(0), col))
+    };
+    for found in refs.captures_iter(xml) {
+        let value = String::from_utf8_lossy(&found[1]);
+        for range in value.split_whitespace() {
+            let mut ends = range.split(':');
+            let ok = match (ends.next().map(cell), ends.next().map(cell), ends.next()) {
+                (Some(Some(_)), None, None) => true,
+                (Some(Some(a)), Some(Some(b)), None) => a.0 <= b.0 && a.1 <= b.1,
+                _ => false,
+            };
+            if !ok {
+                return Err(range.chars().take(40).collect());
             }
         }
     }
