@@ -190,7 +190,8 @@ fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), String> {
 fn check_refs(xml: &[u8]) -> Result<(), String> {
     static REFS: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let refs = REFS.get_or_init(|| {
-        regex::bytes::Regex::new(r#"\s(?:r|ref|sqref)\s*=\s*["']([^"']*)["']"#).expect("a valid pattern")
+        regex::bytes::Regex::new(r#"\s(?:r|ref|sqref)\s*=\s*["']([^"']*)["']"#)
+            .expect("a valid pattern")
     });
     let cell = |c: &str| -> Option<(u32, u32)> {
         let c = c.replace('$', "");
@@ -199,9 +200,9 @@ fn check_refs(xml: &[u8]) -> Result<(), String> {
         if letters > 3 || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let col = col
-            .bytes()
-            .fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1);
+        let col = col.bytes().fold(0u32, |n, b| {
+            n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+        });
         Some((row.parse().unwrap_or(0), col))
     };
     for found in refs.captures_iter(xml) {
@@ -306,4 +307,23 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, String> 
         book.sheets.push(sheet);
     }
     Ok(book)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_references_past_the_last_cell_or_backwards_are_refused() {
+        let ok = br#"<dimension ref="A1:N14"/><row r="2" spans="1:14"><c r="XFD1048576" s="1"/></row><dataValidation sqref="J2:J14 K3"/><x xmlns:r="u" r:id="rId1"/>"#;
+        assert_eq!(check_refs(ok), Ok(()));
+        for bad in [
+            r#"<c r="Jhhhhhhhhhhhhhh2"/>"#,
+            r#"<row r="99999999999">"#,
+            r#"<dimension ref="C3:A1"/>"#,
+            r#"<c r="A1:B2:C3"/>"#,
+        ] {
+            assert!(check_refs(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
 }
