@@ -67,15 +67,21 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.path.display(),
-            self.line,
-            self.col,
-            sev,
-            self.message
-        )?;
+        if self.line == 0 {
+            // A place without lines, named whole in the path (a spreadsheet cell:
+            // `FILE.xlsx:SHEET!C7`).
+            write!(f, "{}: {}: {}", self.path.display(), sev, self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.path.display(),
+                self.line,
+                self.col,
+                sev,
+                self.message
+            )?;
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }

@@ -28,10 +28,12 @@
 //! other commands (`serve` holds the site in memory and rebuilds it incrementally).
 
 pub mod build;
+pub mod cells;
 pub mod content;
 pub mod derive;
 pub mod diagnostics;
 pub mod export;
+pub mod forms;
 pub mod import;
 pub mod lint;
 pub mod markdown;

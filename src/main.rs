@@ -91,6 +91,31 @@ enum Command {
         #[arg(long)]
         jurisdiction: Option<String>,
     },
+    /// Write one .xlsx progress form per unit that leads or shares a task.
+    Forms {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the forms [default: ROOT/forms].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The date this round reports for, YYYY-MM-DD [default: site.toml's as_of, else today].
+        #[arg(long, value_parser = parse_date)]
+        date: Option<gongkai::model::Date>,
+        /// When the forms are due back, YYYY-MM-DD [default: 15 days after --date].
+        #[arg(long, value_parser = parse_date)]
+        deadline: Option<gongkai::model::Date>,
+    },
+    /// Read filled progress forms into progress reports (nothing is written if any cell is wrong).
+    ImportProgress {
+        /// The filled forms (.xlsx).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The date corrections of published figures carry, YYYY-MM-DD [default: today].
+        #[arg(long, value_parser = parse_date)]
+        today: Option<gongkai::model::Date>,
+    },
     /// Check a copy of a site against its manifest (and signature).
     Verify {
         /// The site folder to check.
@@ -104,6 +129,10 @@ enum Command {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
+}
+
+fn parse_date(s: &str) -> Result<gongkai::model::Date, String> {
+    gongkai::model::Date::parse(s).ok_or_else(|| format!("\"{s}\" is not a date (YYYY-MM-DD)"))
 }
 
 fn main() -> ExitCode {
@@ -138,6 +167,20 @@ fn main() -> ExitCode {
             force,
             jurisdiction,
         }),
+        Command::Forms {
+            root,
+            out,
+            date,
+            deadline,
+        } => gongkai::forms::forms_run(&gongkai::forms::FormsOptions {
+            root,
+            out,
+            date,
+            deadline,
+        }),
+        Command::ImportProgress { files, root, today } => {
+            gongkai::forms::import_run(&gongkai::forms::ImportOptions { files, root, today })
+        }
         Command::Verify { dir, pubkey } => gongkai::mirror::verify_command(&dir, pubkey.as_deref()),
         Command::Keygen { out } => gongkai::mirror::keygen_command(&out),
     }

@@ -245,3 +245,37 @@ fn content_loader_survives_mutated_content_files() {
     }
     smoke("content", gongkai::content::fuzz_one, &seeds, 4000);
 }
+
+fn forms_kit() -> &'static gongkai::forms::FuzzKit {
+    static KIT: std::sync::OnceLock<gongkai::forms::FuzzKit> = std::sync::OnceLock::new();
+    KIT.get_or_init(|| gongkai::forms::FuzzKit::new(&repo()))
+}
+
+fn forms_one(data: &[u8]) {
+    forms_kit().run(data);
+}
+
+#[test]
+fn form_reader_survives_mutated_forms() {
+    let template = forms_kit().template().to_vec();
+    let mut sheet = Vec::new();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&template)).unwrap();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("xl/worksheets/sheet2.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    let seeds = vec![
+        [vec![0], template].concat(),
+        [vec![1], sheet.clone()].concat(),
+        // Rows filled in: a number, a status, a date typed as text.
+        [
+            vec![1],
+            String::from_utf8_lossy(&sheet)
+                .replacen("</row>", "<c r=\"I2\"><v>97.5</v></c><c r=\"J2\" t=\"inlineStr\"><is><t>推进中</t></is></c></row>", 2)
+                .into_bytes(),
+        ]
+        .concat(),
+    ];
+    smoke("forms", forms_one, &seeds, 300);
+}

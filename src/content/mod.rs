@@ -409,6 +409,17 @@ pub fn fuzz_one(data: &[u8]) {
     }
 }
 
+/// One progress report (`progress/*.md`) parsed from its text as [`load`] would parse the file
+/// at `shown`; writers of reports (import-progress) check what they write with it.
+pub fn parse_report(
+    shown: &Path,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<crate::model::Report> {
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
+    progress::parse_markdown_report(&file, diags)
+}
+
 /// Reads a user file as UTF-8 text, reporting problems as diagnostics.
 pub fn read_user_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     files::read(root, path, diags).map(|f| f.text)

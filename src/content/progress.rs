@@ -300,7 +300,8 @@ pub fn parse_progress_csv(shown: &Path, text: &str, diags: &mut Diagnostics) -> 
                 .position(|c| *c == name)
                 .unwrap_or(0)
         };
-        let get = |name: &str| rec.get(col(name)).unwrap_or("").trim();
+        // Text a published CSV neutralised against formula injection reads back as written.
+        let get = |name: &str| crate::cells::restore(rec.get(col(name)).unwrap_or("").trim());
         let colno = |name: &str| col(name) + 1;
         let mut bad = false;
         let mut date_of = |name: &str, required: bool| -> Option<Date> {
@@ -453,7 +454,7 @@ pub fn parse_progress_csv(shown: &Path, text: &str, diags: &mut Diagnostics) -> 
                 measures: measure.into_iter().collect(),
                 evidence,
                 corrections,
-                body: rec.get(col("body")).unwrap_or("").to_string(),
+                body: crate::cells::restore(rec.get(col("body")).unwrap_or("")).to_string(),
                 slug: format!("{slug_base}-{}-{}", get("task"), date),
                 origin: crate::model::Origin {
                     path: shown.to_path_buf(),

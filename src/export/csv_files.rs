@@ -38,6 +38,26 @@ fn header(columns: &[&str]) -> Vec<u8> {
     out
 }
 
+/// Writes one record whose fields follow `columns`; text (`string`) fields are neutralised so
+/// no spreadsheet reads them as a formula ([`crate::cells::neutralise`]), other fields are
+/// written as they are (numbers stay numbers).
+fn write_typed<const N: usize>(
+    w: &mut csv::Writer<&mut Vec<u8>>,
+    columns: &[(&str, &str, &str); N],
+    record: [&str; N],
+) {
+    // Writing to a Vec cannot fail.
+    for (field, (_, kind, _)) in record.iter().zip(columns) {
+        let _ = if *kind == "string" {
+            w.write_field(crate::cells::neutralise(field).as_bytes())
+        } else {
+            w.write_field(field)
+        };
+    }
+    // Ends the record the fields above began.
+    let _ = w.write_record(std::iter::empty::<&[u8]>());
+}
+
 /// Rows written by `f`, as CSV bytes (no header, no byte-order mark). Each record is quoted on
 /// its own, so pieces written apart and joined equal the file written at once.
 fn rows(f: impl FnOnce(&mut csv::Writer<&mut Vec<u8>>)) -> Vec<u8> {
@@ -62,27 +82,31 @@ pub fn tasks_header() -> Vec<u8> {
 pub fn task_rows(p: &PlanView) -> Vec<u8> {
     rows(|w| {
         for t in &p.tasks {
-            let _ = w.write_record([
-                p.id.as_str(),
-                t.id.as_str(),
-                t.number.as_str(),
-                t.title.as_str(),
-                &t.lead
-                    .iter()
-                    .map(|u| u.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                &t.responsible
-                    .iter()
-                    .map(|u| u.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                t.status.map_or("", |s| s.as_str()),
-                &num(t.percent),
-                &opt(&t.last_update),
-                &t.targets.len().to_string(),
-                &crate::util::url::pretty(&t.url),
-            ]);
+            write_typed(
+                w,
+                &TASK_COLUMNS,
+                [
+                    p.id.as_str(),
+                    t.id.as_str(),
+                    t.number.as_str(),
+                    t.title.as_str(),
+                    &t.lead
+                        .iter()
+                        .map(|u| u.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    &t.responsible
+                        .iter()
+                        .map(|u| u.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    t.status.map_or("", |s| s.as_str()),
+                    &num(t.percent),
+                    &opt(&t.last_update),
+                    &t.targets.len().to_string(),
+                    &crate::util::url::pretty(&t.url),
+                ],
+            );
         }
     })
 }
@@ -102,36 +126,40 @@ pub fn target_rows(p: &PlanView) -> Vec<u8> {
         for t in targets {
             let tr = &t.tracker;
             let b = tr.baseline.as_ref();
-            let _ = w.write_record([
-                t.plan.as_str(),
-                &opt(&t.task),
-                t.id.as_str(),
-                t.text.as_str(),
-                &opt(&t.metric),
-                &opt(&t.year),
-                &num(t.value),
-                &opt(&t.unit),
-                t.comparator.as_str(),
-                &num(b.map(|b| b.value)),
-                &b.and_then(|b| b.date)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                &b.and_then(|b| b.year)
-                    .map(|y| y.to_string())
-                    .unwrap_or_default(),
-                &b.map(|b| snake(&b.source)).unwrap_or_default(),
-                &num(tr.latest.as_ref().map(|l| l.value)),
-                &tr.latest
-                    .as_ref()
-                    .map(|l| l.date.to_string())
-                    .unwrap_or_default(),
-                &num(tr.target_value),
-                &opt(&tr.deadline),
-                &tr.ratio.map(|r| format!("{r:.4}")).unwrap_or_default(),
-                tr.status.as_str(),
-                if tr.overdue { "true" } else { "false" },
-                &crate::util::url::pretty(&t.url),
-            ]);
+            write_typed(
+                w,
+                &TARGET_COLUMNS,
+                [
+                    t.plan.as_str(),
+                    &opt(&t.task),
+                    t.id.as_str(),
+                    t.text.as_str(),
+                    &opt(&t.metric),
+                    &opt(&t.year),
+                    &num(t.value),
+                    &opt(&t.unit),
+                    t.comparator.as_str(),
+                    &num(b.map(|b| b.value)),
+                    &b.and_then(|b| b.date)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    &b.and_then(|b| b.year)
+                        .map(|y| y.to_string())
+                        .unwrap_or_default(),
+                    &b.map(|b| snake(&b.source)).unwrap_or_default(),
+                    &num(tr.latest.as_ref().map(|l| l.value)),
+                    &tr.latest
+                        .as_ref()
+                        .map(|l| l.date.to_string())
+                        .unwrap_or_default(),
+                    &num(tr.target_value),
+                    &opt(&tr.deadline),
+                    &tr.ratio.map(|r| format!("{r:.4}")).unwrap_or_default(),
+                    tr.status.as_str(),
+                    if tr.overdue { "true" } else { "false" },
+                    &crate::util::url::pretty(&t.url),
+                ],
+            );
         }
     })
 }
@@ -174,24 +202,28 @@ pub fn progress_rows(p: &PlanView) -> Vec<u8> {
                     .collect::<Vec<_>>()
                     .join("\n");
                 let mut row = |target: &str, value: &str, unit: &str, as_of: &str, source: &str| {
-                    let _ = w.write_record([
-                        p.id.as_str(),
-                        t.id.as_str(),
-                        &date,
-                        &published,
-                        r.status.as_str(),
-                        &percent,
-                        r.reporter.as_deref().unwrap_or(""),
-                        sample,
-                        target,
-                        value,
-                        unit,
-                        as_of,
-                        source,
-                        &evidence,
-                        &corrections,
-                        &r.body,
-                    ]);
+                    write_typed(
+                        w,
+                        &PROGRESS_COLUMNS,
+                        [
+                            p.id.as_str(),
+                            t.id.as_str(),
+                            &date,
+                            &published,
+                            r.status.as_str(),
+                            &percent,
+                            r.reporter.as_deref().unwrap_or(""),
+                            sample,
+                            target,
+                            value,
+                            unit,
+                            as_of,
+                            source,
+                            &evidence,
+                            &corrections,
+                            &r.body,
+                        ],
+                    );
                 };
                 if r.measures.is_empty() {
                     row("", "", "", "", "");
@@ -219,6 +251,7 @@ fn resource(name: &str, title: &str, cols: Vec<(&str, &str, &str)>) -> serde_jso
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8-sig",
+        "description": FORMULA_NOTE,
         "dialect": { "delimiter": ",", "lineTerminator": "\r\n", "header": true },
         "schema": {
             "fields": cols.iter().map(|(n, t, d)| {
@@ -234,12 +267,16 @@ fn resource(name: &str, title: &str, cols: Vec<(&str, &str, &str)>) -> serde_jso
     })
 }
 
+/// How text columns are kept from running as formulas (the data page says the same).
+pub const FORMULA_NOTE: &str = "文本字段若以 = + - @、制表符或回车开头,或以英文单引号 ' 开头,写出时在最前面加一个英文单引号 ',电子表格即把它当作文字而不当作公式执行(防止 CSV 公式注入);去掉这一个单引号即为原文。数值和日期字段不加。";
+
 /// `data/datapackage.json`: a Frictionless Data (tabular data package) descriptor of the CSVs.
 pub fn datapackage(data: &SiteData) -> String {
     let mut pkg = json!({
         "profile": "tabular-data-package",
         "name": "gongkai-plans",
         "title": data.site.title,
+        "description": format!("规划、任务、目标和进展数据。{FORMULA_NOTE}"),
         "resources": [
             resource("tasks", "任务", TASK_COLUMNS.to_vec()),
             resource("targets", "目标及其评估", TARGET_COLUMNS.to_vec()),

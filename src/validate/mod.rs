@@ -270,7 +270,8 @@ fn check_plan(plan: &Plan, as_of: Option<crate::model::Date>, diags: &mut Diagno
                     )
                     .with_help("a correction belongs in the report whose figure it corrects"),
                 ),
-                None if r.measures.len() != 1 => diags.push(
+                // A note without a previous figure (a changed status or text) corrects no figure.
+                None if c.previous.is_some() && r.measures.len() != 1 => diags.push(
                     error(
                         &c.origin,
                         "correction does not say which figure it corrects",

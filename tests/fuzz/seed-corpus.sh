@@ -20,3 +20,15 @@ while IFS= read -r f; do
   { printf "$k"; head -c 65536 "$f"; } > "tests/fuzz/corpus/content/seed-$n"
 done < <(find content tests/fixtures -type f | sort)
 echo "import: $(ls tests/fuzz/corpus/import | wc -l) seeds, content: $n seeds"
+# `forms`: the bundled site's progress forms, whole (kind byte 0) and their rows sheet (kind 1).
+mkdir -p tests/fuzz/corpus/forms
+forms=$(mktemp -d)
+cargo run -q -- forms --root . --out "$forms" 2>/dev/null
+n=0
+for f in "$forms"/*.xlsx; do
+  n=$((n + 1))
+  { printf '\x00'; cat "$f"; } > "tests/fuzz/corpus/forms/form-$n"
+  { printf '\x01'; unzip -p "$f" xl/worksheets/sheet2.xml; } > "tests/fuzz/corpus/forms/sheet-$n"
+done
+rm -rf "$forms"
+echo "forms: $((n * 2)) seeds"
