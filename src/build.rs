@@ -93,6 +93,13 @@ pub fn prepare(root: &Path, diags: &mut Diagnostics) -> Option<(SiteData, Theme)
 /// [`prepare`], with the inspection lint over the content when `lint` is set (`check`).
 fn prepare_with(root: &Path, diags: &mut Diagnostics, lint: bool) -> Option<(SiteData, Theme)> {
     let t = Timer::start();
+    // The 修订记录 is read from git beside loading; it depends on nothing loaded.
+    let history = {
+        let root = root.to_path_buf();
+        std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || crate::history::read(&root))
+    };
     let (content, load_diags) = content::load(root);
     diags.extend(load_diags.into_sorted());
     t.lap("load");
@@ -110,6 +117,15 @@ fn prepare_with(root: &Path, diags: &mut Diagnostics, lint: bool) -> Option<(Sit
     data.annual = annual;
     drop_aside(content);
     t.lap("derive");
+    let (history, note) = match history.map(|h| h.join()) {
+        Ok(Ok(read)) => read,
+        _ => crate::history::read(root),
+    };
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    data.history = history;
+    t.lap("history");
     Some((data, theme))
 }
 
@@ -334,6 +350,11 @@ pub fn write_all_cached(
     index.0?;
     section.0?;
     traditional.0?;
+    if data.history.available {
+        staging
+            .write("data/history.json", &data.history.json())
+            .map_err(|e| io_error(("data/history.json".into(), e)))?;
+    }
     for (path, bytes) in &theme.statics {
         let path = format!("static/{path}");
         staging

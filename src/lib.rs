@@ -10,6 +10,7 @@ pub mod derive;
 pub mod diagnostics;
 pub mod disclosure;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod lint;
 pub mod markdown;

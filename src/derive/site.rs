@@ -286,6 +286,9 @@ pub struct SiteData {
     pub fingerprint: Option<String>,
     /// The annual disclosure reports, parsed and checked by `crate::disclosure::check`.
     pub annual: Vec<crate::disclosure::AnnualReport>,
+    /// The 修订记录 read from git (`crate::history`), set by the build; empty when off.
+    #[serde(skip)]
+    pub history: crate::history::History,
 }
 
 impl SiteData {
@@ -422,6 +425,7 @@ pub fn derive_reusing(content: &Content, mut reuse: Vec<Option<PlanView>>) -> Si
         has_sample,
         fingerprint: None,
         annual: Vec::new(),
+        history: Default::default(),
     }
 }
 
