@@ -98,7 +98,7 @@ fn prepare_with(root: &Path, diags: &mut Diagnostics, lint: bool) -> Option<(Sit
         let root = root.to_path_buf();
         std::thread::Builder::new()
             .name("history".into())
-            .spawn(move || crate::history::read(&root))
+            .spawn(move || timed(|| crate::history::read(&root)))
     };
     let (content, load_diags) = content::load(root);
     diags.extend(load_diags.into_sorted());
@@ -117,10 +117,11 @@ fn prepare_with(root: &Path, diags: &mut Diagnostics, lint: bool) -> Option<(Sit
     data.annual = annual;
     drop_aside(content);
     t.lap("derive");
-    let (history, note) = match history.map(|h| h.join()) {
+    let ((history, note), ms) = match history.map(|h| h.join()) {
         Ok(Ok(read)) => read,
-        _ => crate::history::read(root),
+        _ => timed(|| crate::history::read(root)),
     };
+    t.stage("history", ms);
     if let Some(note) = note {
         eprintln!("note: {note}");
     }

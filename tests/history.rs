@@ -178,6 +178,14 @@ fn a_lowered_target_and_a_later_deadline_show_both_values_dates_and_labels() {
     }
     // Old before new.
     assert!(section.find("98%</del>").unwrap() < section.find("95%</ins>").unwrap());
+    // The tracker says its status is computed against the lowered target, and the page's head
+    // counts the weakening.
+    let tracker = &one[one.find(r#"id="target-1-1""#).unwrap()..one.find("</table>").unwrap()];
+    assert!(
+        tracker.contains("目标下调") && tracker.contains("状态按修改后的目标计算"),
+        "{tracker}"
+    );
+    assert!(one.contains("其中目标下调、期限推迟或删除 1 处"));
 
     let two = revisions(&page(&out, "t", "2")).to_string();
     for needle in ["期限推迟", "2026年", "2027年", "2024-06-02"] {
@@ -211,6 +219,11 @@ fn a_lowered_target_and_a_later_deadline_show_both_values_dates_and_labels() {
         (Some(2026.0), Some(2027.0))
     );
     assert_eq!(later[0]["target"], "2-1");
+    assert!(
+        later[0]["old"].is_i64(),
+        "a year is a whole number: {}",
+        later[0]["old"]
+    );
     assert_eq!(
         h["changes"].as_array().unwrap().len(),
         2,
@@ -368,4 +381,36 @@ fn without_git_the_build_says_once_that_history_is_off() {
     );
     assert!(!out.join("data/history.json").exists());
     assert!(!page(&out, "t", "1").contains("修订记录"));
+}
+
+#[test]
+fn a_plans_own_targets_in_plan_toml_are_followed_too() {
+    let s = Site::new();
+    let plan = s.root.join("content/plans/t/plan.toml");
+    let text = fs::read_to_string(&plan).unwrap();
+    let target = "\n[[target]]\nid = \"p-1\"\ntext = \"森林覆盖率达到30%\"\ncomparator = \">=\"\nvalue = 30.0\nunit = \"%\"\nyear = 2025\n";
+    fs::write(&plan, format!("{text}{target}")).unwrap();
+    let first = s.commit(JAN, &[]);
+    fs::write(
+        &plan,
+        format!("{text}{}", target.replace("value = 30.0", "value = 28.0")),
+    )
+    .unwrap();
+    s.commit(SEP, &[first]);
+    let out = s.root.join("public");
+    s.build(&out);
+    let h = history(&out);
+    let lowered = changes(&h, "target_lowered");
+    assert_eq!(lowered.len(), 1, "{h:#}");
+    assert_eq!(lowered[0]["target"], "p-1");
+    assert!(lowered[0]["task"].is_null());
+    let page = fs::read_to_string(out.join("plans/t/index.html")).unwrap();
+    let i = page.find("公布后下调或推迟的目标").unwrap();
+    let list = &page[i..i + page[i..].find("</section>").unwrap()];
+    assert!(
+        list.contains("森林覆盖率达到30%")
+            && list.contains("30%</del>")
+            && list.contains("28%</ins>"),
+        "{list}"
+    );
 }

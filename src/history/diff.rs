@@ -64,6 +64,7 @@ impl Kind {
 #[serde(untagged)]
 pub enum Val {
     None,
+    Int(i64),
     Num(f64),
     Text(String),
     List(Vec<String>),
@@ -75,7 +76,7 @@ impl Val {
     }
 
     fn year(v: Option<i32>) -> Val {
-        v.map_or(Val::None, |y| Val::Num(f64::from(y)))
+        v.map_or(Val::None, |y| Val::Int(i64::from(y)))
     }
 
     fn text(v: Option<&str>) -> Val {
@@ -367,5 +368,87 @@ fn summary(t: &Target) -> String {
         t.text.clone()
     } else {
         format!("{}({})", t.text, parts.join(","))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tasks_of(toml: &str) -> Vec<Task> {
+        crate::content::parse_tasks_version(std::path::Path::new("tasks.toml"), toml)
+            .expect("test tasks parse")
+    }
+
+    fn one(comparator: &str, value: f64, year: i32) -> Vec<Task> {
+        tasks_of(&format!(
+            "[[task]]\nid = \"1\"\ntitle = \"任务\"\n[[task.target]]\nid = \"a\"\ntext = \"目标\"\n\
+             comparator = \"{comparator}\"\nvalue = {value:?}\nunit = \"%\"\nyear = {year}\n"
+        ))
+    }
+
+    fn kinds(old: &[Task], new: &[Task]) -> Vec<(&'static str, Kind)> {
+        tasks(old, new).iter().map(|d| (d.field, d.kind)).collect()
+    }
+
+    #[test]
+    fn a_weaker_value_is_lowered_whichever_way_the_comparator_points() {
+        for (cmp, from, to, kind) in [
+            (">=", 98.0, 95.0, Kind::TargetLowered),
+            (">=", 95.0, 98.0, Kind::TargetRaised),
+            ("<=", 9.0, 10.0, Kind::TargetLowered),
+            ("<=", 10.0, 9.0, Kind::TargetRaised),
+            ("decrease_by", 10.0, 8.0, Kind::TargetLowered),
+            ("increase_by", 10.0, 8.0, Kind::TargetLowered),
+            ("increase_by", 8.0, 10.0, Kind::TargetRaised),
+            ("=", 8.0, 10.0, Kind::TargetChanged),
+        ] {
+            assert_eq!(
+                kinds(&one(cmp, from, 2025), &one(cmp, to, 2025)),
+                [("value", kind)],
+                "{cmp} {from} → {to}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_under_another_comparator_is_not_called_lowered() {
+        assert_eq!(
+            kinds(&one(">=", 98.0, 2025), &one("<=", 95.0, 2025)),
+            [
+                ("comparator", Kind::TargetChanged),
+                ("value", Kind::TargetChanged)
+            ]
+        );
+    }
+
+    #[test]
+    fn deadlines_moved_either_way_and_both_changes_of_one_edit_are_kept() {
+        assert_eq!(
+            kinds(&one(">=", 98.0, 2025), &one(">=", 98.0, 2027)),
+            [("year", Kind::DeadlineLater)]
+        );
+        assert_eq!(
+            kinds(&one(">=", 98.0, 2025), &one(">=", 95.0, 2024)),
+            [
+                ("value", Kind::TargetLowered),
+                ("year", Kind::DeadlineEarlier)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_removed_task_takes_its_targets_with_it() {
+        let k = kinds(&one(">=", 98.0, 2025), &[]);
+        assert_eq!(
+            k,
+            [("task", Kind::TaskRemoved), ("target", Kind::TargetRemoved)]
+        );
+        assert!(Kind::TargetRemoved.weakens() && !Kind::TaskAdded.weakens());
+    }
+
+    #[test]
+    fn an_unchanged_version_has_no_changes() {
+        assert!(tasks(&one(">=", 98.0, 2025), &one(">=", 98.0, 2025)).is_empty());
     }
 }

@@ -53,6 +53,13 @@ pub fn read(root: &Path) -> (History, Option<String>) {
     }
 }
 
+/// A task page's 修订记录: its changes, and how many of them weakened a target.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRevisions {
+    pub items: Vec<Revision>,
+    pub weakened: usize,
+}
+
 /// A change as a page shows it: what changed, old → new in words, the date and the label.
 #[derive(Debug, Clone, Serialize)]
 pub struct Revision {
@@ -75,12 +82,17 @@ pub struct Revision {
 
 impl History {
     /// The changes to one task (its own fields and its targets), newest first.
-    pub fn for_task(&self, plan: &str, task: &str) -> Vec<Revision> {
-        self.changes
+    pub fn for_task(&self, plan: &str, task: &str) -> TaskRevisions {
+        let items: Vec<Revision> = self
+            .changes
             .iter()
             .filter(|c| c.plan == plan && c.task.as_deref() == Some(task))
             .map(Revision::of)
-            .collect()
+            .collect();
+        TaskRevisions {
+            weakened: items.iter().filter(|r| r.weakened).count(),
+            items,
+        }
     }
 
     /// The changes that weakened a plan's targets ([`Kind::weakens`]), newest first.
@@ -161,6 +173,7 @@ impl Revision {
         let unit = c.unit.as_deref().unwrap_or("");
         let shown = |v: &Val| match v {
             Val::None => "—".to_string(),
+            Val::Int(n) => format!("{n}年"),
             Val::Num(n) => match c.field {
                 "year" | "baseline.year" => format!("{n}年"),
                 _ => format!("{n}{unit}"),
