@@ -414,3 +414,53 @@ fn a_plans_own_targets_in_plan_toml_are_followed_too() {
         "{list}"
     );
 }
+
+#[test]
+fn a_report_figure_changed_without_a_correction_is_flagged_and_one_with_a_correction_is_not() {
+    let s = Site::new();
+    let progress = s.root.join("content/plans/t/progress");
+    let first = s.commit(JAN, &[]);
+    // Report of task 3: its figure changed silently.
+    let three = progress.join("2025-06-30-3.md");
+    let text = fs::read_to_string(&three).unwrap();
+    fs::write(&three, text.replacen("value = 99.5", "value = 97.0", 1)).unwrap();
+    // Report of task 1: changed, with a [[correction]] saying so.
+    let one = progress.join("2024-06-30-1.md");
+    let text = fs::read_to_string(&one).unwrap();
+    let old = text
+        .lines()
+        .find(|l| l.starts_with("value = "))
+        .unwrap()
+        .to_string();
+    let corrected = text.replacen(&old, "value = 96.0", 1).replacen(
+        "\n+++\n",
+        "\n[[correction]]\ndate = 2024-09-01\ntarget = \"1-1\"\nnote = \"数据复核后更正\"\n+++\n",
+        1,
+    );
+    fs::write(&one, corrected).unwrap();
+    s.commit(SEP, &[first]);
+    let out = s.root.join("public");
+    s.build(&out);
+    let h = history(&out);
+    let silent = changes(&h, "silent_correction");
+    assert_eq!(silent.len(), 1, "{h:#}");
+    assert_eq!(silent[0]["task"], "3");
+    assert_eq!(silent[0]["target"], "3-1");
+    assert_eq!(
+        (silent[0]["old"].as_f64(), silent[0]["new"].as_f64()),
+        (Some(99.5), Some(97.0))
+    );
+    assert_eq!(silent[0]["report"], "2025-06-30");
+    let page3 = page(&out, "t", "3");
+    let section = revisions(&page3);
+    assert!(
+        section.contains("未说明的更正") && section.contains("99.5") && section.contains("97"),
+        "{section}"
+    );
+    assert!(page3.contains("进展报告数值未说明的更正 1 处"));
+    assert_eq!(
+        revisions(&page(&out, "t", "1")),
+        "",
+        "a correction that says so is not flagged"
+    );
+}

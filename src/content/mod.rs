@@ -45,6 +45,18 @@ pub(crate) fn parse_plan_targets_version(
     (!diags.has_errors()).then_some(targets)
 }
 
+/// An older version of a progress report (`progress/*.md`); `None` when it does not parse.
+pub(crate) fn parse_report_version(shown: &Path, text: &str) -> Option<crate::model::Report> {
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
+    let mut diags = Diagnostics::new();
+    let report = progress::parse_markdown_report(&file, &mut diags);
+    if diags.has_errors() {
+        None
+    } else {
+        report
+    }
+}
+
 /// A file of the user's, read and ready for parsing: its text and how to name it in messages.
 pub(crate) struct SourceFile {
     pub shown: PathBuf,

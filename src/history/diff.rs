@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Comparator, Date, Target, Task};
+use crate::model::{Comparator, Date, Report, Target, Task};
 
 /// What kind of change a [`Change`] is; its label is what pages show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -29,6 +29,8 @@ pub enum Kind {
     BaselineChanged,
     TaskAdded,
     TaskRemoved,
+    /// A published progress report's figure changed with no `[[correction]]` saying so.
+    SilentCorrection,
 }
 
 impl Kind {
@@ -47,6 +49,7 @@ impl Kind {
             Kind::BaselineChanged => "基线调整",
             Kind::TaskAdded => "新增任务",
             Kind::TaskRemoved => "任务删除",
+            Kind::SilentCorrection => "未说明的更正",
         }
     }
 
@@ -106,6 +109,9 @@ pub struct Change {
     /// The target's unit, for showing values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// For a progress report's figure: the date the report is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Date>,
 }
 
 /// A change before it is dated: what the diff of two versions finds.
@@ -119,6 +125,7 @@ pub(super) struct Draft {
     pub kind: Kind,
     pub target_text: Option<String>,
     pub unit: Option<String>,
+    pub report: Option<Date>,
 }
 
 fn draft(field: &'static str, old: Val, new: Val, kind: Kind) -> Draft {
@@ -131,6 +138,7 @@ fn draft(field: &'static str, old: Val, new: Val, kind: Kind) -> Draft {
         kind,
         target_text: None,
         unit: None,
+        report: None,
     }
 }
 
@@ -349,6 +357,58 @@ pub(super) fn comparator_label(c: Comparator) -> &'static str {
         Comparator::IncreaseBy => "较基线提高",
         Comparator::Qualitative => "定性",
     }
+}
+
+/// The figures of a published progress report changed in `new` with no `[[correction]]` of
+/// `new` that `old` lacked saying so: each measure (by target and date) whose value changed or
+/// went, and the percent complete. Edits to the text alone are not flagged.
+pub(super) fn report(old: &Report, new: &Report) -> Vec<Draft> {
+    let added: Vec<&crate::model::Correction> = new
+        .corrections
+        .iter()
+        .filter(|c| {
+            !old.corrections
+                .iter()
+                .any(|o| o.date == c.date && o.note == c.note && o.target == c.target)
+        })
+        .collect();
+    let explained = |target: Option<&str>| {
+        added
+            .iter()
+            .any(|c| c.target.is_none() || c.target.as_ref().map(|t| t.as_str()) == target)
+    };
+    let mut out = Vec::new();
+    for m in &old.measures {
+        let now = new
+            .measures
+            .iter()
+            .find(|n| n.target == m.target && n.as_of == m.as_of);
+        if now.map(|n| n.value) == Some(m.value) || explained(Some(m.target.as_str())) {
+            continue;
+        }
+        let mut d = draft(
+            "measure",
+            Val::Num(m.value),
+            Val::num(now.map(|n| n.value)),
+            Kind::SilentCorrection,
+        );
+        d.target = Some(m.target.0.clone());
+        d.unit.clone_from(&m.unit);
+        out.push(d);
+    }
+    if old.percent != new.percent && !explained(None) {
+        out.push(draft(
+            "percent",
+            Val::num(old.percent),
+            Val::num(new.percent),
+            Kind::SilentCorrection,
+        ));
+    }
+    for d in &mut out {
+        d.task = Some(new.task.0.clone());
+        d.report = Some(new.date);
+    }
+    out
 }
 
 /// A target in one line: its text, and its figure and deadline when it has them.

@@ -8,19 +8,23 @@ use gix::ObjectId;
 
 use super::diff::{self, Draft};
 use super::{Change, History};
-use crate::model::{Date, Target, Task};
+use crate::model::{Date, Report, Target, Task};
 
 /// The files of one plan folder at one commit, by blob id.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Folder {
     tasks: Option<ObjectId>,
     plan: Option<ObjectId>,
+    /// The `progress/` tree.
+    progress: Option<ObjectId>,
 }
 
 /// The last version of a plan that parsed, which the next one is compared with.
 struct Published {
     tasks: Option<(ObjectId, Rc<Vec<Task>>)>,
     targets: Option<(ObjectId, Rc<Vec<Target>>)>,
+    /// The `progress/` tree and its Markdown reports by file name.
+    progress: Option<(ObjectId, BTreeMap<String, ObjectId>)>,
 }
 
 struct Commit {
@@ -35,6 +39,7 @@ struct Parsed {
     tasks: HashMap<ObjectId, Option<Rc<Vec<Task>>>>,
     targets: HashMap<ObjectId, Option<Rc<Vec<Target>>>>,
     folders: HashMap<ObjectId, Folder>,
+    reports: HashMap<ObjectId, Option<Rc<Report>>>,
 }
 
 /// Reads the history; `Err` says why there is none (the build goes on without it).
@@ -166,6 +171,10 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
                         targets: folder
                             .plan
                             .and_then(|b| targets_of(&repo, &mut parsed, b).map(|t| (b, t))),
+                        progress: match folder.progress {
+                            Some(t) => Some((t, reports_in(&repo, t)?)),
+                            None => None,
+                        },
                     },
                 );
             }
@@ -197,6 +206,26 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
                     }
                 }
             }
+            if folder.progress != state.progress.as_ref().map(|p| p.0) {
+                let files = match folder.progress {
+                    Some(t) => reports_in(&repo, t)?,
+                    None => BTreeMap::new(),
+                };
+                if let Some((_, before)) = &state.progress {
+                    for (file, blob) in &files {
+                        let Some(old) = before.get(file).filter(|b| *b != blob) else {
+                            continue;
+                        };
+                        let old = report_of(&repo, &mut parsed, *old);
+                        let new = report_of(&repo, &mut parsed, *blob);
+                        if let (Some(old), Some(new)) = (old, new) {
+                            let d = diff::report(&old, &new);
+                            drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
+                        }
+                    }
+                }
+                state.progress = folder.progress.map(|t| (t, files));
+            }
         }
         let hex = commit.id.to_string();
         for (j, (plan, d)) in drafts.into_iter().enumerate() {
@@ -216,6 +245,7 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
                     label: d.kind.label(),
                     target_text: d.target_text,
                     unit: d.unit,
+                    report: d.report,
                 },
             ));
         }
@@ -261,6 +291,11 @@ fn folders(
                 let f = Folder {
                     tasks: blob("tasks.toml"),
                     plan: blob("plan.toml"),
+                    progress: sub
+                        .entries
+                        .iter()
+                        .find(|e| e.filename == "progress".as_bytes() && e.mode.is_tree())
+                        .map(|e| e.oid.to_owned()),
                 };
                 parsed.folders.insert(id, f);
                 f
@@ -269,6 +304,42 @@ fn folders(
         out.insert(name.to_string(), folder);
     }
     Ok(out)
+}
+
+/// The Markdown reports in a `progress/` tree, by file name.
+fn reports_in(
+    repo: &gix::Repository,
+    tree: ObjectId,
+) -> Result<BTreeMap<String, ObjectId>, String> {
+    let tree = repo
+        .find_tree(tree)
+        .map_err(|e| format!("tree {tree}: {e}"))?;
+    let decoded = tree
+        .decode()
+        .map_err(|e| format!("tree {}: {e}", tree.id))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .filter(|e| e.mode.is_blob() && e.filename.ends_with(b".md"))
+        .filter_map(|e| {
+            Some((
+                std::str::from_utf8(e.filename).ok()?.to_string(),
+                e.oid.to_owned(),
+            ))
+        })
+        .collect())
+}
+
+fn report_of(repo: &gix::Repository, parsed: &mut Parsed, blob: ObjectId) -> Option<Rc<Report>> {
+    parsed
+        .reports
+        .entry(blob)
+        .or_insert_with(|| {
+            let text = text_of(repo, blob)?;
+            crate::content::parse_report_version(Path::new("progress/report.md"), &text)
+                .map(Rc::new)
+        })
+        .clone()
 }
 
 fn text_of(repo: &gix::Repository, blob: ObjectId) -> Option<String> {

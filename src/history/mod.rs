@@ -58,6 +58,8 @@ pub fn read(root: &Path) -> (History, Option<String>) {
 pub struct TaskRevisions {
     pub items: Vec<Revision>,
     pub weakened: usize,
+    /// Progress figures changed after publication with no `[[correction]]`.
+    pub silent: usize,
 }
 
 /// A change as a page shows it: what changed, old → new in words, the date and the label.
@@ -68,6 +70,8 @@ pub struct Revision {
     pub kind: Kind,
     pub label: &'static str,
     pub weakened: bool,
+    /// Shown in the colour of a warning: a weakening or an unexplained correction.
+    pub flagged: bool,
     pub task: Option<String>,
     pub target: Option<String>,
     /// What changed, e.g. "目标「森林覆盖率」· 期限".
@@ -91,6 +95,10 @@ impl History {
             .collect();
         TaskRevisions {
             weakened: items.iter().filter(|r| r.weakened).count(),
+            silent: items
+                .iter()
+                .filter(|r| r.kind == Kind::SilentCorrection)
+                .count(),
             items,
         }
     }
@@ -163,14 +171,27 @@ impl Revision {
             "baseline.value" => "基线值",
             "baseline.year" => "基线年份",
             "baseline.date" => "基线日期",
+            "measure" => "测量值",
+            "percent" => "完成百分比",
             other => other,
         };
         let subject = match (&c.target_text, c.field) {
+            _ if c.report.is_some() => format!(
+                "{} 的进展报告 · {}{field}",
+                c.report.map(|d| d.to_string()).unwrap_or_default(),
+                c.target
+                    .as_deref()
+                    .map(|t| format!("目标 {t} "))
+                    .unwrap_or_default()
+            ),
             (Some(t), "target") => format!("目标「{t}」"),
             (Some(t), _) => format!("目标「{t}」· {field}"),
             (None, _) => field.to_string(),
         };
-        let unit = c.unit.as_deref().unwrap_or("");
+        let unit = match c.field {
+            "percent" => "%",
+            _ => c.unit.as_deref().unwrap_or(""),
+        };
         let shown = |v: &Val| match v {
             Val::None => "—".to_string(),
             Val::Int(n) => format!("{n}年"),
@@ -190,6 +211,7 @@ impl Revision {
             kind: c.kind,
             label: c.label,
             weakened: c.kind.weakens(),
+            flagged: c.kind.weakens() || c.kind == Kind::SilentCorrection,
             task: c.task.clone(),
             target: c.target.clone(),
             subject,
