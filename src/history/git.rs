@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc as Rc;
+
+use rayon::prelude::*;
 
 use gix::ObjectId;
 
@@ -119,6 +121,7 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
     let mut last_plans_tree: Option<Option<ObjectId>> = None;
     // (commit index, order within it, change)
     let mut found: Vec<(usize, usize, Change)> = Vec::new();
+    preparse(&repo, &chain, &plans_path, &mut parsed)?;
     for (i, commit) in chain.iter().enumerate() {
         let plans_tree = repo
             .find_tree(commit.tree)
@@ -254,6 +257,70 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
     found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     history.changes = found.into_iter().map(|(_, _, c)| c).collect();
     Ok(history)
+}
+
+/// Parses every version of every tasks.toml and plan.toml on the line side by side (the
+/// bulk of reading the history), so the walk that compares them finds them parsed.
+fn preparse(
+    repo: &gix::Repository,
+    chain: &[Commit],
+    plans_path: &Path,
+    parsed: &mut Parsed,
+) -> Result<(), String> {
+    let mut tasks: Vec<ObjectId> = Vec::new();
+    let mut plans: Vec<ObjectId> = Vec::new();
+    let mut seen_trees = std::collections::HashSet::new();
+    for commit in chain {
+        let plans_tree = repo
+            .find_tree(commit.tree)
+            .ok()
+            .and_then(|t| t.lookup_entry_by_path(plans_path).ok().flatten())
+            .filter(|e| e.mode().is_tree())
+            .map(|e| e.object_id());
+        let Some(t) = plans_tree else { continue };
+        if !seen_trees.insert(t) {
+            continue;
+        }
+        for folder in folders(repo, t, parsed)?.into_values() {
+            tasks.extend(folder.tasks);
+            plans.extend(folder.plan);
+        }
+    }
+    let mut unique = std::collections::HashSet::new();
+    tasks.retain(|b| unique.insert(*b));
+    plans.retain(|b| unique.insert(*b));
+    let read = |ids: &[ObjectId]| -> Vec<(ObjectId, Option<String>)> {
+        ids.iter().map(|b| (*b, text_of(repo, *b))).collect()
+    };
+    let task_texts = read(&tasks);
+    let plan_texts = read(&plans);
+    let (t, p): (Vec<_>, Vec<_>) = rayon::join(
+        || {
+            task_texts
+                .par_iter()
+                .map(|(b, text)| {
+                    let v = text.as_deref().and_then(|text| {
+                        crate::content::parse_tasks_version(Path::new("tasks.toml"), text)
+                    });
+                    (*b, v.map(Rc::new))
+                })
+                .collect()
+        },
+        || {
+            plan_texts
+                .par_iter()
+                .map(|(b, text)| {
+                    let v = text.as_deref().and_then(|text| {
+                        crate::content::parse_plan_targets_version(Path::new("plan.toml"), text)
+                    });
+                    (*b, v.map(Rc::new))
+                })
+                .collect()
+        },
+    );
+    parsed.tasks.extend(t);
+    parsed.targets.extend(p);
+    Ok(())
 }
 
 /// The plan folders under `content/plans/` at one commit.
