@@ -138,6 +138,14 @@ fn prepare_linted(
     lint: bool,
 ) -> Option<Prepared> {
     let t = Timer::start();
+    // The 修订记录 is read from git beside loading; it depends on nothing loaded. `serve`
+    // (which keeps a memo) does not read it on every edit.
+    let history = memo.is_none().then(|| {
+        let root = root.to_path_buf();
+        std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || timed(|| crate::history::read(&root)))
+    });
     let (content, load_diags) = content::load_with(root, memo.as_mut().map(|m| &mut m.load));
     diags.extend(load_diags.into_sorted());
     t.lap("load");
@@ -176,7 +184,7 @@ fn prepare_linted(
             reuse
         }
     };
-    let data = derive_reusing(&content, inputs, reuse);
+    let mut data = derive_reusing(&content, inputs, reuse);
     match memo {
         Some(m) => {
             m.units = content.units.clone();
@@ -185,6 +193,18 @@ fn prepare_linted(
         None => drop_aside(content),
     }
     t.lap("derive");
+    if let Some(history) = history {
+        let ((history, note), ms) = match history.map(|h| h.join()) {
+            Ok(Ok(read)) => read,
+            _ => timed(|| crate::history::read(root)),
+        };
+        t.stage("history", ms);
+        if let Some(note) = note {
+            eprintln!("note: {note}");
+        }
+        data.history = history;
+        t.lap("history");
+    }
     Some(Prepared { data, theme, keys })
 }
 
@@ -405,6 +425,11 @@ pub fn write_all_cached(
     index.0?;
     section.0?;
     traditional.0?;
+    if data.history.available {
+        staging
+            .write("data/history.json", &data.history.json())
+            .map_err(|e| io_error(("data/history.json".into(), e)))?;
+    }
     for (path, bytes) in &theme.statics {
         let path = format!("static/{path}");
         staging

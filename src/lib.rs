@@ -34,6 +34,7 @@ pub mod derive;
 pub mod diagnostics;
 pub mod export;
 pub mod forms;
+pub mod history;
 pub mod import;
 pub mod lint;
 pub mod markdown;

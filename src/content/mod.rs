@@ -28,6 +28,38 @@ pub use frontmatter::split_front_matter;
 pub use memo::LoadMemo;
 pub use progress::{parse_progress_csv, PROGRESS_CSV_COLUMNS};
 
+/// The tasks of an older version of a `tasks.toml` (text as committed), parsed as `load` parses
+/// the current one; `None` when that version does not parse cleanly.
+pub(crate) fn parse_tasks_version(shown: &Path, text: &str) -> Option<Vec<crate::model::Task>> {
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
+    let mut diags = Diagnostics::new();
+    let tasks = plans::parse_tasks(&file, &mut diags);
+    (!diags.has_errors()).then_some(tasks)
+}
+
+/// The plan-level targets of an older version of a `plan.toml`; `None` when it does not parse.
+pub(crate) fn parse_plan_targets_version(
+    shown: &Path,
+    text: &str,
+) -> Option<Vec<crate::model::Target>> {
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
+    let mut diags = Diagnostics::new();
+    let targets = plans::parse_plan_targets(&file, &mut diags);
+    (!diags.has_errors()).then_some(targets)
+}
+
+/// An older version of a progress report (`progress/*.md`); `None` when it does not parse.
+pub(crate) fn parse_report_version(shown: &Path, text: &str) -> Option<crate::model::Report> {
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
+    let mut diags = Diagnostics::new();
+    let report = progress::parse_markdown_report(&file, &mut diags);
+    if diags.has_errors() {
+        None
+    } else {
+        report
+    }
+}
+
 /// A file of the user's, read and ready for parsing: its text and how to name it in messages.
 pub(crate) struct SourceFile {
     pub shown: PathBuf,

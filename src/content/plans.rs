@@ -254,6 +254,21 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
     })
 }
 
+/// The plan-level targets of a `plan.toml` already read (the history compares old versions).
+pub(super) fn parse_plan_targets(file: &SourceFile, diags: &mut Diagnostics) -> Vec<Target> {
+    match toml::from_str::<RawPlan>(&file.text) {
+        Ok(raw) => raw
+            .target
+            .into_iter()
+            .filter_map(|t| target(file, 0, t, diags))
+            .collect(),
+        Err(e) => {
+            diags.push(file.toml_error(0, &e));
+            Vec::new()
+        }
+    }
+}
+
 fn load_tasks(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Task> {
     if !path.is_file() {
         diags.push(

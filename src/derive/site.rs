@@ -299,6 +299,9 @@ pub struct SiteData {
     pub catalogue: Vec<Entry>,
     /// 更新记录: every publication, progress report and correction, newest first.
     pub changes: Vec<Change>,
+    /// The 修订记录 read from git (`crate::history`), set by the build; empty when off.
+    #[serde(skip)]
+    pub history: crate::history::History,
 }
 
 impl SiteData {
@@ -454,6 +457,7 @@ pub fn derive_reusing(
         annual: content.annual.clone(),
         catalogue: Vec::new(),
         changes: Vec::new(),
+        history: Default::default(),
     };
     data.catalogue = catalogue::entries(&data);
     number_documents(&mut data);

@@ -353,6 +353,7 @@ pub fn render_plan_pages(
 fn render_plan_page(pages: &Pages, plan: &PlanView) -> Result<(), Diagnostic> {
     pages.page(&plan.url, "plan.html", "plans", plan.sample, |c| {
         c.insert("plan", &PlanPage::of(plan));
+        c.insert("weakened", &pages.data.history.weakened_in(plan));
     })
 }
 
@@ -401,6 +402,10 @@ fn render_task_pages(
             c.insert("prev", &prev);
             c.insert("next", &next);
             c.insert("feedback", &feedback_link(pages.data, plan, task));
+            c.insert(
+                "revisions",
+                &pages.data.history.for_task(&plan.id, &task.id),
+            );
         })
     })
 }

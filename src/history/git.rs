@@ -1,0 +1,472 @@
+//! The first-parent history of `content/plans/` in the git repository holding the site.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc as Rc;
+
+use rayon::prelude::*;
+
+use gix::ObjectId;
+
+use super::diff::{self, Draft};
+use super::{Change, History};
+use crate::model::{Date, Report, Target, Task};
+
+/// The files of one plan folder at one commit, by blob id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Folder {
+    tasks: Option<ObjectId>,
+    plan: Option<ObjectId>,
+    /// The `progress/` tree.
+    progress: Option<ObjectId>,
+}
+
+/// The last version of a plan that parsed, which the next one is compared with.
+struct Published {
+    tasks: Option<(ObjectId, Rc<Vec<Task>>)>,
+    targets: Option<(ObjectId, Rc<Vec<Target>>)>,
+    /// The `progress/` tree and its Markdown reports by file name.
+    progress: Option<(ObjectId, BTreeMap<String, ObjectId>)>,
+}
+
+struct Commit {
+    id: ObjectId,
+    date: Date,
+    tree: ObjectId,
+}
+
+/// Parsed versions, by blob id: a file that did not change between commits is parsed once.
+#[derive(Default)]
+struct Parsed {
+    tasks: HashMap<ObjectId, Option<Rc<Vec<Task>>>>,
+    targets: HashMap<ObjectId, Option<Rc<Vec<Target>>>>,
+    folders: HashMap<ObjectId, Folder>,
+    reports: HashMap<ObjectId, Option<Rc<Report>>>,
+}
+
+/// Reads the history; `Err` says why there is none (the build goes on without it).
+pub(super) fn read(root: &Path) -> Result<History, String> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", root.display()))?;
+    let repo = gix::discover(&root)
+        .map_err(|_| format!("{} is not in a git work tree", root.display()))?;
+    let workdir = repo
+        .workdir()
+        .and_then(|w| w.canonicalize().ok())
+        .ok_or_else(|| "the git repository has no work tree".to_string())?;
+    let prefix = root
+        .strip_prefix(&workdir)
+        .map_err(|_| format!("{} is outside the git work tree", root.display()))?;
+    let plans_path: PathBuf = prefix.join("content").join("plans");
+    let head = repo
+        .head_commit()
+        .map_err(|_| "the git repository has no commits yet".to_string())?;
+
+    // First parents from HEAD back: the line of published versions (a merge is compared with
+    // the version before it on that line, so what it brought in counts as changed by it).
+    let shallow: Vec<ObjectId> = repo
+        .shallow_commits()
+        .ok()
+        .flatten()
+        .map(|c| c.iter().copied().collect())
+        .unwrap_or_default();
+    let mut chain = Vec::new();
+    let mut cut = false;
+    let mut next = Some(head.id);
+    while let Some(id) = next {
+        let Ok(commit) = repo.find_commit(id) else {
+            cut = true;
+            break;
+        };
+        let time = commit
+            .time()
+            .map_err(|e| format!("commit {id}: unreadable committer: {e}"))?;
+        let tree = commit
+            .tree_id()
+            .map_err(|e| format!("commit {id}: {e}"))?
+            .detach();
+        chain.push(Commit {
+            id,
+            date: commit_date(time.seconds, time.offset),
+            tree,
+        });
+        if shallow.contains(&id) {
+            cut = commit.parent_ids().next().is_some();
+            break;
+        }
+        next = commit.parent_ids().next().map(|p| p.detach());
+    }
+    chain.reverse();
+
+    let mut history = History {
+        available: true,
+        head: Some(head.id.to_string()),
+        commits: chain.len(),
+        since: chain.first().map(|c| c.date),
+        ..History::default()
+    };
+    if cut {
+        if let Some(first) = chain.first() {
+            history.limits.push(format!(
+                "the repository is a shallow clone: its history starts at commit {} ({}); changes published before then cannot be shown",
+                short(&first.id),
+                first.date
+            ));
+        }
+    }
+
+    let mut parsed = Parsed::default();
+    let mut published: BTreeMap<String, Published> = BTreeMap::new();
+    let mut last_plans_tree: Option<Option<ObjectId>> = None;
+    // (commit index, order within it, change)
+    let mut found: Vec<(usize, usize, Change)> = Vec::new();
+    preparse(&repo, &chain, &plans_path, &mut parsed)?;
+    for (i, commit) in chain.iter().enumerate() {
+        let plans_tree = repo
+            .find_tree(commit.tree)
+            .ok()
+            .and_then(|t| t.lookup_entry_by_path(&plans_path).ok().flatten())
+            .filter(|e| e.mode().is_tree())
+            .map(|e| e.object_id());
+        if last_plans_tree == Some(plans_tree) {
+            continue;
+        }
+        last_plans_tree = Some(plans_tree);
+        let folders = match plans_tree {
+            Some(t) => folders(&repo, t, &mut parsed)?,
+            None => BTreeMap::new(),
+        };
+        let mut drafts: Vec<(String, Draft)> = Vec::new();
+        // Folders that vanished in this commit, and new ones: a new folder holding the tasks of
+        // one that vanished is that plan renamed, and its history goes with it.
+        let vanished: Vec<String> = published
+            .keys()
+            .filter(|k| !folders.contains_key(*k))
+            .cloned()
+            .collect();
+        for (name, folder) in &folders {
+            if published.contains_key(name) {
+                continue;
+            }
+            let new_tasks = folder.tasks.and_then(|b| tasks_of(&repo, &mut parsed, b));
+            let renamed = vanished.iter().find(|v| {
+                published.contains_key(*v)
+                    && same_tasks(
+                        published[*v].tasks.as_ref().map(|t| &t.1),
+                        new_tasks.as_ref(),
+                    )
+            });
+            if let Some(old) = renamed.cloned() {
+                let state = published.remove(&old).expect("found above");
+                for (_, _, c) in &mut found {
+                    if c.plan == old {
+                        c.plan.clone_from(name);
+                    }
+                }
+                published.insert(name.clone(), state);
+            } else {
+                // A plan published for the first time: nothing of it changed yet.
+                published.insert(
+                    name.clone(),
+                    Published {
+                        tasks: folder.tasks.zip(new_tasks),
+                        targets: folder
+                            .plan
+                            .and_then(|b| targets_of(&repo, &mut parsed, b).map(|t| (b, t))),
+                        progress: match folder.progress {
+                            Some(t) => Some((t, reports_in(&repo, t)?)),
+                            None => None,
+                        },
+                    },
+                );
+            }
+        }
+        for name in vanished {
+            published.remove(&name);
+        }
+        for (name, folder) in &folders {
+            let state = published.get_mut(name).expect("every folder is published");
+            if let Some(blob) = folder.tasks {
+                if state.tasks.as_ref().map(|t| t.0) != Some(blob) {
+                    if let Some(now) = tasks_of(&repo, &mut parsed, blob) {
+                        if let Some((_, before)) = &state.tasks {
+                            let d = diff::tasks(before, &now);
+                            drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
+                        }
+                        state.tasks = Some((blob, now));
+                    }
+                }
+            }
+            if let Some(blob) = folder.plan {
+                if state.targets.as_ref().map(|t| t.0) != Some(blob) {
+                    if let Some(now) = targets_of(&repo, &mut parsed, blob) {
+                        if let Some((_, before)) = &state.targets {
+                            let d = diff::targets(before, &now);
+                            drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
+                        }
+                        state.targets = Some((blob, now));
+                    }
+                }
+            }
+            if folder.progress != state.progress.as_ref().map(|p| p.0) {
+                let files = match folder.progress {
+                    Some(t) => reports_in(&repo, t)?,
+                    None => BTreeMap::new(),
+                };
+                if let Some((_, before)) = &state.progress {
+                    for (file, blob) in &files {
+                        let Some(old) = before.get(file).filter(|b| *b != blob) else {
+                            continue;
+                        };
+                        let old = report_of(&repo, &mut parsed, *old);
+                        let new = report_of(&repo, &mut parsed, *blob);
+                        if let (Some(old), Some(new)) = (old, new) {
+                            let d = diff::report(&old, &new);
+                            drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
+                        }
+                    }
+                }
+                state.progress = folder.progress.map(|t| (t, files));
+            }
+        }
+        let hex = commit.id.to_string();
+        for (j, (plan, d)) in drafts.into_iter().enumerate() {
+            found.push((
+                i,
+                j,
+                Change {
+                    plan,
+                    task: d.task,
+                    target: d.target,
+                    field: d.field,
+                    old: d.old,
+                    new: d.new,
+                    date: commit.date,
+                    commit: hex.clone(),
+                    kind: d.kind,
+                    label: d.kind.label(),
+                    target_text: d.target_text,
+                    unit: d.unit,
+                    report: d.report,
+                },
+            ));
+        }
+    }
+    // Newest first; within a commit, in the order of the files.
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    history.changes = found.into_iter().map(|(_, _, c)| c).collect();
+    Ok(history)
+}
+
+/// Parses every version of every tasks.toml and plan.toml on the line side by side (the
+/// bulk of reading the history), so the walk that compares them finds them parsed.
+fn preparse(
+    repo: &gix::Repository,
+    chain: &[Commit],
+    plans_path: &Path,
+    parsed: &mut Parsed,
+) -> Result<(), String> {
+    let mut tasks: Vec<ObjectId> = Vec::new();
+    let mut plans: Vec<ObjectId> = Vec::new();
+    let mut seen_trees = std::collections::HashSet::new();
+    for commit in chain {
+        let plans_tree = repo
+            .find_tree(commit.tree)
+            .ok()
+            .and_then(|t| t.lookup_entry_by_path(plans_path).ok().flatten())
+            .filter(|e| e.mode().is_tree())
+            .map(|e| e.object_id());
+        let Some(t) = plans_tree else { continue };
+        if !seen_trees.insert(t) {
+            continue;
+        }
+        for folder in folders(repo, t, parsed)?.into_values() {
+            tasks.extend(folder.tasks);
+            plans.extend(folder.plan);
+        }
+    }
+    let mut unique = std::collections::HashSet::new();
+    tasks.retain(|b| unique.insert(*b));
+    plans.retain(|b| unique.insert(*b));
+    let read = |ids: &[ObjectId]| -> Vec<(ObjectId, Option<String>)> {
+        ids.iter().map(|b| (*b, text_of(repo, *b))).collect()
+    };
+    let task_texts = read(&tasks);
+    let plan_texts = read(&plans);
+    let (t, p): (Vec<_>, Vec<_>) = rayon::join(
+        || {
+            task_texts
+                .par_iter()
+                .map(|(b, text)| {
+                    let v = text.as_deref().and_then(|text| {
+                        crate::content::parse_tasks_version(Path::new("tasks.toml"), text)
+                    });
+                    (*b, v.map(Rc::new))
+                })
+                .collect()
+        },
+        || {
+            plan_texts
+                .par_iter()
+                .map(|(b, text)| {
+                    let v = text.as_deref().and_then(|text| {
+                        crate::content::parse_plan_targets_version(Path::new("plan.toml"), text)
+                    });
+                    (*b, v.map(Rc::new))
+                })
+                .collect()
+        },
+    );
+    parsed.tasks.extend(t);
+    parsed.targets.extend(p);
+    Ok(())
+}
+
+/// The plan folders under `content/plans/` at one commit.
+fn folders(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    parsed: &mut Parsed,
+) -> Result<BTreeMap<String, Folder>, String> {
+    let tree = repo
+        .find_tree(tree)
+        .map_err(|e| format!("tree {tree}: {e}"))?;
+    let decoded = tree
+        .decode()
+        .map_err(|e| format!("tree {}: {e}", tree.id))?;
+    let mut out = BTreeMap::new();
+    for entry in &decoded.entries {
+        if !entry.mode.is_tree() {
+            continue;
+        }
+        let Ok(name) = std::str::from_utf8(entry.filename) else {
+            continue;
+        };
+        let id = entry.oid.to_owned();
+        let folder = match parsed.folders.get(&id) {
+            Some(f) => *f,
+            None => {
+                let sub = repo.find_tree(id).map_err(|e| format!("tree {id}: {e}"))?;
+                let sub = sub.decode().map_err(|e| format!("tree {id}: {e}"))?;
+                let blob = |file: &str| {
+                    sub.entries
+                        .iter()
+                        .find(|e| e.filename == file.as_bytes() && e.mode.is_blob())
+                        .map(|e| e.oid.to_owned())
+                };
+                let f = Folder {
+                    tasks: blob("tasks.toml"),
+                    plan: blob("plan.toml"),
+                    progress: sub
+                        .entries
+                        .iter()
+                        .find(|e| e.filename == "progress".as_bytes() && e.mode.is_tree())
+                        .map(|e| e.oid.to_owned()),
+                };
+                parsed.folders.insert(id, f);
+                f
+            }
+        };
+        out.insert(name.to_string(), folder);
+    }
+    Ok(out)
+}
+
+/// The Markdown reports in a `progress/` tree, by file name.
+fn reports_in(
+    repo: &gix::Repository,
+    tree: ObjectId,
+) -> Result<BTreeMap<String, ObjectId>, String> {
+    let tree = repo
+        .find_tree(tree)
+        .map_err(|e| format!("tree {tree}: {e}"))?;
+    let decoded = tree
+        .decode()
+        .map_err(|e| format!("tree {}: {e}", tree.id))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .filter(|e| e.mode.is_blob() && e.filename.ends_with(b".md"))
+        .filter_map(|e| {
+            Some((
+                std::str::from_utf8(e.filename).ok()?.to_string(),
+                e.oid.to_owned(),
+            ))
+        })
+        .collect())
+}
+
+fn report_of(repo: &gix::Repository, parsed: &mut Parsed, blob: ObjectId) -> Option<Rc<Report>> {
+    parsed
+        .reports
+        .entry(blob)
+        .or_insert_with(|| {
+            let text = text_of(repo, blob)?;
+            crate::content::parse_report_version(Path::new("progress/report.md"), &text)
+                .map(Rc::new)
+        })
+        .clone()
+}
+
+fn text_of(repo: &gix::Repository, blob: ObjectId) -> Option<String> {
+    let blob = repo.find_blob(blob).ok()?;
+    String::from_utf8(blob.data.clone()).ok()
+}
+
+fn tasks_of(repo: &gix::Repository, parsed: &mut Parsed, blob: ObjectId) -> Option<Rc<Vec<Task>>> {
+    parsed
+        .tasks
+        .entry(blob)
+        .or_insert_with(|| {
+            let text = text_of(repo, blob)?;
+            crate::content::parse_tasks_version(Path::new("tasks.toml"), &text).map(Rc::new)
+        })
+        .clone()
+}
+
+fn targets_of(
+    repo: &gix::Repository,
+    parsed: &mut Parsed,
+    blob: ObjectId,
+) -> Option<Rc<Vec<Target>>> {
+    parsed
+        .targets
+        .entry(blob)
+        .or_insert_with(|| {
+            let text = text_of(repo, blob)?;
+            crate::content::parse_plan_targets_version(Path::new("plan.toml"), &text).map(Rc::new)
+        })
+        .clone()
+}
+
+/// Whether two versions hold the same tasks (by id): a renamed plan folder.
+fn same_tasks(a: Option<&Rc<Vec<Task>>>, b: Option<&Rc<Vec<Task>>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if !a.is_empty() => {
+            fn ids(v: &[Task]) -> Vec<&str> {
+                let mut ids: Vec<&str> = v.iter().map(|t| t.id.as_str()).collect();
+                ids.sort_unstable();
+                ids
+            }
+            ids(a) == ids(b)
+        }
+        _ => false,
+    }
+}
+
+/// The calendar date of a commit in its committer's time zone.
+fn commit_date(seconds: i64, offset: i32) -> Date {
+    let local = seconds + i64::from(offset);
+    let days = local.div_euclid(86_400);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+    Date(
+        epoch
+            .checked_add_signed(chrono::Duration::days(days))
+            .unwrap_or(epoch),
+    )
+}
+
+pub(super) fn short(id: &ObjectId) -> String {
+    id.to_hex_with_len(8).to_string()
+}
