@@ -84,7 +84,8 @@ enum Command {
         /// The folder to write [default: content/plans/<id>/].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Overwrite an existing output folder.
+        /// Replace plan.toml, tasks.toml and source.txt in an existing plan folder (its
+        /// progress reports and other files stay).
         #[arg(long)]
         force: bool,
         /// The units file stem (e.g. wuhan) [default: detected from the issuer or title].

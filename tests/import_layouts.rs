@@ -108,9 +108,30 @@ fn existing_output_needs_force_and_cli_exit_codes() {
         import(&opts(fixture("fullwidth.txt"), &out)),
         Err(Failure::Usage(_))
     ));
+    // The web team's progress reports in the plan folder survive a forced re-import.
+    fs::create_dir_all(out.join("progress")).unwrap();
+    fs::write(out.join("progress/2024-06-30-1.md"), "+++\n+++\nkept").unwrap();
+    fs::write(out.join("tasks.toml"), "# edited by hand").unwrap();
     let mut forced = opts(fixture("fullwidth.txt"), &out);
     forced.force = true;
     import(&forced).unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join("progress/2024-06-30-1.md")).unwrap(),
+        "+++\n+++\nkept"
+    );
+    assert!(fs::read_to_string(out.join("tasks.toml"))
+        .unwrap()
+        .contains("[[task]]"));
+    let mut in_plan: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    in_plan.sort();
+    assert_eq!(
+        in_plan,
+        ["plan.toml", "progress", "source.txt", "tasks.toml"]
+    );
     let leftovers: Vec<_> = fs::read_dir(dir.path().join("plans"))
         .unwrap()
         .flatten()

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::model::{Plan, Target};
 
@@ -147,9 +147,20 @@ pub fn tasks_toml(p: &Plan) -> String {
 }
 
 /// Writes `files` into `dir` all at once: into a hidden sibling folder first, then renamed into
-/// place, so a reader never sees a half-written plan. An existing `dir` is replaced only when
-/// `force` is set (the caller checks this earlier too, to fail before doing any work).
+/// place, so a reader never sees a half-written plan. An existing `dir` is updated only when
+/// `force` is set (the caller checks this earlier too, to fail before doing any work), and then
+/// only the files written here are replaced: the plan's progress reports, and anything else
+/// the web team keeps in the folder, stay as they are.
 pub fn write_dir_atomically(dir: &Path, files: &[(&str, String)], force: bool) -> io::Result<()> {
+    if dir.exists() {
+        if !force {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "output exists",
+            ));
+        }
+        return replace_files(dir, files);
+    }
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -163,28 +174,31 @@ pub fn write_dir_atomically(dir: &Path, files: &[(&str, String)], force: bool) -
         for (file, text) in files {
             fs::write(staging.join(file), text)?;
         }
-        if dir.exists() {
-            if !force {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    "output exists",
-                ));
-            }
-            let old: PathBuf = parent.join(format!(".{name}.old-{}", std::process::id()));
-            fs::rename(dir, &old)?;
-            if let Err(e) = fs::rename(&staging, dir) {
-                let _ = fs::rename(&old, dir);
-                return Err(e);
-            }
-            fs::remove_dir_all(&old)
-        } else {
-            fs::rename(&staging, dir)
-        }
+        fs::rename(&staging, dir)
     })();
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Replaces `files` in the existing folder `dir`: every new version is written beside its file
+/// first, and only when all are written are they renamed over the old ones.
+fn replace_files(dir: &Path, files: &[(&str, String)]) -> io::Result<()> {
+    let temp = |file: &str| dir.join(format!(".{file}.import-{}", std::process::id()));
+    let written = files
+        .iter()
+        .try_for_each(|(file, text)| fs::write(temp(file), text));
+    if let Err(e) = written {
+        for (file, _) in files {
+            let _ = fs::remove_file(temp(file));
+        }
+        return Err(e);
+    }
+    for (file, _) in files {
+        fs::rename(temp(file), dir.join(file))?;
+    }
+    Ok(())
 }
 
 /// Writes one file through a temporary sibling and a rename.

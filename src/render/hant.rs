@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
 
-use crate::search::fold::{is_han, HAN_RANGES};
+use crate::search::fold::is_han;
 
 /// The longest stretch searched for a phrase around a character that converts by phrase.
 const MAX_PHRASE: usize = 6;
@@ -44,39 +44,7 @@ fn opencc() -> &'static OpenCC {
 /// Every Han code point that OpenCC `s2t` converts, on its own, to one other code point.
 fn char_table() -> &'static BTreeMap<char, char> {
     static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let chars: Vec<char> = HAN_RANGES
-            .iter()
-            .flat_map(|&(lo, hi)| (lo..=hi).filter_map(char::from_u32))
-            .collect();
-        // One call, a character a line: phrase rules never span a line break.
-        let mut input = String::with_capacity(chars.len() * 4);
-        for c in &chars {
-            input.push(*c);
-            input.push('\n');
-        }
-        let output = opencc().convert(&input);
-        let mut table = BTreeMap::new();
-        let lines: Vec<&str> = output.split('\n').collect();
-        let one = |s: &str| {
-            let mut it = s.chars();
-            it.next().filter(|_| it.next().is_none())
-        };
-        if lines.len() == chars.len() + 1 {
-            for (&c, line) in chars.iter().zip(&lines) {
-                if let Some(t) = one(line).filter(|&t| t != c) {
-                    table.insert(c, t);
-                }
-            }
-        } else {
-            for &c in &chars {
-                if let Some(t) = one(&opencc().convert(&c.to_string())).filter(|&t| t != c) {
-                    table.insert(c, t);
-                }
-            }
-        }
-        table
-    })
+    TABLE.get_or_init(|| crate::search::fold::single_char_table(opencc()))
 }
 
 /// The table for a site whose text holds `runs` (runs of Han characters).

@@ -39,9 +39,9 @@ pub fn t2s_table() -> &'static BTreeMap<char, char> {
     TABLE.get_or_init(derive_t2s_table)
 }
 
-fn derive_t2s_table() -> BTreeMap<char, char> {
-    let opencc = OpenCC::from_config(BuiltinConfig::T2s)
-        .expect("ferrous-opencc ships its t2s configuration");
+/// Every Han code point that `opencc` converts, on its own, to one other code point (the
+/// search folding's `t2s` table, and the 繁體 switch's `s2t` characters).
+pub fn single_char_table(opencc: &OpenCC) -> BTreeMap<char, char> {
     let chars: Vec<char> = HAN_RANGES
         .iter()
         .flat_map(|&(lo, hi)| (lo..=hi).filter_map(char::from_u32))
@@ -74,6 +74,13 @@ fn derive_t2s_table() -> BTreeMap<char, char> {
             }
         }
     }
+    table
+}
+
+fn derive_t2s_table() -> BTreeMap<char, char> {
+    let opencc = OpenCC::from_config(BuiltinConfig::T2s)
+        .expect("ferrous-opencc ships its t2s configuration");
+    let mut table = single_char_table(&opencc);
     // Resolve chains (a → b, b → c gives a → c) so folding twice changes nothing.
     let snapshot = table.clone();
     for v in table.values_mut() {
