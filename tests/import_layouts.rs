@@ -20,6 +20,7 @@ fn opts(file: PathBuf, out: &Path) -> ImportOptions {
         out: Some(out.to_path_buf()),
         force: false,
         jurisdiction: None,
+        dry_run: false,
     }
 }
 
