@@ -102,20 +102,30 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
     entry
         .take(MAX_PART + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| ReadError::new(format!("{name} is damaged: {e}"), HELP))?;
+        .map_err(|e| {
+            if e.to_string().contains("larger than") {
+                bomb(name)
+            } else {
+                ReadError::new(format!("{name} is damaged: {e}"), HELP)
+            }
+        })?;
     if buf.len() as u64 > MAX_PART {
-        return Err(ReadError::new(
-            format!(
-                "{name} expands to more than {} MiB: not a plan document (a zip bomb?)",
-                MAX_PART >> 20
-            ),
-            "import the document's text instead (copy it into a UTF-8 .txt file)",
-        ));
+        return Err(bomb(name));
     }
     let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf).to_vec();
     String::from_utf8(buf)
         .map(Some)
         .map_err(|_| ReadError::new(format!("{name} is not UTF-8 XML"), HELP))
+}
+
+fn bomb(name: &str) -> ReadError {
+    ReadError::new(
+        format!(
+            "{name} expands beyond its declared size or past {} MiB: not a plan document (a zip bomb?)",
+            MAX_PART >> 20
+        ),
+        "import the document's text instead (copy it into a UTF-8 .txt file)",
+    )
 }
 
 /// The XML events of a part, with the hostile-input checks every part gets.

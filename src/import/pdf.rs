@@ -24,7 +24,9 @@ use super::read::{Document, Format, ReadError};
 
 pub const MAX_PAGES: usize = 2_000;
 /// Decompressed bytes in all: objects on load, then page contents and fonts' maps.
-pub const MAX_CONTENT: usize = 128 << 20;
+pub const MAX_CONTENT: usize = 64 << 20;
+/// Decompressed bytes of one page's content (a page of text is tens of KiB).
+pub const MAX_PAGE: usize = 8 << 20;
 pub const MAX_OPS: usize = 4_000_000;
 
 const HELP: &str =
@@ -85,7 +87,8 @@ fn read_inner(bytes: &[u8]) -> Result<Document, ReadError> {
             ReadError::new(format!("the PDF cannot be read: {msg}"), HELP)
         }
     })?;
-    if doc.trailer.get(b"Encrypt").is_ok() && doc.is_encrypted() {
+    // lopdf removes /Encrypt once it decrypted the file (with the empty user password).
+    if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(ReadError::new(
             "the PDF is password-protected",
             "open it with its password and save an unprotected copy (or import the original Word file)",
@@ -113,7 +116,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, ReadError> {
     let mut page_lines: Vec<(u32, Vec<Line>)> = Vec::new();
     for (&no, &id) in &pages {
         let content = doc
-            .get_page_content_with_limit(id, budget)
+            .get_page_content_with_limit(id, budget.min(MAX_PAGE))
             .map_err(|e| too_big(no, e))?;
         budget = budget.saturating_sub(content.len());
         let fonts = doc.get_page_fonts(id).unwrap_or_default();
@@ -203,16 +206,13 @@ fn too_big(page: u32, e: lopdf::Error) -> ReadError {
     ReadError::new(format!("page {page} of the PDF cannot be read: {e}"), HELP)
 }
 
-/// A glyph's estimated advance in ems.
+/// A glyph's estimated advance in ems: Chinese fonts draw every non-ASCII character (CJK,
+/// full-width punctuation, ×, ℃, ①) one em wide and ASCII half an em.
 fn width(c: char) -> f32 {
-    let wide = matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-        || "—“”‘’…·".contains(c);
-    if wide {
-        1.0
-    } else {
+    if c.is_ascii() {
         0.5
+    } else {
+        1.0
     }
 }
 
@@ -519,11 +519,11 @@ fn paragraphs(pages: &[(u32, Vec<Line>)]) -> (String, Vec<String>) {
                     .0
                     .chars()
                     .last()
-                    .is_some_and(|c| c.is_ascii_alphanumeric())
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                     && l.text
                         .chars()
                         .next()
-                        .is_some_and(|c| c.is_ascii_alphanumeric());
+                        .is_some_and(|c| c.is_ascii_alphabetic());
                 if ascii {
                     last.0.push(' ');
                 }

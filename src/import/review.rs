@@ -115,22 +115,19 @@ pub fn summary(file: &Path, doc: &Document, imported: &Imported) -> String {
                 guessed.push(format!("{}: {line}", at(file, doc, t.line)));
             }
         }
-        if t.duty.lead.is_empty() && !t.duty.responsible.is_empty() {
+        let yearless: Vec<&str> = t
+            .targets
+            .iter()
+            .filter(|g| g.year.is_none())
+            .map(|g| g.id.as_str())
+            .collect();
+        if !yearless.is_empty() {
             guessed.push(format!(
-                "{}: task {} names no lead unit; the first of {} may be meant",
+                "{}: target {} of task {} name no year; the plan's end year is assumed",
                 at(file, doc, t.line),
-                t.id,
-                t.duty.responsible.join("、")
+                yearless.join(", "),
+                t.id
             ));
-        }
-        for g in &t.targets {
-            if g.year.is_none() {
-                guessed.push(format!(
-                    "{}: target {} has no year; the plan's end year applies",
-                    at(file, doc, t.line),
-                    g.id
-                ));
-            }
         }
     }
     if plan.written.is_none() && plan.published.is_none() {
