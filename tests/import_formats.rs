@@ -341,3 +341,30 @@ fn bad_and_hostile_files_fail_cleanly_in_bounded_time_and_memory() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `GONGKAI_FUZZ_CORPUS=1 cargo test --test import_formats fuzz_seed_corpus` writes every
+/// document as .docx, .html and .pdf into tests/fuzz/corpus/import_<format>/ (see
+/// tests/fuzz/seed-corpus.sh); without the variable it only checks the files can be made.
+#[test]
+fn fuzz_seed_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/corpus");
+    let write = std::env::var_os("GONGKAI_FUZZ_CORPUS").is_some();
+    for (i, path) in documents::documents().iter().enumerate() {
+        let text = fs::read_to_string(path).unwrap();
+        for (format, bytes) in [
+            ("docx", documents::to_docx(&text)),
+            (
+                "html",
+                documents::to_html(&text, if i % 2 == 0 { "utf-8" } else { "gbk" }),
+            ),
+            ("pdf", documents::to_pdf(&text)),
+        ] {
+            assert!(!bytes.is_empty());
+            if write {
+                let dir = root.join(format!("import_{format}"));
+                fs::create_dir_all(&dir).unwrap();
+                fs::write(dir.join(format!("seed-{i}.{format}")), bytes).unwrap();
+            }
+        }
+    }
+}
