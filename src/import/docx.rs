@@ -505,7 +505,9 @@ fn roman(mut n: u32) -> String {
 type Styles = HashMap<String, (Option<String>, Option<usize>)>;
 
 fn parse_styles(xml: &str) -> Result<Styles, ReadError> {
-    let mut own: HashMap<String, (Option<String>, Option<usize>, Option<String>)> = HashMap::new();
+    // style id → (numId, level, basedOn) as the style itself states them.
+    type Own = (Option<String>, Option<usize>, Option<String>);
+    let mut own: HashMap<String, Own> = HashMap::new();
     let mut ev = Events::new(xml, "word/styles.xml");
     let mut cur: Option<String> = None;
     loop {

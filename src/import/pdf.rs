@@ -357,11 +357,7 @@ impl State {
     fn apply<'o>(&mut self, op: &str, args: &'o [Object]) -> Option<Vec<Shown<'o>>> {
         let n = |i: usize| number(args.get(i));
         match op {
-            "q" => {
-                if self.stack.len() < 64 {
-                    self.stack.push(self.ctm);
-                }
-            }
+            "q" if self.stack.len() < 64 => self.stack.push(self.ctm),
             "Q" => self.ctm = self.stack.pop().unwrap_or(IDENTITY),
             "cm" => self.ctm = finite(mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &self.ctm)),
             "BT" => {
