@@ -370,3 +370,75 @@ fn fuzz_seed_corpus() {
         }
     }
 }
+
+/// A plan whose tasks are only in a closing 任务分工表 (task, lead, responsible, deadline):
+/// each row is a task with its units; the deadline stays in the task's text.
+#[test]
+fn a_task_division_table_in_a_docx_gives_tasks_units_and_deadlines() {
+    let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let cell = |t: &str| format!("<w:tc>{}</w:tc>", t.split('|').map(p).collect::<String>());
+    let row = |cells: &[&str]| {
+        format!(
+            "<w:tr>{}</w:tr>",
+            cells.iter().map(|c| cell(c)).collect::<String>()
+        )
+    };
+    let body = [
+        p("测试市人民政府办公室关于印发测试市2024年优化营商环境工作要点的通知"),
+        p("测试市2024年优化营商环境工作要点"),
+        p("为持续优化营商环境，制定本工作要点。"),
+        p("一、重点任务"),
+        format!(
+            "<w:tbl>{}{}{}{}</w:tbl>",
+            row(&["序号", "工作任务", "牵头单位", "责任单位", "完成时限"]),
+            row(&[
+                "1",
+                "推行企业开办一网通办，压缩开办时间至1个工作日",
+                "市市场监管局",
+                "市公安局|市税务局",
+                "2024年6月底前"
+            ]),
+            row(&[
+                "2",
+                "深化工程建设项目审批制度改革",
+                "市住建局",
+                "市自然资源和规划局、市发展改革委",
+                "2024年12月底前"
+            ]),
+            row(&["3", "提升跨境贸易便利化水平", "市商务局", "", "长期坚持"]),
+        ),
+        p("二、保障措施"),
+        p("各单位要加强组织领导，确保任务落实。"),
+    ]
+    .concat();
+    let docx = documents::docx_with_body(&format!(
+        "<w:document xmlns:w=\"w\"><w:body>{body}</w:body></w:document>"
+    ));
+    let doc = read::read(&docx).unwrap();
+    let imported = assemble::assemble(&doc.text, "x", Path::new("x.docx"), None).unwrap();
+    let tasks = &imported.plan.tasks;
+    let summary: Vec<(String, Vec<String>, Vec<String>)> = tasks
+        .iter()
+        .map(|t| {
+            (
+                t.title.clone(),
+                t.duty.lead.clone(),
+                t.duty.responsible.clone(),
+            )
+        })
+        .collect();
+    println!("{}\n{summary:#?}", doc.text);
+    assert_eq!(tasks.len(), 3);
+    assert_eq!(tasks[0].duty.lead, ["市市场监管局"]);
+    assert_eq!(tasks[0].duty.responsible, ["市公安局", "市税务局"]);
+    assert_eq!(
+        tasks[1].duty.responsible,
+        ["市自然资源和规划局", "市发展改革委"]
+    );
+    assert_eq!(tasks[2].duty.lead, ["市商务局"]);
+    assert!(tasks[0].text.contains("2024年6月底前"), "{}", tasks[0].text);
+    assert_eq!(
+        doc.place(doc.text.lines().position(|l| l.starts_with("2．")).unwrap() + 1),
+        "table 1, row 3"
+    );
+}

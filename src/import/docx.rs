@@ -812,7 +812,11 @@ impl Walker {
             })
             .collect();
         let lines = match TaskColumns::find(&rows) {
-            Some((header, cols)) => cols.rows(&rows[header + 1..]),
+            Some((header, cols)) => cols
+                .rows(&rows[header + 1..])
+                .into_iter()
+                .map(|(i, l)| (header + 1 + i, l))
+                .collect(),
             None => rows
                 .iter()
                 .map(|r| {
@@ -821,10 +825,11 @@ impl Walker {
                         .collect::<Vec<_>>()
                         .join("\t")
                 })
-                .collect(),
+                .enumerate()
+                .collect::<Vec<_>>(),
         };
         let inner = !self.tables.is_empty();
-        for (i, line) in lines.into_iter().enumerate() {
+        for (i, line) in lines {
             let line = line.trim().to_string();
             if line.is_empty() {
                 continue;
@@ -914,8 +919,8 @@ impl TaskColumns {
         None
     }
 
-    /// Each row as `N．task（完成时限：…）（牵头单位：…；责任单位：…）`.
-    fn rows(&self, rows: &[Vec<Vec<String>>]) -> Vec<String> {
+    /// Each row (with its index) as `N．task。（完成时限：…）（牵头单位：…；责任单位：…）`.
+    fn rows(&self, rows: &[Vec<Vec<String>>]) -> Vec<(usize, String)> {
         let cell = |r: &[Vec<String>], i: Option<usize>, sep: &str| -> String {
             i.and_then(|i| r.get(i))
                 .map(|c| {
@@ -929,7 +934,7 @@ impl TaskColumns {
         };
         let mut out = Vec::new();
         let mut n = 0;
-        for r in rows {
+        for (i, r) in rows.iter().enumerate() {
             let task = cell(r, Some(self.task), "");
             if task.is_empty() {
                 continue;
@@ -957,7 +962,7 @@ impl TaskColumns {
                 (true, true) => String::new(),
             };
             line.push_str(&duty);
-            out.push(line);
+            out.push((i, line));
         }
         out
     }
