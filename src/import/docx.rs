@@ -44,7 +44,12 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
             HELP,
         ));
     }
-    let Some(document) = part(&mut zip, "word/document.xml")? else {
+    // The main part is named in the package's relationships; word/document.xml by convention.
+    let main = part(&mut zip, "_rels/.rels")?
+        .and_then(|rels| main_part(&rels))
+        .filter(|p| zip.index_for_name(p).is_some())
+        .unwrap_or_else(|| "word/document.xml".to_string());
+    let Some(document) = part(&mut zip, &main)? else {
         let what = if zip.index_for_name("xl/workbook.xml").is_some() {
             "an Excel workbook, not a Word document (progress forms go to `gongkai import-progress`)"
         } else if zip.index_for_name("ppt/presentation.xml").is_some() {
@@ -80,6 +85,22 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
         places,
         notes: Vec::new(),
     })
+}
+
+/// The target of the package's officeDocument relationship, e.g. `word/document.xml`.
+fn main_part(rels: &str) -> Option<String> {
+    let mut ev = Events::new(rels, "_rels/.rels");
+    loop {
+        match ev.next().ok()? {
+            Event::Start(s) | Event::Empty(s) if s.local_name().as_ref() == "Relationship" => {
+                if attr(&s, "Type").is_some_and(|t| t.ends_with("/officeDocument")) {
+                    return attr(&s, "Target").map(|t| t.trim_start_matches('/').to_string());
+                }
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
 }
 
 /// One part of the archive as UTF-8, read to at most [`MAX_PART`] bytes.

@@ -44,11 +44,25 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(索引号|发文机关|发文单位|发布机构|文号|发文字号|成文日期|发文日期|发布日期|公开日期|主题分类|名称|标题|有效性)[:：]?(.*)$")
+    // A label alone (its value in the next cell) or followed by a colon and the value.
+    Regex::new(r"^(索引号|发文机关|发文单位|发布机构|文号|发文字号|文件编号|成文日期|发文日期|生成日期|发布日期|公开日期|主题分类|名称|标题|有效性)(?:[:：](.*))?$")
         .unwrap()
 });
 
+/// A saved article page is well under a MiB; a parsed page takes about ten times its size.
+pub const MAX_PAGE: usize = 16 << 20;
+
 pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
+    if bytes.len() > MAX_PAGE {
+        return Err(ReadError::new(
+            format!(
+                "the web page is {} MiB, more than the {} MiB an article page could be",
+                bytes.len() >> 20,
+                MAX_PAGE >> 20
+            ),
+            HELP_NO_ARTICLE,
+        ));
+    }
     let (source, encoding) = decode(bytes);
     check_depth(&source)?;
     let page = Html::parse_document(&source);
@@ -371,9 +385,9 @@ fn metadata(
         };
         let label = match &m[1] {
             "发文单位" | "发布机构" => "发文机关",
-            "发文字号" => "文号",
+            "发文字号" | "文件编号" => "文号",
             "公开日期" => "发布日期",
-            "发文日期" => "成文日期",
+            "发文日期" | "生成日期" => "成文日期",
             "标题" => "名称",
             l => META_NAMES
                 .iter()
@@ -388,7 +402,7 @@ fn metadata(
             .split_once(['：', ':'])
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default();
-        if m[2].trim_start_matches(['：', ':']).is_empty() {
+        if m.get(2).is_none_or(|v| v.as_str().is_empty()) {
             match chunks.get(i + 1) {
                 Some(next) if !META_LABEL.is_match(&next.replace(' ', "")) => value = next.clone(),
                 _ => continue,
