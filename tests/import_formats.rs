@@ -59,11 +59,12 @@ fn every_document_gives_the_same_tasks_as_docx_html_and_pdf() {
         let jurisdiction = import_bytes(&bytes, None).err().map(|_| "fixture");
         let (expected, plan) = import_bytes(&bytes, jurisdiction).unwrap();
         assert!(!plan.plan.tasks.is_empty(), "{name} has tasks");
-        let forms: [(&str, Vec<u8>); 4] = [
+        let forms: [(&str, Vec<u8>); 5] = [
             ("docx", documents::to_docx(&text)),
             ("html", documents::to_html(&text, "utf-8")),
             ("gbk html", documents::to_html(&text, "gbk")),
             ("pdf", documents::to_pdf(&text)),
+            ("pdf drawn by forms", documents::to_pdf_with(&text, true)),
         ];
         for (format, file) in forms {
             match import_bytes(&file, jurisdiction) {
@@ -103,7 +104,7 @@ fn every_document_gives_the_same_tasks_as_docx_html_and_pdf() {
             }
         }
         println!(
-            "{name}: {} tasks, same as .docx, .html (UTF-8, GBK) and .pdf",
+            "{name}: {} tasks, same as .docx, .html (UTF-8, GBK) and .pdf (page content, forms)",
             plan.plan.tasks.len()
         );
     }

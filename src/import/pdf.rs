@@ -3,13 +3,15 @@
 //! In: the bytes of a PDF, read with `lopdf` (bounded decompression, reference-depth and
 //! nesting limits). Text is decoded through each font's `/ToUnicode` map (how Word, WPS and
 //! typesetting tools write Chinese), a standard one-byte encoding, or the GB code pages.
-//! Out: each page's text runs placed by the text and graphics matrices, grouped into visual
+//! Out: each page's text runs (also those in form XObjects) placed by the text and graphics
+//! matrices, grouped into visual
 //! lines top to bottom, left to right; lines joined back into paragraphs where a line runs to
 //! the right margin and the next is not indented (Chinese paragraphs open with a two-character
 //! indent), also across a page break; page numbers (`— 3 —`, `第3页`) dropped.
 //! Never: decompress more than [`MAX_CONTENT`] bytes in all, run more than [`MAX_OPS`] content
-//! operators, or read more than [`MAX_PAGES`] pages. Text in form XObjects, annotations and
-//! rotated pages is not read; glyph widths are estimated (a CJK glyph one em, others half).
+//! operators, read more than [`MAX_PAGES`] pages, or follow forms drawn in forms deeper than
+//! [`MAX_FORM_DEPTH`]. Text in annotations and on rotated pages is not read; glyph widths are
+//! estimated (a non-ASCII glyph one em, ASCII half), not taken from the font.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -110,76 +112,28 @@ fn read_inner(bytes: &[u8]) -> Result<Document, ReadError> {
             HELP,
         ));
     }
-    let mut budget = MAX_CONTENT;
-    let mut ops = 0usize;
-    let (mut readable, mut unreadable) = (0usize, 0usize);
+    let mut ex = Extractor {
+        doc: &doc,
+        budget: MAX_CONTENT,
+        ops: 0,
+        readable: 0,
+        unreadable: 0,
+        runs: Vec::new(),
+        page: 0,
+    };
     let mut page_lines: Vec<(u32, Vec<Line>)> = Vec::new();
     for (&no, &id) in &pages {
+        ex.page = no;
         let content = doc
-            .get_page_content_with_limit(id, budget.min(MAX_PAGE))
+            .get_page_content_with_limit(id, ex.budget.min(MAX_PAGE))
             .map_err(|e| too_big(no, e))?;
-        budget = budget.saturating_sub(content.len());
+        ex.budget = ex.budget.saturating_sub(content.len());
         let fonts = doc.get_page_fonts(id).unwrap_or_default();
-        let mut decoders: HashMap<Vec<u8>, Decoder> = HashMap::new();
-        let mut runs = Vec::new();
-        let mut state = State::default();
-        for op in Content::decode_iter(&content) {
-            let Ok(op) = op else { break };
-            ops += 1;
-            if ops > MAX_OPS {
-                return Err(ReadError::new(
-                    format!(
-                        "the PDF has more than {MAX_OPS} drawing operations: not a plan document"
-                    ),
-                    HELP,
-                ));
-            }
-            let show = state.apply(&op.operator, &op.operands);
-            let Some(strings) = show else { continue };
-            let font = state.font.clone();
-            if !decoders.contains_key(&font) {
-                let d = match fonts.get(&font) {
-                    Some(f) => Decoder::new(f, &doc, budget).map_err(|e| too_big(no, e))?,
-                    None => Decoder::Unknown,
-                };
-                decoders.insert(font.clone(), d);
-            }
-            let decoder = &decoders[&font];
-            let (x, y, size) = state.origin();
-            let mut text = String::new();
-            let mut advance = 0.0f32;
-            for s in strings {
-                match s {
-                    Shown::Text(b) => {
-                        let (t, bad) = decoder.decode(b);
-                        unreadable += bad;
-                        readable += t.chars().filter(|c| !c.is_whitespace()).count();
-                        advance += t.chars().map(width).sum::<f32>() * state.size;
-                        text.push_str(&t);
-                    }
-                    Shown::Adjust(n) => {
-                        let shift = -n / 1000.0 * state.size;
-                        if shift > 0.3 * state.size {
-                            text.push(' ');
-                        }
-                        advance += shift;
-                    }
-                }
-            }
-            state.advance(advance);
-            let scale = state.horizontal_scale();
-            if !text.trim().is_empty() {
-                runs.push(Run {
-                    x,
-                    y,
-                    end: x + advance * scale,
-                    size,
-                    text,
-                });
-            }
-        }
-        page_lines.push((no, lines_of(runs)));
+        let xobjects = page_xobjects(&doc, id);
+        ex.run(&content, &fonts, xobjects, IDENTITY, 0)?;
+        page_lines.push((no, lines_of(std::mem::take(&mut ex.runs))));
     }
+    let (readable, unreadable) = (ex.readable, ex.unreadable);
     if readable == 0 {
         return Err(ReadError::new("the PDF has no text", OCR));
     }
@@ -200,6 +154,185 @@ fn read_inner(bytes: &[u8]) -> Result<Document, ReadError> {
         places,
         notes: Vec::new(),
     })
+}
+
+/// Form XObjects drawn inside forms: deeper than this is not a document's text.
+const MAX_FORM_DEPTH: usize = 4;
+
+type Fonts<'a> = std::collections::BTreeMap<Vec<u8>, &'a Dictionary>;
+
+/// The text runs of pages and the forms they draw, with the limits shared by all.
+struct Extractor<'a> {
+    doc: &'a lopdf::Document,
+    budget: usize,
+    ops: usize,
+    readable: usize,
+    unreadable: usize,
+    runs: Vec<Run>,
+    page: u32,
+}
+
+impl<'a> Extractor<'a> {
+    /// Runs one content stream (a page's, or a form's with its matrix applied).
+    fn run(
+        &mut self,
+        content: &[u8],
+        fonts: &Fonts<'a>,
+        xobjects: Option<&'a Dictionary>,
+        ctm: Matrix,
+        depth: usize,
+    ) -> Result<(), ReadError> {
+        let mut decoders: HashMap<Vec<u8>, Decoder> = HashMap::new();
+        let mut state = State {
+            ctm,
+            ..State::default()
+        };
+        for op in Content::decode_iter(content) {
+            let Ok(op) = op else { break };
+            self.ops += 1;
+            if self.ops > MAX_OPS {
+                return Err(ReadError::new(
+                    format!(
+                        "the PDF has more than {MAX_OPS} drawing operations: not a plan document"
+                    ),
+                    HELP,
+                ));
+            }
+            if op.operator == "Do" && depth < MAX_FORM_DEPTH {
+                let name = op.operands.first().and_then(|o| o.as_name().ok());
+                if let (Some(name), Some(xo)) = (name, xobjects) {
+                    self.form(xo, name, fonts, xobjects, state.ctm, depth)?;
+                }
+                continue;
+            }
+            let Some(strings) = state.apply(&op.operator, &op.operands) else {
+                continue;
+            };
+            let font = state.font.clone();
+            if !decoders.contains_key(&font) {
+                let d = match fonts.get(&font) {
+                    Some(f) => {
+                        Decoder::new(f, self.doc, self.budget).map_err(|e| too_big(self.page, e))?
+                    }
+                    None => Decoder::Unknown,
+                };
+                decoders.insert(font.clone(), d);
+            }
+            let decoder = &decoders[&font];
+            let (x, y, size) = state.origin();
+            let mut text = String::new();
+            let mut advance = 0.0f32;
+            for s in strings {
+                match s {
+                    Shown::Text(b) => {
+                        let (t, bad) = decoder.decode(b);
+                        self.unreadable += bad;
+                        self.readable += t.chars().filter(|c| !c.is_whitespace()).count();
+                        advance += t.chars().map(width).sum::<f32>() * state.size;
+                        text.push_str(&t);
+                    }
+                    Shown::Adjust(n) => {
+                        let shift = -n / 1000.0 * state.size;
+                        if shift > 0.3 * state.size {
+                            text.push(' ');
+                        }
+                        advance += shift;
+                    }
+                }
+            }
+            state.advance(advance);
+            let scale = state.horizontal_scale();
+            if !text.trim().is_empty() {
+                self.runs.push(Run {
+                    x,
+                    y,
+                    end: x + advance * scale,
+                    size,
+                    text,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A form XObject drawn with `Do`: its content, with its own resources or the caller's.
+    fn form(
+        &mut self,
+        xobjects: &'a Dictionary,
+        name: &[u8],
+        fonts: &Fonts<'a>,
+        outer: Option<&'a Dictionary>,
+        ctm: Matrix,
+        depth: usize,
+    ) -> Result<(), ReadError> {
+        let doc = self.doc;
+        let Ok(stream) = xobjects.get_deref(name, doc).and_then(Object::as_stream) else {
+            return Ok(());
+        };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(&b"Form"[..]) {
+            return Ok(());
+        }
+        let content = if stream.dict.get(b"Filter").is_ok() {
+            stream
+                .decompressed_content_with_limit(self.budget.min(MAX_PAGE))
+                .map_err(|e| too_big(self.page, e))?
+        } else {
+            stream.content.clone()
+        };
+        self.budget = self.budget.saturating_sub(content.len());
+        let matrix = match stream.dict.get(b"Matrix").and_then(Object::as_array) {
+            Ok(m) if m.len() == 6 => {
+                let v: Vec<f32> = m.iter().map(|o| number(Some(o))).collect();
+                finite([v[0], v[1], v[2], v[3], v[4], v[5]])
+            }
+            _ => IDENTITY,
+        };
+        let resources = stream
+            .dict
+            .get_deref(b"Resources", doc)
+            .and_then(Object::as_dict)
+            .ok();
+        let own_fonts;
+        let fonts = match resources
+            .and_then(|r| r.get_deref(b"Font", doc).and_then(Object::as_dict).ok())
+        {
+            Some(f) => {
+                own_fonts = f
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        doc.dereference(v)
+                            .ok()
+                            .and_then(|(_, o)| o.as_dict().ok())
+                            .map(|d| (k.clone(), d))
+                    })
+                    .collect::<Fonts>();
+                &own_fonts
+            }
+            None => fonts,
+        };
+        let xobjects = resources
+            .and_then(|r| r.get_deref(b"XObject", doc).and_then(Object::as_dict).ok())
+            .or(outer);
+        self.run(
+            &content,
+            fonts,
+            xobjects,
+            finite(mul(&matrix, &ctm)),
+            depth + 1,
+        )
+    }
+}
+
+/// The XObject dictionary of a page's resources (its own or inherited).
+fn page_xobjects(doc: &lopdf::Document, page: lopdf::ObjectId) -> Option<&Dictionary> {
+    let (own, inherited) = doc.get_page_resources(page).ok()?;
+    own.into_iter()
+        .chain(
+            inherited
+                .iter()
+                .filter_map(|id| doc.get_dictionary(*id).ok()),
+        )
+        .find_map(|r| r.get_deref(b"XObject", doc).and_then(Object::as_dict).ok())
 }
 
 fn too_big(page: u32, e: lopdf::Error) -> ReadError {

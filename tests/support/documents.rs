@@ -370,6 +370,12 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 /// drawn first and each line's second half before its first, so reading order comes from the
 /// positions, not from the drawing order.
 pub fn to_pdf(text: &str) -> Vec<u8> {
+    to_pdf_with(text, false)
+}
+
+/// [`to_pdf`], with each page's text drawn by a form XObject (as some PDF printers write it)
+/// when `in_form`.
+pub fn to_pdf_with(text: &str, in_form: bool) -> Vec<u8> {
     const SIZE: f32 = 12.0;
     const LEFT: f32 = 72.0;
     const WIDTH: f32 = 451.0;
