@@ -52,6 +52,11 @@ static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// A saved article page is well under a MiB; a parsed page takes about ten times its size.
 pub const MAX_PAGE: usize = 16 << 20;
 
+static NEXT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(索\s*引\s*号|发\s*文\s*机\s*关|发\s*布\s*机\s*构|文\s*号|成\s*文\s*日\s*期|发\s*文\s*日\s*期|发\s*布\s*日\s*期|主\s*题\s*分\s*类|有\s*效\s*性|名\s*称)\s*[:：]")
+        .unwrap()
+});
+
 pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
     if bytes.len() > MAX_PAGE {
         return Err(ReadError::new(
@@ -63,7 +68,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
             HELP_NO_ARTICLE,
         ));
     }
-    let (source, encoding) = decode(bytes);
+    let (source, encoding, declared) = decode(bytes);
     check_depth(&source)?;
     let page = Html::parse_document(&source);
     let root = page.tree.root();
@@ -175,6 +180,11 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
 
     let mut lines = Vec::new();
     let mut notes = Vec::new();
+    notes.push(if declared {
+        format!("encoding {encoding} as the page declares it")
+    } else {
+        format!("encoding {encoding} guessed from the bytes (the page declares none that fits)")
+    });
     for (label, value) in &meta {
         lines.push((
             format!("{label}：{value}"),
@@ -293,10 +303,11 @@ fn too_deep() -> ReadError {
 
 /// The page's bytes → text: a BOM, then a `charset` in the first 4 KiB, then UTF-8 when valid,
 /// else GB18030 (what Chinese sites without a declaration use).
-fn decode(bytes: &[u8]) -> (String, &'static str) {
+/// Also says whether the page declared the encoding it was read in.
+fn decode(bytes: &[u8]) -> (String, &'static str, bool) {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (t, _) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return (t.into_owned(), enc.name());
+        return (t.into_owned(), enc.name(), true);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
     let declared = head.find("charset").and_then(|i| {
@@ -317,7 +328,7 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
         None => encoding_rs::GB18030,
     };
     let (t, _, _) = enc.decode(bytes);
-    (t.into_owned(), enc.name())
+    (t.into_owned(), enc.name(), declared == Some(enc))
 }
 
 /// A cheap bound before parsing: the deepest run of start tags, counting what the parser would
@@ -402,6 +413,10 @@ fn metadata(
             .split_once(['：', ':'])
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default();
+        // Several fields on one line: the value ends where the next label starts.
+        if let Some(next) = NEXT_LABEL.find(&value) {
+            value = value[..next.start()].trim().to_string();
+        }
         if m.get(2).is_none_or(|v| v.as_str().is_empty()) {
             match chunks.get(i + 1) {
                 Some(next) if !META_LABEL.is_match(&next.replace(' ', "")) => value = next.clone(),

@@ -28,7 +28,7 @@ pub fn summary(file: &Path, doc: &Document, imported: &Imported) -> String {
     let _ = write!(o, "{}: read as {}", file.display(), doc.format.describe());
     if let Some(e) = doc.encoding {
         let _ = write!(o, ", encoding {e}");
-        if e != "UTF-8" {
+        if e != "UTF-8" && doc.format == Format::Text {
             o.push_str(" (guessed from the bytes; check the text below reads right)");
         }
     }
