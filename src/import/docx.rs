@@ -92,10 +92,11 @@ fn main_part(rels: &str) -> Option<String> {
     let mut ev = Events::new(rels, "_rels/.rels");
     loop {
         match ev.next().ok()? {
-            Event::Start(s) | Event::Empty(s) if s.local_name().as_ref() == "Relationship" => {
-                if attr(&s, "Type").is_some_and(|t| t.ends_with("/officeDocument")) {
-                    return attr(&s, "Target").map(|t| t.trim_start_matches('/').to_string());
-                }
+            Event::Start(s) | Event::Empty(s)
+                if s.local_name().as_ref() == "Relationship"
+                    && attr(&s, "Type").is_some_and(|t| t.ends_with("/officeDocument")) =>
+            {
+                return attr(&s, "Target").map(|t| t.trim_start_matches('/').to_string());
             }
             Event::Eof => return None,
             _ => {}

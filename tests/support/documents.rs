@@ -457,12 +457,26 @@ pub fn to_pdf_with(text: &str, in_form: bool) -> Vec<u8> {
                 ));
             }
         }
-        let content = w.add(PdfWriter::stream(
-            "/Filter /FlateDecode",
-            &deflate(ops.as_bytes()),
-        ));
+        let (content, resources) = if in_form {
+            let form = w.add(PdfWriter::stream(
+                &format!("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [1 0 0 1 0 0] /Resources << /Font << /F1 {font} 0 R >> >> /Filter /FlateDecode"),
+                &deflate(ops.as_bytes()),
+            ));
+            (
+                w.add(PdfWriter::stream("", b"q 1 0 0 1 0 0 cm /Fm1 Do Q")),
+                format!("/XObject << /Fm1 {form} 0 R >>"),
+            )
+        } else {
+            (
+                w.add(PdfWriter::stream(
+                    "/Filter /FlateDecode",
+                    &deflate(ops.as_bytes()),
+                )),
+                format!("/Font << /F1 {font} 0 R >>"),
+            )
+        };
         let page = w.add(
-            format!("<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>")
+            format!("<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 595 842] /Resources << {resources} >> /Contents {content} 0 R >>")
                 .into_bytes(),
         );
         kids.push(format!("{page} 0 R"));
