@@ -74,7 +74,8 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
     },
-    /// Import a plan document (UTF-8 text as published) into plan.toml + tasks.toml.
+    /// Import a plan document (.docx, .pdf with text, a saved .html page, or .txt in UTF-8 or
+    /// GB18030) into plan.toml + tasks.toml; prints a summary to review.
     Import {
         /// The plan document.
         file: PathBuf,
@@ -91,6 +92,9 @@ enum Command {
         /// The units file stem (e.g. wuhan) [default: detected from the issuer or title].
         #[arg(long)]
         jurisdiction: Option<String>,
+        /// Read the document and print the summary; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write one .xlsx progress form per unit that leads or shares a task.
     Forms {
@@ -161,12 +165,14 @@ fn main() -> ExitCode {
             out,
             force,
             jurisdiction,
+            dry_run,
         } => gongkai::import::run(&gongkai::import::ImportOptions {
             file,
             id,
             out,
             force,
             jurisdiction,
+            dry_run,
         }),
         Command::Forms {
             root,

@@ -20,6 +20,7 @@ fn opts(file: PathBuf, out: &Path) -> ImportOptions {
         out: Some(out.to_path_buf()),
         force: false,
         jurisdiction: None,
+        dry_run: false,
     }
 }
 
@@ -78,15 +79,16 @@ fn text_without_tasks_is_an_error_and_writes_nothing() {
 }
 
 #[test]
-fn empty_binary_and_gbk_files_are_refused() {
+fn empty_binary_and_undecodable_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let gbk = [
-        0xD2u8, 0xBB, 0xA1, 0xA2, 0xD7, 0xDC, 0xCC, 0xE5, 0xD2, 0xAA, 0xC7, 0xF3, b'\n',
-    ];
+    // Neither UTF-8 nor GBK: a lone 0xFF in Chinese UTF-8 text.
+    let mut neither = "一、总体要求\n".as_bytes().to_vec();
+    neither.extend_from_slice(b"\xFF\xFE\xFFabc\n");
     for (name, bytes, word) in [
         ("empty.txt", &b""[..], "empty"),
-        ("bin.txt", &b"\x7fELF\x02\x01\x01\0\0\0\0"[..], "binary"),
-        ("gbk.txt", &gbk[..], "GBK"),
+        ("bin.txt", &b"\x7fELF\x02\x01\x01\0\0\0\0"[..], "program"),
+        ("png.txt", &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..], "PNG"),
+        ("neither.txt", &neither[..], "not valid UTF-8"),
     ] {
         let file = dir.path().join(name);
         fs::write(&file, bytes).unwrap();

@@ -41,6 +41,7 @@ fn import_all(dir: &Path) {
             out: Some(dir.join("content/plans").join(id)),
             force: false,
             jurisdiction: None,
+            dry_run: false,
         })
         .unwrap_or_else(|e| panic!("seed {prefix}: {e:?}"));
         assert!(report.tasks > 0);

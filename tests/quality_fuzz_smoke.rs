@@ -5,6 +5,8 @@
 //! The long coverage-guided runs are `cargo +nightly fuzz run <target>` (see tests/fuzz/README.md);
 //! this is the short smoke run that CI does on every change.
 
+#[path = "support/documents.rs"]
+mod documents;
 #[path = "support/site.rs"]
 mod site;
 
@@ -278,4 +280,24 @@ fn form_reader_survives_mutated_forms() {
         .concat(),
     ];
     smoke("forms", forms_one, &seeds, 300);
+}
+
+/// The .docx, .html and .pdf readers (the `import_docx`, `import_html`, `import_pdf` targets) on
+/// mutations of the seeds' openings made into each format.
+#[test]
+fn format_readers_survive_mutated_documents() {
+    use gongkai::import::{fuzz_format, read::Format};
+    let texts: Vec<String> = documents::documents()
+        .iter()
+        .map(|p| fs::read_to_string(p).unwrap().chars().take(1200).collect())
+        .collect();
+    let docx: Vec<Vec<u8>> = texts.iter().map(|t| documents::to_docx(t)).collect();
+    let html: Vec<Vec<u8>> = texts
+        .iter()
+        .map(|t| documents::to_html(t, "utf-8"))
+        .collect();
+    let pdf: Vec<Vec<u8>> = texts.iter().map(|t| documents::to_pdf(t)).collect();
+    smoke("import_docx", |b| fuzz_format(Format::Docx, b), &docx, 300);
+    smoke("import_html", |b| fuzz_format(Format::Html, b), &html, 300);
+    smoke("import_pdf", |b| fuzz_format(Format::Pdf, b), &pdf, 300);
 }

@@ -1,15 +1,15 @@
 //! Bytes of a plan document → UTF-8 text, or a reason the bytes are not a text we can read.
 //!
-//! Published plans come as UTF-8 (sometimes with a BOM) but files saved from older portals are
-//! often GBK/GB18030. We do not guess-convert those: we say what the file is and how to convert
-//! it, so the person importing sees the real text before it becomes content.
+//! Published plans come as UTF-8 (sometimes with a BOM) but files saved from older portals and
+//! Windows editors are often GBK/GB18030, and Notepad's "Unicode" is UTF-16. Those are decoded
+//! (with `encoding_rs`) only when the bytes are valid in that encoding throughout, and the
+//! encoding is named in the import summary so the person importing knows what was assumed.
 
 /// Why a document could not be read as text.
 #[derive(Debug, PartialEq, Eq)]
 pub enum DecodeError {
     Empty,
     Binary,
-    Gbk,
     NotUtf8 { offset: usize },
 }
 
@@ -18,7 +18,6 @@ impl DecodeError {
         match self {
             DecodeError::Empty => "the file is empty".into(),
             DecodeError::Binary => "the file is binary, not a text document".into(),
-            DecodeError::Gbk => "the file is GBK/GB18030-encoded, not UTF-8".into(),
             DecodeError::NotUtf8 { offset } => {
                 format!("the file is not valid UTF-8 (first bad byte at offset {offset})")
             }
@@ -30,14 +29,42 @@ impl DecodeError {
             DecodeError::Empty | DecodeError::Binary => {
                 "import reads a plan document saved as plain UTF-8 text (copy the text of the web page or the Word file into a .txt file)"
             }
-            DecodeError::Gbk => "convert it first, e.g. `iconv -f GB18030 -t UTF-8 FILE > FILE.utf8.txt`, then import the converted file",
-            DecodeError::NotUtf8 { .. } => "save the document as UTF-8 text and import it again",
+            DecodeError::NotUtf8 { .. } => "it is neither UTF-8 nor GBK/GB18030: save the document as UTF-8 text (or as .docx) and import it again",
         }
     }
 }
 
-/// Decodes a document: strips a UTF-8 BOM, normalises line ends to `\n`.
+/// A document's text and the encoding it was read in.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// `UTF-8`, `UTF-16LE`, `UTF-16BE` or `GB18030` (which includes GBK and GB2312).
+    pub encoding: &'static str,
+}
+
+/// Decodes a document: strips a BOM, normalises line ends to `\n`.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    decode_named(bytes).map(|d| d.text)
+}
+
+/// [`decode`], naming the encoding found.
+pub fn decode_named(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let lines = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
+    for (bom, enc) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return match enc.decode_without_bom_handling_and_without_replacement(rest) {
+                Some(t) if t.trim().is_empty() => Err(DecodeError::Empty),
+                Some(t) => Ok(Decoded {
+                    text: lines(&t),
+                    encoding: enc.name(),
+                }),
+                None => Err(DecodeError::NotUtf8 { offset: 0 }),
+            };
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
@@ -46,14 +73,25 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         return Err(DecodeError::Binary);
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.replace("\r\n", "\n").replace('\r', "\n")),
-        Err(e) if looks_gbk(bytes) => {
-            let _ = e;
-            Err(DecodeError::Gbk)
-        }
-        Err(e) => Err(DecodeError::NotUtf8 {
-            offset: e.valid_up_to(),
+        Ok(text) => Ok(Decoded {
+            text: lines(text),
+            encoding: "UTF-8",
         }),
+        Err(e) => {
+            if looks_gbk(bytes) {
+                if let Some(t) =
+                    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+                {
+                    return Ok(Decoded {
+                        text: lines(&t),
+                        encoding: "GB18030",
+                    });
+                }
+            }
+            Err(DecodeError::NotUtf8 {
+                offset: e.valid_up_to(),
+            })
+        }
     }
 }
 
@@ -121,11 +159,41 @@ mod tests {
     }
 
     #[test]
-    fn gbk_is_recognised() {
+    fn gbk_is_decoded_and_named() {
         // "一、总体要求" in GBK.
         let gbk = [
-            0xD2, 0xBB, 0xA1, 0xA2, 0xD7, 0xDC, 0xCC, 0xE5, 0xD2, 0xAA, 0xC7, 0xF3, b'\n',
+            0xD2, 0xBB, 0xA1, 0xA2, 0xD7, 0xDC, 0xCC, 0xE5, 0xD2, 0xAA, 0xC7, 0xF3, b'\r', b'\n',
         ];
-        assert_eq!(decode(&gbk), Err(DecodeError::Gbk));
+        assert_eq!(
+            decode_named(&gbk),
+            Ok(Decoded {
+                text: "一、总体要求\n".into(),
+                encoding: "GB18030"
+            })
+        );
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_decoded() {
+        let mut b = vec![0xFF, 0xFE];
+        b.extend("二、任务\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode_named(&b).unwrap().text, "二、任务\n");
+        assert_eq!(decode_named(&b).unwrap().encoding, "UTF-16LE");
+    }
+
+    #[test]
+    fn bytes_in_no_encoding_are_refused_with_the_offset() {
+        assert_eq!(
+            decode(
+                "一、任务\n"
+                    .as_bytes()
+                    .iter()
+                    .chain(b"\xFF\x20x")
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            ),
+            Err(DecodeError::NotUtf8 { offset: 13 })
+        );
     }
 }

@@ -1,13 +1,16 @@
 //! `gongkai import`: a plan document as published → plan.toml, tasks.toml, source.txt, and the
 //! jurisdiction's units file extended with every unit the plan names.
 //!
-//! In: one text file (UTF-8, Simplified or Traditional, possibly wrapped in web-page debris).
-//! Out: `content/plans/<id>/` (or `--out`), written whole or not at all, and
+//! In: one plan document — a Word .docx, a PDF with text, a page saved from a government site, or
+//! text in UTF-8 or GBK/GB18030 — Simplified or Traditional, possibly wrapped in web-page debris.
+//! [`read`] decides which by the bytes and turns it into text, a line per paragraph.
+//! Out: a summary for review on stdout ([`review`]; `--dry-run` stops there), and
+//! `content/plans/<id>/` (or `--out`), written whole or not at all, and
 //! `content/units/<jurisdiction>.toml` (the `units/` folder beside the `plans/` folder that holds
 //! the output). It never overwrites a plan without `--force` and never writes anything when the
 //! document cannot be read (exit 1) or the command is wrong (exit 2).
 //!
-//! The stages, one file each: [`decode`] → [`debris`] (what is page furniture) → [`outline`]
+//! The stages, one file each: [`read`] ([`docx`], [`html`], [`pdf`], [`decode`]) → [`debris`] (what is page furniture) → [`outline`]
 //! (numbering) → [`metadata`] (title, issuer, dates) → [`duty`] (responsibility lines) →
 //! [`targets`] → [`table`] (a task-division table's units) → [`assemble`] (which parts are
 //! tasks) → [`units`] → [`write`].
@@ -15,10 +18,15 @@
 pub mod assemble;
 pub mod debris;
 pub mod decode;
+pub mod docx;
 pub mod duty;
+pub mod html;
 pub mod metadata;
 pub mod model;
 pub mod outline;
+pub mod pdf;
+pub mod read;
+pub mod review;
 pub mod table;
 pub mod targets;
 pub mod text;
@@ -40,6 +48,8 @@ pub struct ImportOptions {
     pub force: bool,
     /// The units file stem (e.g. `wuhan`) when the text does not name its city.
     pub jurisdiction: Option<String>,
+    /// Read and summarise only; write nothing.
+    pub dry_run: bool,
 }
 
 /// What one import wrote, for the summary line and for tests.
@@ -53,6 +63,10 @@ pub struct Report {
     pub new_units: usize,
     pub new_aliases: usize,
     pub warnings: Vec<Diagnostic>,
+    /// The review summary (see [`review`]).
+    pub summary: String,
+    /// False for `--dry-run`.
+    pub written: bool,
 }
 
 /// Why an import did not happen.
@@ -68,9 +82,18 @@ pub fn run(opts: &ImportOptions) -> ExitCode {
     let started = Instant::now();
     match import(opts) {
         Ok(r) => {
+            print!("{}", r.summary);
             let mut d = Diagnostics::new();
             d.extend(r.warnings);
             crate::diagnostics::report(d);
+            if !r.written {
+                eprintln!(
+                    "dry run: nothing written (would write {} and {})",
+                    r.out.display(),
+                    r.units_file.display()
+                );
+                return ExitCode::SUCCESS;
+            }
             eprintln!(
                 "imported {} tasks, {} targets, {} units ({} new, {} new aliases) → {} and {} in {:.0?}",
                 r.tasks,
@@ -120,22 +143,39 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("content/plans").join(&id));
-    if out.exists() && !opts.force {
+    if out.exists() && !opts.force && !opts.dry_run {
         return Err(Failure::Usage(format!(
             "{} already exists; pass --force to replace it",
             out.display()
         )));
     }
+    let size = fs::metadata(&opts.file)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", opts.file.display())))?
+        .len();
+    let content_error = |message: String, help: String| {
+        Failure::Content(vec![
+            Diagnostic::error(&opts.file, Pos::START, message).with_help(help)
+        ])
+    };
+    if size > read::MAX_FILE {
+        return Err(content_error(
+            format!(
+                "the file is {} MiB, larger than any plan document ({} MiB at most)",
+                size >> 20,
+                read::MAX_FILE >> 20
+            ),
+            "import the document's text (a .txt or .docx without images)".into(),
+        ));
+    }
     let bytes = fs::read(&opts.file)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", opts.file.display())))?;
-    let text = decode::decode(&bytes).map_err(|e| {
-        Failure::Content(vec![
-            Diagnostic::error(&opts.file, Pos::START, e.message()).with_help(e.help())
-        ])
-    })?;
+    let doc = read::read(&bytes).map_err(|e| content_error(e.message, e.help))?;
+    let text = doc.text.as_str();
 
-    let imported = assemble::assemble(&text, &id, &opts.file, opts.jurisdiction.as_deref())
-        .map_err(Failure::Content)?;
+    let mut imported = assemble::assemble(text, &id, &opts.file, opts.jurisdiction.as_deref())
+        .map_err(|diags| Failure::Content(placed(&doc, diags)))?;
+    imported.warnings = placed(&doc, std::mem::take(&mut imported.warnings));
+    let summary = review::summary(&opts.file, &doc, &imported);
     let plan = &imported.plan;
 
     // Units: extend the jurisdiction's file with every printed name.
@@ -180,12 +220,26 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
     let change = units::extend(&mut file, &plan.jurisdiction, &printed, &mut taken);
     let distinct: BTreeSet<&String> = printed.iter().collect();
 
+    if opts.dry_run {
+        return Ok(Report {
+            out,
+            units_file,
+            tasks: plan.tasks.len(),
+            targets: plan.targets.len() + plan.tasks.iter().map(|t| t.targets.len()).sum::<usize>(),
+            units: distinct.len(),
+            new_units: change.new_units,
+            new_aliases: change.new_aliases,
+            warnings: imported.warnings,
+            summary,
+            written: false,
+        });
+    }
     let files = [
         ("plan.toml", write::plan_toml(plan)),
         ("tasks.toml", write::tasks_toml(plan)),
         (
             "source.txt",
-            debris::source_text(&debris::mark(&text, &text::simplified_view(&text))),
+            debris::source_text(&debris::mark(text, &text::simplified_view(text))),
         ),
     ];
     let io = |e: std::io::Error, what: &Path| {
@@ -204,24 +258,61 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
         new_units: change.new_units,
         new_aliases: change.new_aliases,
         warnings: imported.warnings,
+        summary,
+        written: true,
     })
 }
 
+/// Diagnostics about the text of a .docx, .html or .pdf also say where in the original the line
+/// came from (the line numbers are the extracted text's).
+fn placed(doc: &read::Document, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if doc.format == read::Format::Text {
+        return diags;
+    }
+    diags
+        .into_iter()
+        .map(|mut d| {
+            d.message = format!("{} ({})", d.message, doc.place(d.line));
+            d
+        })
+        .collect()
+}
+
 /// The importer's in-memory stages on arbitrary bytes, as `import` runs them on a document,
-/// without reading or writing files: decode → assemble → plan.toml, tasks.toml, source.txt and
+/// without reading or writing files: read (by content: text, .docx, HTML, PDF) → assemble → plan.toml, tasks.toml, source.txt and
 /// a units file. The entry point of the import fuzz target (fuzz/fuzz_targets/import.rs) and of
 /// its deterministic smoke test. Panics only on a bug: when the importer crashes, or writes a
 /// plan.toml or tasks.toml that is not TOML or that the content loader cannot read.
 pub fn fuzz_one(bytes: &[u8]) {
-    let Ok(text) = decode::decode(bytes) else {
-        return;
-    };
-    let Ok(imported) = assemble::assemble(&text, "fuzz", Path::new("fuzz.txt"), None) else {
+    if let Ok(doc) = read::read(bytes) {
+        fuzz_text(&doc.text);
+    }
+}
+
+/// [`fuzz_one`] with the reader forced to one format (the per-format fuzz targets), so the
+/// fuzzer need not find the magic bytes first. A reader must return text or an error.
+pub fn fuzz_format(format: read::Format, bytes: &[u8]) {
+    if let Ok(doc) = read::read_as(format, bytes) {
+        assert_eq!(
+            doc.places.len(),
+            if format == read::Format::Text {
+                0
+            } else {
+                doc.text.lines().count()
+            },
+            "every line of a {format:?} document has its place"
+        );
+        fuzz_text(&doc.text);
+    }
+}
+
+fn fuzz_text(text: &str) {
+    let Ok(imported) = assemble::assemble(text, "fuzz", Path::new("fuzz.txt"), None) else {
         return;
     };
     let plan_toml = write::plan_toml(&imported.plan);
     let tasks_toml = write::tasks_toml(&imported.plan);
-    let _source = debris::source_text(&debris::mark(&text, &text::simplified_view(&text)));
+    let _source = debris::source_text(&debris::mark(text, &text::simplified_view(text)));
     if let Err(e) = plan_toml.parse::<toml::Table>() {
         panic!("import wrote a plan.toml that is not TOML: {e}\n{plan_toml}");
     }

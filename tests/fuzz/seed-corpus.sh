@@ -19,7 +19,9 @@ while IFS= read -r f; do
   n=$((n + 1))
   { printf "$k"; head -c 65536 "$f"; } > "tests/fuzz/corpus/content/seed-$n"
 done < <(find content tests/fixtures -type f | sort)
-echo "import: $(ls tests/fuzz/corpus/import | wc -l) seeds, content: $n seeds"
+# The same documents as .docx, .html and .pdf for import_docx, import_html and import_pdf.
+GONGKAI_FUZZ_CORPUS=1 cargo test -q --test import_formats fuzz_seed_corpus >/dev/null
+echo "import: $(ls tests/fuzz/corpus/import | wc -l) seeds, content: $n seeds, docx/html/pdf: $(ls tests/fuzz/corpus/import_pdf | wc -l) seeds each"
 # `forms`: the bundled site's progress forms, whole (kind byte 0) and their rows sheet (kind 1).
 mkdir -p tests/fuzz/corpus/forms
 forms=$(mktemp -d)
