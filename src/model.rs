@@ -242,6 +242,18 @@ pub enum Comparator {
 }
 
 impl Comparator {
+    /// How a target's comparator is printed for people (不低于 98%).
+    pub fn label(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "不低于",
+            Comparator::AtMost => "不高于",
+            Comparator::Equal => "保持在",
+            Comparator::DecreaseBy => "较基线下降",
+            Comparator::IncreaseBy => "较基线提高",
+            Comparator::Qualitative => "定性",
+        }
+    }
+
     pub const ALL: [&'static str; 6] =
         [">=", "<=", "=", "decrease_by", "increase_by", "qualitative"];
 

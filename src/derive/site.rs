@@ -343,17 +343,6 @@ pub fn unit_url(unit: &str) -> String {
     format!("units/{unit}/index.html")
 }
 
-fn comparator_label(c: Comparator) -> &'static str {
-    match c {
-        Comparator::AtLeast => "不低于",
-        Comparator::AtMost => "不高于",
-        Comparator::Equal => "保持在",
-        Comparator::DecreaseBy => "较基线下降",
-        Comparator::IncreaseBy => "较基线提高",
-        Comparator::Qualitative => "定性",
-    }
-}
-
 /// Working days (Monday–Friday) from `from` (exclusive) to `to` (inclusive).
 pub fn workdays_between(from: Date, to: Date) -> i64 {
     use chrono::{Datelike, Weekday};
@@ -560,7 +549,7 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
             value: t.value,
             unit: t.unit.clone(),
             comparator: t.comparator,
-            comparator_label: comparator_label(t.comparator),
+            comparator_label: t.comparator.label(),
             baseline: t.baseline.clone(),
             status: tracker.status,
             status_label: tracker.status.label(),

@@ -348,17 +348,6 @@ fn target(o: &Target, n: &Target) -> Vec<Draft> {
     out
 }
 
-pub(super) fn comparator_label(c: Comparator) -> &'static str {
-    match c {
-        Comparator::AtLeast => "不低于",
-        Comparator::AtMost => "不高于",
-        Comparator::Equal => "保持在",
-        Comparator::DecreaseBy => "较基线下降",
-        Comparator::IncreaseBy => "较基线提高",
-        Comparator::Qualitative => "定性",
-    }
-}
-
 /// The figures of a published progress report changed in `new` with no `[[correction]]` of
 /// `new` that `old` lacked saying so: each measure (by target and date) whose value changed or
 /// went, and the percent complete. Edits to the text alone are not flagged.
@@ -417,7 +406,7 @@ fn summary(t: &Target) -> String {
     if let Some(v) = t.value {
         parts.push(format!(
             "{} {v}{}",
-            comparator_label(t.comparator),
+            t.comparator.label(),
             t.unit.as_deref().unwrap_or("")
         ));
     }

@@ -200,7 +200,7 @@ impl Revision {
                 _ => format!("{n}{unit}"),
             },
             Val::Text(s) if c.field == "comparator" => crate::model::Comparator::parse(s)
-                .map_or_else(|| s.clone(), |k| diff::comparator_label(k).to_string()),
+                .map_or_else(|| s.clone(), |k| k.label().to_string()),
             Val::Text(s) => s.clone(),
             Val::List(l) if l.is_empty() => "—".to_string(),
             Val::List(l) => l.join("、"),

@@ -220,35 +220,22 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
     let change = units::extend(&mut file, &plan.jurisdiction, &printed, &mut taken);
     let distinct: BTreeSet<&String> = printed.iter().collect();
 
-    if opts.dry_run {
-        return Ok(Report {
-            out,
-            units_file,
-            tasks: plan.tasks.len(),
-            targets: plan.targets.len() + plan.tasks.iter().map(|t| t.targets.len()).sum::<usize>(),
-            units: distinct.len(),
-            new_units: change.new_units,
-            new_aliases: change.new_aliases,
-            warnings: imported.warnings,
-            summary,
-            written: false,
-        });
+    if !opts.dry_run {
+        let files = [
+            ("plan.toml", write::plan_toml(plan)),
+            ("tasks.toml", write::tasks_toml(plan)),
+            (
+                "source.txt",
+                debris::source_text(&debris::mark(text, &text::simplified_view(text))),
+            ),
+        ];
+        let io = |e: std::io::Error, what: &Path| {
+            Failure::Usage(format!("cannot write {}: {e}", what.display()))
+        };
+        write::write_dir_atomically(&out, &files, opts.force).map_err(|e| io(e, &out))?;
+        write::write_file_atomically(&units_file, &units::to_toml(&file))
+            .map_err(|e| io(e, &units_file))?;
     }
-    let files = [
-        ("plan.toml", write::plan_toml(plan)),
-        ("tasks.toml", write::tasks_toml(plan)),
-        (
-            "source.txt",
-            debris::source_text(&debris::mark(text, &text::simplified_view(text))),
-        ),
-    ];
-    let io = |e: std::io::Error, what: &Path| {
-        Failure::Usage(format!("cannot write {}: {e}", what.display()))
-    };
-    write::write_dir_atomically(&out, &files, opts.force).map_err(|e| io(e, &out))?;
-    write::write_file_atomically(&units_file, &units::to_toml(&file))
-        .map_err(|e| io(e, &units_file))?;
-
     Ok(Report {
         out,
         units_file,
@@ -259,7 +246,7 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
         new_aliases: change.new_aliases,
         warnings: imported.warnings,
         summary,
-        written: true,
+        written: !opts.dry_run,
     })
 }
 
