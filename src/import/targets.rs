@@ -50,7 +50,8 @@ static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(新增|建成|建强|完成|创建|培育|建设|实施|举办|发布|打造|改造|新建|累计|净增|达到|达|超过|提升|开展|",
         r"引进|建立|组建|创成|形成|实现|推广|争创|申报|认定|培训|造林|绿化|治理|修复|淘汰|关停|整治|更新|",
-        r"回收|开工|抚育|培养|选拔|资助|扶持|遴选|评选|选派|设立|筹建|筹集|支持|服务|转化|创办|认定|创)\s*$"
+        r"回收|开工|抚育|培养|选拔|资助|扶持|遴选|评选|选派|设立|筹建|筹集|支持|服务|转化|创办|认定|创|",
+        r"面向|推动|带动|组织|发动|动员|引导)\s*$"
     ))
     .unwrap()
 });
@@ -58,6 +59,19 @@ static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
 static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"可返还|可申请|可按|最高不超过|最高可|最高给予|补贴标准|补助标准|奖励标准|缴纳|应缴|贷款|贴息").unwrap()
 });
+/// A grant's amount or rate rather than an outcome: 最高3000万元, 按项目投资额的30%,
+/// 给予一次性奖补100万元 (money after a grant word), 10%给予奖补 (a rate the grant follows).
+static TOP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"最高\s*$").unwrap());
+static RATE_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(按照?|按其|按该)[^,，;；]*的\s*$").unwrap());
+static GRANT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(给予|予以)[^,，;；]*(奖补|补贴|补助|奖励|资助|贴息)").unwrap());
+static GRANT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(的比例)?\s*(给予|予以)[^,，;；]*(奖补|补贴|补助|奖励|资助|贴息)").unwrap()
+});
+/// Time units: `48小时内放行` is a time limit, not an amount to reach.
+static TIME_UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(天|小时)$").unwrap());
+
 /// Between the bounds of a range: 1到2个, 3至5家.
 static RANGE_SEP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(到|至|~|～|－|—)\s*").unwrap());
@@ -201,8 +215,20 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
             }
         }
         let before = &norm[..num.start()];
-        let end = unit.map_or(num.end(), |u| u.end());
+        let mut end = unit.map_or(num.end(), |u| u.end());
+        // 突破5亿, 2万: a magnitude alone, with no unit after it, is the unit.
+        let mut magnitude = None;
+        if unit.is_none() {
+            let mut rest = norm[num.end()..].chars();
+            if let Some(m @ ('万' | '亿')) = rest.next() {
+                if rest.next().is_none_or(|n| !is_han(n)) {
+                    magnitude = Some(num.end()..num.end() + m.len_utf8());
+                    end = num.end() + m.len_utf8();
+                }
+            }
+        }
         let after = &norm[end..];
+        let is_money = unit.is_some_and(|u| u.as_str().ends_with('元'));
         let prev = before.chars().next_back();
         let next = after.chars().next();
         if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.')
@@ -210,6 +236,11 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
             || inside_title(norm, num.start())
             || PRESENT.is_match(before)
             || PARAMETER.is_match(before)
+            || TOP.is_match(before)
+            || RATE_OF.is_match(before)
+            || (is_money && GRANT.is_match(before))
+            || GRANT_AFTER.is_match(after)
+            || (unit.is_some_and(|u| TIME_UNIT.is_match(u.as_str())) && after.starts_with('内'))
             || after.trim_start_matches(['的']).starts_with("基础上")
         {
             continue;
@@ -218,6 +249,9 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
         let terminal = next.is_none_or(|n| !is_han(n)) || modifier;
         let opens = before.trim().is_empty();
         let accepted = match unit {
+            None if magnitude.is_some() => {
+                AT_LEAST.is_match(before) || COUNT_VERB.is_match(before) || BOUND.is_match(before)
+            }
             None => AT_LEAST.is_match(before) || AT_MOST.is_match(before) || EQUAL.is_match(before),
             Some(u) if matches!(u.as_str(), "%" | "％" | "‰") => true,
             Some(_) => {
@@ -227,15 +261,20 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
                     || (carry && opens)
             }
         };
-        let unitless_ok = unit.is_some() || next.is_none_or(|n| !is_han(n) || modifier);
+        let unitless_ok =
+            unit.is_some() || magnitude.is_some() || next.is_none_or(|n| !is_han(n) || modifier);
         if !accepted || !unitless_ok {
             continue;
         }
         out.push(Value {
             range: num.start()..end,
             value: num.as_str().parse().unwrap_or(0.0),
-            unit: unit.map(|u| u.as_str()),
-            unit_orig: unit.map(|u| part.orig[u.range()].to_string()),
+            unit: unit
+                .map(|u| u.as_str())
+                .or(magnitude.clone().map(|r| &norm[r])),
+            unit_orig: unit
+                .map(|u| part.orig[u.range()].to_string())
+                .or(magnitude.map(|r| part.orig[r].to_string())),
             end,
         });
     }
@@ -326,9 +365,9 @@ fn clean_metric_part(orig: &str, norm: &str, strip_tail: bool) -> String {
         .to_string()
 }
 
-fn numeric(
+fn numeric<'a>(
     text: Dual,
-    clause: Dual,
+    clause: Dual<'a>,
     prefix_start: Option<usize>,
     year: Option<i32>,
     carry: &mut bool,
@@ -383,6 +422,17 @@ fn numeric(
         }
     }
 
+    // Money after a grant word anywhere before it in the clause is the grant's amount, also in
+    // a coordinated part (给予奖补50万元、100万元).
+    let values = |part: Dual<'a>, carry: bool| -> Vec<Value<'a>> {
+        let pc = part.offset_in(&clause);
+        let mut v = values(part, carry);
+        v.retain(|v| {
+            !(v.unit.is_some_and(|u| u.ends_with('元'))
+                && GRANT.is_match(&clause.norm[..pc + v.range.start]))
+        });
+        v
+    };
     let parts = coordinated(clause);
     let with_values = parts
         .iter()
@@ -645,6 +695,38 @@ mod tests {
         assert!(targets("可返还其上年度实际缴纳失业保险费的50%。").is_empty());
         assert!(targets("可申请最高不超过15万元的创业担保贷款。").is_empty());
         assert!(targets("在巩固生均拨款水平达到12000元的基础上,逐步提高。").is_empty());
+    }
+
+    #[test]
+    fn grants_and_time_limits_are_not_targets() {
+        for t in [
+            "对跨行业跨领域工业互联网平台省级给予奖补，最高3000万元。",
+            "企业级工业互联网平台省级给予一次性奖补100万元。",
+            "省级按照项目设备购置额的10%给予奖补。",
+            "省级按照不超过项目投资额30%的比例给予一次性奖补。",
+            "省级按该款产品首轮流片合同金额的30%，给予一次性奖补。",
+            "省级分别给予一次性奖补50万元、100万元、150万元。",
+            "符合正常放行条件的48小时内放行。",
+        ] {
+            assert!(targets(t).is_empty(), "{t}: {:?}", targets(t));
+        }
+        // A time limit to reach is still one.
+        assert_eq!(one("审批时间控制在5天以内。").3, Some(5.0));
+        // A count next to a grant is one too.
+        let v = targets("每年分行业、分领域发布100个动态场景清单。支持一批典型场景，省级给予一次性奖补100万元。");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].4.as_deref(), Some("个"));
+    }
+
+    #[test]
+    fn a_magnitude_alone_is_the_unit_and_more_count_verbs() {
+        let t = one("实现标识注册总量突破5亿。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(5.0), Some("亿")));
+        let t = one("每年面向1万名专业技术人才开展培训。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(1.0), Some("万名")));
+        let t = one("引导推动2000家规上工业企业实施技术改造。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(2000.0), Some("家")));
+        assert!(targets("推动5G网络全面覆盖。").is_empty());
     }
 
     #[test]
