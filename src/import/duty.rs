@@ -70,7 +70,7 @@ static UNIT_END: LazyLock<Regex> = LazyLock::new(|| {
 static AND_EACH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"等?(和|及|以及)各").unwrap());
 /// A bare level noun that continues a collective: 各区、县级市 is one unit.
 static LEVEL_NOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(县级市|县|区|市|乡镇|乡|镇|街道|旗|县区|县市区|市辖区)$").unwrap()
+    Regex::new(r"^(县级市|县|区|市|乡镇|乡|镇|街道|旗|县区|县市区|市辖区)(人民政府|政府|党委|党委政府|党委和政府)?$").unwrap()
 });
 /// A trailing group name after 等: 等相关部门和单位, 等老龄工作成员单位.
 static GROUP_SUFFIX: LazyLock<Regex> =
@@ -570,6 +570,10 @@ mod tests {
             ["市委组织部", "市人力资源和社会保障局", "各区、县级市"]
         );
         assert_eq!(d.responsible_label.as_deref(), Some("配合单位"));
+        let d = duty_of("（牵头单位：市农业局，配合单位：各区、县级市政府）");
+        assert_eq!(d.responsible, ["各区、县级市政府"]);
+        let d = duty_of("（牵头单位：市公安消防局，配合单位：各有关区、县级市政府）");
+        assert_eq!(d.responsible, ["各有关区、县级市政府"]);
     }
 
     #[test]
