@@ -55,6 +55,13 @@ static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// `每5年修订1次目录`: how often a piece of work is done is a count to keep.
+static FREQ_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(修订|修编|调整|更新|召开|举办|开展|组织|进行|评估|检查|督查|通报|发布)\s*(至少)?\s*$",
+    )
+    .unwrap()
+});
 static COUNT_VERB_ANYWHERE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"新增|建成|建设|完成|创建|培育|打造|建立|形成|实现").unwrap());
 /// A policy's parameters, not outcomes to reach: a subsidy rate, a loan cap, a refund.
@@ -275,12 +282,13 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
             }
             None => AT_LEAST.is_match(before) || AT_MOST.is_match(before) || EQUAL.is_match(before),
             Some(u) if matches!(u.as_str(), "%" | "％" | "‰") => true,
-            Some(_) => {
+            Some(u) => {
                 terminal
                     || COUNT_VERB.is_match(before)
                     || BOUND.is_match(before)
                     || (carry && opens)
                     || closes_a_list(before)
+                    || (u.as_str() == "次" && before.contains('每') && FREQ_VERB.is_match(before))
             }
         };
         let unitless_ok =
@@ -772,6 +780,10 @@ mod tests {
         );
         assert_eq!(keys("全市安全生产应急救援队伍达到15支。"), [k(15.0, "支")]);
         assert_eq!(keys("每千人病床数达到5张。"), [k(5.0, "张")]);
+        assert_eq!(
+            keys("原则上每5年修订1次职业院校专业目录，每年调整1次专业。"),
+            [k(1.0, "次"), k(1.0, "次")]
+        );
         assert_eq!(keys("城镇年均新增就业人数24万以上。"), [k(24.0, "万")]);
         assert_eq!(
             keys("80%以上的驻社区单位签订协议，每个社区拥有3个以上的社会组织。"),
