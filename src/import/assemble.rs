@@ -25,7 +25,7 @@ static GOALS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"总体要求|目�
 static PREFACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"指导思想|基本原则|工作原则|总体思路").unwrap());
 static SAFEGUARD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"保障措施|工作保障|组织实施|组织保障|实施保障|保障机制|工作要求|组织领导|工作机制|实施步骤|工作步骤|方法步骤|步骤安排|进度安排|时间安排")
+    Regex::new(r"保障措施|工作保障|组织实施|组织保障|实施保障|保障机制|工作要求|组织领导|实施步骤|工作步骤|方法步骤|步骤安排|进度安排|时间安排|工作进度")
         .unwrap()
 });
 
@@ -527,14 +527,16 @@ mod tests {
                 "某市某试点工作方案\n一、主要任务\n",
                 "（一）甲。推进甲。（市生态环境局牵头，市财政局参与）\n",
                 "（二）乙。推进乙。（市商务局指导）\n",
-                "二、实施步骤\n（一）确定试点。2019年上半年完成。\n（二）评估总结。2021年3月底前完成。\n",
+                "二、健全审核工作机制\n（一）丙。完善审核方式。\n",
+                "三、实施步骤\n（一）确定试点。2019年上半年完成。\n（二）评估总结。2021年3月底前完成。\n",
             ),
             "t",
             Path::new("t.txt"),
             Some("test"),
         )
         .unwrap();
-        assert_eq!(imported.plan.tasks.len(), 2);
+        // A part about a mechanism to build is work; a schedule of steps is not.
+        assert_eq!(imported.plan.tasks.len(), 3);
         assert_eq!(imported.plan.safeguards.len(), 2);
         assert_eq!(imported.plan.tasks[1].duty.lead, ["市商务局"]);
     }

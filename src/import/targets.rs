@@ -260,7 +260,8 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
             || (is_money && GRANT.is_match(before))
             || GRANT_AFTER.is_match(after)
             || (unit.is_some_and(|u| TIME_UNIT.is_match(u.as_str())) && after.starts_with('内'))
-            || (unit.is_some_and(|u| u.as_str() == "个") && after.starts_with('月'))
+            || (unit.is_some_and(|u| u.as_str() == "个")
+                && (after.starts_with('月') || after.starts_with("工作日")))
             || (RATE_AFTER.is_match(after) && before.contains('按'))
             || (unit.is_some_and(|u| MEASURE.is_match(u.as_str()))
                 && MODIFIER
@@ -798,6 +799,7 @@ mod tests {
             "按园区陆地面积5%－10%的比例设置儿童户外公共活动场地。",
             "每个行政村建设100平方米以上的老年人活动站点。",
             "局级以上领导干部累计参加脱产培训不少于3个月。",
+            "合法性审核时间一般不少于5个工作日，最长不超过15个工作日。",
         ] {
             assert!(targets(t).is_empty(), "{t}: {:?}", targets(t));
         }
