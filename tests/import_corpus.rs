@@ -153,7 +153,11 @@ fn importer_meets_the_aims_on_the_corpus_of_real_plans() {
         // A plan that names no city is refused without --jurisdiction, and read with it.
         let without = assemble(&text, &stem, doc, None);
         if gold.names_city {
-            assert!(without.is_ok(), "{stem}: names its city but was refused");
+            let found = without
+                .as_ref()
+                .map(|i| i.plan.jurisdiction.clone())
+                .unwrap_or_else(|e| panic!("{stem}: names its city but was refused: {e:?}"));
+            assert_eq!(found, gold.jurisdiction, "{stem}: the city or county read");
         } else {
             let diags = without.err().unwrap_or_else(|| {
                 panic!("{stem}: names no city, yet imported without --jurisdiction")
