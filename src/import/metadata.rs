@@ -52,12 +52,16 @@ static PERIOD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{4})\s*[—–\-－~～至到]+\s*(\d{4})\s*年").unwrap());
 static ONE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").unwrap());
 static CITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:关于印发|关于)?([\p{Han}--[区市县州盟]]{2,4}?)(市|州|盟|地区|县|区)").unwrap()
+    Regex::new(concat!(
+        r"^(?:关于印发|关于)?(?:全面推进|加快推进|推进|加快|促进|推动|深化|加强|做好|支持)?",
+        r"([\p{Han}--[区市县]]{2,4}?)(综合实验区|实验区|新区|市|州|盟|地区|县|区)"
+    ))
+    .unwrap()
 });
 /// What a district's name cannot be: a verb (关于推进社区…), an area that is no district (中心城区,
 /// 开发区, 园区, 社区, 景区).
 static NOT_A_DISTRICT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(推进|加快|建设|开展|推动|深化|全面|加强|促进|支持|做好|进一步|实施|打造)|[社园景城片]$|开发|示范|试验|自贸|保税|功能|重点").unwrap()
+    Regex::new(r"^(推进|加快|建设|开展|推动|深化|全面|加强|促进|支持|做好|进一步|实施|打造|根据|按照|依据|结合|为了|为|在|对|各|本|全)|[社园景城片]$|开发|示范|试验|自贸|保税|功能|重点").unwrap()
 });
 static BOOK_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{4,80})》").unwrap());
 
@@ -240,7 +244,7 @@ fn detect_jurisdiction(m: &Metadata, header: &[&Line]) -> Option<(String, String
     candidates.iter().find_map(|c| {
         let norm = super::text::simplified_view(c);
         let cap = CITY.captures(&norm)?;
-        if &cap[2] == "区" && NOT_A_DISTRICT.is_match(&cap[1]) {
+        if !matches!(&cap[2], "市" | "州" | "盟" | "县") && NOT_A_DISTRICT.is_match(&cap[1]) {
             return None;
         }
         let name_range = cap.get(1).unwrap().start()..cap.get(2).unwrap().end();
@@ -360,5 +364,12 @@ mod tests {
         assert_eq!(m.jurisdiction, Some(("黄浦区".into(), "huangpu".into())));
         let m = meta("关于推进社区建设的实施方案\n一、主要任务\n");
         assert_eq!(m.jurisdiction, None);
+        let m = meta("平潭综合实验区管委会办公室关于印发工作方案的通知\n一、主要任务\n");
+        assert_eq!(
+            m.jurisdiction,
+            Some(("平潭综合实验区".into(), "pingtan".into()))
+        );
+        let m = meta("推进广州市家庭医生签约服务高质量发展的实施方案\n一、主要任务\n");
+        assert_eq!(m.jurisdiction, Some(("广州市".into(), "guangzhou".into())));
     }
 }
