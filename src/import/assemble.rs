@@ -110,7 +110,14 @@ pub fn assemble(
             );
         }
         prev_number = node.number;
-        let has_duty = o.leaves(root).iter().any(|&l| item(&o, l).1.is_some());
+        // Units on the item's own lines, or in a task-division table row that names the item: a
+        // closing part whose items the table assigns is tasks like any other.
+        let has_duty = o.leaves(root).iter().any(|&l| {
+            let (paras, duty) = item(&o, l);
+            duty.is_some()
+                || (!rows.is_empty()
+                    && table::row_for(&rows, 0, usize::MAX, &title_and_text(&paras).0).is_some())
+        });
         let title = node.head.norm.as_str();
         if !has_duty && PREFACE.is_match(title) && !GOALS.is_match(title) {
             continue;
