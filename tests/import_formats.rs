@@ -66,7 +66,15 @@ fn every_document_gives_the_same_tasks_as_docx_html_and_pdf() {
             ("pdf", documents::to_pdf(&text)),
             ("pdf drawn by forms", documents::to_pdf_with(&text, true)),
         ];
+        // A task-division table arrives in a text as tab-separated cells. The helpers below lay a
+        // text's lines out as paragraphs (HTML) and glyph runs (PDF), where an empty cell or a
+        // cell merged down from the row above leaves no trace, so such a document is compared
+        // as .docx only (whose helper writes the table as a table).
+        let tables = text.lines().any(|l| l.contains('\t'));
         for (format, file) in forms {
+            if tables && format != "docx" {
+                continue;
+            }
             match import_bytes(&file, jurisdiction) {
                 Ok((got, imported)) => {
                     if got != expected {
@@ -103,10 +111,17 @@ fn every_document_gives_the_same_tasks_as_docx_html_and_pdf() {
                 Err(e) => failures.push(format!("{name} as {format}: {e}")),
             }
         }
-        println!(
-            "{name}: {} tasks, same as .docx, .html (UTF-8, GBK) and .pdf (page content, forms)",
-            plan.plan.tasks.len()
-        );
+        if tables {
+            println!(
+                "{name}: {} tasks, same as .docx (a tab-separated table: .html and .pdf not compared)",
+                plan.plan.tasks.len()
+            );
+        } else {
+            println!(
+                "{name}: {} tasks, same as .docx, .html (UTF-8, GBK) and .pdf (page content, forms)",
+                plan.plan.tasks.len()
+            );
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

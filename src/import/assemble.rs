@@ -25,7 +25,7 @@ static GOALS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"总体要求|目�
 static PREFACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"指导思想|基本原则|工作原则|总体思路").unwrap());
 static SAFEGUARD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"保障措施|工作保障|组织实施|组织保障|实施保障|保障机制|工作要求|组织领导|工作机制")
+    Regex::new(r"保障措施|工作保障|组织实施|组织保障|实施保障|保障机制|工作要求|组织领导|实施步骤|工作步骤|方法步骤|步骤安排|进度安排|时间安排|工作进度")
         .unwrap()
 });
 
@@ -110,7 +110,14 @@ pub fn assemble(
             );
         }
         prev_number = node.number;
-        let has_duty = o.leaves(root).iter().any(|&l| item(&o, l).1.is_some());
+        // Units on the item's own lines, or in a task-division table row that names the item: a
+        // closing part whose items the table assigns is tasks like any other.
+        let has_duty = o.leaves(root).iter().any(|&l| {
+            let (paras, duty) = item(&o, l);
+            duty.is_some()
+                || (!rows.is_empty()
+                    && table::row_for(&rows, 0, usize::MAX, &title_and_text(&paras).0).is_some())
+        });
         let title = node.head.norm.as_str();
         if !has_duty && PREFACE.is_match(title) && !GOALS.is_match(title) {
             continue;
@@ -518,6 +525,27 @@ mod tests {
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].duty.lead, ["区民政局"]);
         assert_eq!(t[0].targets[0].value, Some(10.0));
+    }
+
+    #[test]
+    fn steps_of_implementation_are_not_tasks() {
+        let imported = assemble(
+            concat!(
+                "某市某试点工作方案\n一、主要任务\n",
+                "（一）甲。推进甲。（市生态环境局牵头，市财政局参与）\n",
+                "（二）乙。推进乙。（市商务局指导）\n",
+                "二、健全审核工作机制\n（一）丙。完善审核方式。\n",
+                "三、实施步骤\n（一）确定试点。2019年上半年完成。\n（二）评估总结。2021年3月底前完成。\n",
+            ),
+            "t",
+            Path::new("t.txt"),
+            Some("test"),
+        )
+        .unwrap();
+        // A part about a mechanism to build is work; a schedule of steps is not.
+        assert_eq!(imported.plan.tasks.len(), 3);
+        assert_eq!(imported.plan.safeguards.len(), 2);
+        assert_eq!(imported.plan.tasks[1].duty.lead, ["市商务局"]);
     }
 
     #[test]

@@ -38,7 +38,7 @@ static DUTY_TAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// What a unit list ends with when it has no label: the units that do the work.
 static DOER_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(等)?(按照?职责分工(负责)?落实|按照?职责分(别|工)负责|按照?职责落实|分别负责|负责落实|共同负责|组织落实|具体落实|抓好落实|配合落实|协同配合|配合|参与|协助|组织实施|共同推进|负责)\s*$")
+    Regex::new(r"(等)?(按照?职责分工(负责)?落实|按照?职责分(别|工)负责|按照?职责落实|按照?职责(分工)?(配合|参与|协助)|分别负责|负责落实|共同负责|组织落实|具体落实|抓好落实|配合落实|协同配合|配合|参与|协助|组织实施|共同推进|负责)\s*$")
         .unwrap()
 });
 /// What a unit list ends with when it leads: `X牵头负责`, `X牵头`, and `X指导` (the department
@@ -63,14 +63,14 @@ static NOTE_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// How a unit name ends (Simplified): a department, an office, a government, a company …
 static UNIT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(局|委|办|厅|部|署|院|会|中心|政府|集团|公司|银行|单位|部门|办公室|管委会|街道|队|所|站|馆|社|团|联|处|组|机构|企业|学校|大学|法院|检察院|总局|分局|支队|总队|协会|工会|妇联|团委|海关|税务局|管理处|集团公司|电视台|报社|中央|党委|党组)$")
+    Regex::new(r"(局|委|办|厅|部|署|院|会|中心|政府|集团|公司|银行|支行|分行|单位|部门|办公室|管委会|街道|队|所|站|馆|社|团|联|处|组|机构|企业|学校|大学|法院|检察院|总局|分局|支队|总队|协会|工会|妇联|团委|海关|税务局|管理处|集团公司|电视台|报社|中央|党委|党组)$")
         .unwrap()
 });
 /// `等和各…`, `和各…`: where a collective joins a list.
 static AND_EACH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"等?(和|及|以及)各").unwrap());
 /// A bare level noun that continues a collective: 各区、县级市 is one unit.
 static LEVEL_NOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(县级市|县|区|市|乡镇|乡|镇|街道|旗|县区|县市区|市辖区)$").unwrap()
+    Regex::new(r"^(县级市|县|区|市|乡镇|乡|镇|街道|旗|县区|县市区|市辖区)(人民政府|政府|党委|党委政府|党委和政府)?$").unwrap()
 });
 /// A trailing group name after 等: 等相关部门和单位, 等老龄工作成员单位.
 static GROUP_SUFFIX: LazyLock<Regex> =
@@ -570,6 +570,10 @@ mod tests {
             ["市委组织部", "市人力资源和社会保障局", "各区、县级市"]
         );
         assert_eq!(d.responsible_label.as_deref(), Some("配合单位"));
+        let d = duty_of("（牵头单位：市农业局，配合单位：各区、县级市政府）");
+        assert_eq!(d.responsible, ["各区、县级市政府"]);
+        let d = duty_of("（牵头单位：市公安消防局，配合单位：各有关区、县级市政府）");
+        assert_eq!(d.responsible, ["各有关区、县级市政府"]);
     }
 
     #[test]
@@ -581,6 +585,29 @@ mod tests {
         assert_eq!(d.note.as_deref(), Some("列第一位者为牵头单位，下同"));
         let d = duty_of("（市教育局、市人社局负责）");
         assert_eq!(d.responsible, ["市教育局", "市人社局"]);
+    }
+
+    #[test]
+    fn cooperating_units_each_by_their_duties() {
+        let d = duty_of("（合肥海关牵头，省贸促会、省商务厅按职责分工配合）");
+        assert_eq!(d.lead, ["合肥海关"]);
+        assert_eq!(d.responsible, ["省贸促会", "省商务厅"]);
+        let d = duty_of("（省发展改革委牵头，省交通运输厅、省港航集团按职责分工负责）");
+        assert_eq!(d.responsible, ["省交通运输厅", "省港航集团"]);
+    }
+
+    #[test]
+    fn a_bank_branch_is_a_unit() {
+        let p = "创新金融产品和服务。（人行合肥中心支行负责）扩大覆盖面。（中国出口信用保险公司安徽分公司负责）";
+        let v = simplified_view(p);
+        let d = Dual::new(p, &v);
+        let mut all = within(d);
+        all.push(find(d).unwrap().duty);
+        let m = merge(all).unwrap();
+        assert_eq!(
+            m.responsible,
+            ["人行合肥中心支行", "中国出口信用保险公司安徽分公司"]
+        );
     }
 
     #[test]

@@ -51,8 +51,18 @@ static ISSUER_END: LazyLock<Regex> = LazyLock::new(|| {
 static PERIOD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{4})\s*[—–\-－~～至到]+\s*(\d{4})\s*年").unwrap());
 static ONE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").unwrap());
-static CITY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:关于印发|关于)?(\p{Han}{2,4}?)(市|州|盟|地区|县)").unwrap());
+static CITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:关于印发|关于)?(?:全面推进|加快推进|推进|加快|促进|推动|深化|加强|做好|支持)?",
+        r"([\p{Han}--[区市县]]{2,4}?)(综合实验区|实验区|新区|市|州|盟|地区|县|区)"
+    ))
+    .unwrap()
+});
+/// What a district's name cannot be: a verb (关于推进社区…), an area that is no district (中心城区,
+/// 开发区, 园区, 社区, 景区).
+static NOT_A_DISTRICT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(推进|加快|建设|开展|推动|深化|全面|加强|促进|支持|做好|进一步|实施|打造|根据|按照|依据|结合|为了|为|在|对|各|本|全)|[社园景城片]$|开发|示范|试验|自贸|保税|功能|重点").unwrap()
+});
 static BOOK_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{4,80})》").unwrap());
 
 /// Reads the metadata. `lines` are all lines (debris included: a page's 发布时间 is metadata);
@@ -234,6 +244,9 @@ fn detect_jurisdiction(m: &Metadata, header: &[&Line]) -> Option<(String, String
     candidates.iter().find_map(|c| {
         let norm = super::text::simplified_view(c);
         let cap = CITY.captures(&norm)?;
+        if !matches!(&cap[2], "市" | "州" | "盟" | "县") && NOT_A_DISTRICT.is_match(&cap[1]) {
+            return None;
+        }
         let name_range = cap.get(1).unwrap().start()..cap.get(2).unwrap().end();
         let printed = c[name_range].to_string();
         let slug = slug(&to_simplified(&cap[1]));
@@ -343,5 +356,20 @@ mod tests {
         assert_eq!(m.issuer.as_deref(), Some("武漢市人民政府辦公廳"));
         assert_eq!(m.title.as_deref(), Some("武漢長江經濟帶十大行動實施方案"));
         assert_eq!(m.jurisdiction, Some(("武漢市".into(), "wuhan".into())));
+    }
+
+    #[test]
+    fn a_district_is_a_jurisdiction() {
+        let m = meta("关于印发《黄浦区可再生能源发展行动方案》的通知\n区政府各委、办、局：\n黄浦区发展和改革委员会黄浦区建设和管理委员会\n黄浦区城市管理行政执法局\n2025年2月24日\n一、主要任务\n");
+        assert_eq!(m.jurisdiction, Some(("黄浦区".into(), "huangpu".into())));
+        let m = meta("关于推进社区建设的实施方案\n一、主要任务\n");
+        assert_eq!(m.jurisdiction, None);
+        let m = meta("平潭综合实验区管委会办公室关于印发工作方案的通知\n一、主要任务\n");
+        assert_eq!(
+            m.jurisdiction,
+            Some(("平潭综合实验区".into(), "pingtan".into()))
+        );
+        let m = meta("推进广州市家庭医生签约服务高质量发展的实施方案\n一、主要任务\n");
+        assert_eq!(m.jurisdiction, Some(("广州市".into(), "guangzhou".into())));
     }
 }

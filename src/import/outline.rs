@@ -43,19 +43,26 @@ static CHAPTER_SECTION: LazyLock<Regex> =
 /// `11.121人才梯队项目`: a number, its dot and a digit; a heading only when it continues the
 /// numbering of the item before it (2.5米 does not).
 static ARABIC_BEFORE_DIGIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*((\d{1,3})[.．])\d").unwrap());
+    LazyLock::new(|| Regex::new(r"^\s*((\d{1,3})[.．﹒])\d").unwrap());
 static CN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(([一二三四五六七八九十]+)、)").unwrap());
 static PAREN_CN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*([(（]([一二三四五六七八九十]+)[)）])[、.．]?").unwrap());
+    LazyLock::new(|| Regex::new(r"^\s*([(（]([一二三四五六七八九十]+)[)）])[、.．﹒]?").unwrap());
 static ARABIC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*((\d{1,3})(?:[.．]|、))(?:[^\d.．]|$)").unwrap());
+    LazyLock::new(|| Regex::new(r"^\s*((\d{1,3})(?:[.．﹒]|、))(?:[^\d.．﹒]|$)").unwrap());
 static PAREN_ARABIC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*([(（](\d{1,3})[)）])[、.．]?").unwrap());
+    LazyLock::new(|| Regex::new(r"^\s*([(（](\d{1,3})[)）])[、.．﹒]?").unwrap());
 static CIRCLED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([①-⑳])").unwrap());
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(附件\s*[:：\d１-９一二三四五六七八九十]|附件\s*$|抄送[:：]|抄报[:：])")
         .unwrap()
+});
+
+/// A box printed inside a part (`专栏1  工业互联网网络互联互通工程`): its title and the
+/// paragraphs after it, up to the next numbered heading, are the part's illustration, not the
+/// text of the item printed before it.
+static SIDEBAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*专栏\s*([0-9０-９]+|[一二三四五六七八九十]+)(\s|[:：、.．]|$)").unwrap()
 });
 
 /// Chinese numerals up to 百 (enough for item numbers).
@@ -231,6 +238,7 @@ fn sep_label(n: &Node) -> String {
 pub fn build(lines: &[Line]) -> Outline {
     let mut o = Outline::default();
     let mut stack: Vec<(Style, usize)> = Vec::new();
+    let mut in_sidebar = false;
     for (idx, l) in lines.iter().enumerate() {
         if !l.keep || l.norm.trim().is_empty() {
             continue;
@@ -238,14 +246,21 @@ pub fn build(lines: &[Line]) -> Outline {
         if o.first_heading.is_some() && STOP.is_match(&l.norm) {
             break;
         }
+        if o.first_heading.is_some() && SIDEBAR.is_match(&l.norm) {
+            in_sidebar = true;
+            continue;
+        }
         let h =
             heading(&l.orig, &l.norm).or_else(|| continued_arabic(&l.orig, &l.norm, &o, &stack));
         let Some(h) = h else {
             if let Some(&(_, cur)) = stack.last() {
-                o.nodes[cur].body.push(para(l, 0));
+                if !in_sidebar {
+                    o.nodes[cur].body.push(para(l, 0));
+                }
             }
             continue;
         };
+        in_sidebar = false;
         // Before the first 一、/第一章, numbered lines belong to the header (a 文号 list,
         // an addressee list): the outline starts at the outermost styles only.
         if o.first_heading.is_none() && !matches!(h.style, Style::Cn | Style::Chapter) {
@@ -383,6 +398,17 @@ mod tests {
         let labels: Vec<&str> = o.nodes.iter().map(|n| n.label.as_str()).collect();
         assert_eq!(labels, ["一", "10.", "11."]);
         assert_eq!(o.nodes[2].head.orig, "121人才梯队项目。");
+    }
+
+    #[test]
+    fn a_box_is_not_the_text_of_the_item_before_it() {
+        let o = outline(
+            "一、任务\n1﹒甲。推进甲。\n专栏1  甲工程\n力争建成10个节点。\n2．乙。推进乙。\n",
+        );
+        let labels: Vec<&str> = o.nodes.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(labels, ["一", "1﹒", "2．"]);
+        assert!(o.nodes[1].body.is_empty(), "{:?}", o.nodes[1].body);
+        assert_eq!(o.nodes[2].head.orig, "乙。推进乙。");
     }
 
     #[test]

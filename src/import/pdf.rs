@@ -653,7 +653,15 @@ fn paragraphs(pages: &[(u32, Vec<Line>)]) -> (String, Vec<String>) {
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_ascii_alphabetic());
-                if ascii {
+                // English words wrap at a space; a Latin token set in Chinese text (等RCEP国家)
+                // has no space around it, so a wrap inside it joins without one.
+                let in_chinese = last
+                    .0
+                    .chars()
+                    .rev()
+                    .find(|c| !c.is_ascii_alphanumeric())
+                    .is_some_and(|c| !c.is_ascii());
+                if ascii && !in_chinese {
                     last.0.push(' ');
                 }
                 last.0.push_str(&l.text);
@@ -711,6 +719,24 @@ mod tests {
         assert_eq!(
             places,
             ["page 1, line 1", "page 1, line 2", "page 1, line 5"]
+        );
+    }
+
+    #[test]
+    fn a_latin_word_wraps_with_a_space_a_token_in_chinese_without() {
+        let pages = vec![(
+            1,
+            vec![
+                line(120.0, 500.0, 700.0, "支持企业在日本、东盟等RCE"),
+                line(100.0, 300.0, 680.0, "P国家注册商标。"),
+                line(120.0, 500.0, 660.0, "主题为 Digital"),
+                line(100.0, 300.0, 640.0, "China。"),
+            ],
+        )];
+        let (text, _) = paragraphs(&pages);
+        assert_eq!(
+            text,
+            "支持企业在日本、东盟等RCEP国家注册商标。\n主题为 Digital China。\n"
         );
     }
 

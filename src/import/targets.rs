@@ -36,7 +36,7 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(\d+(?:\.\d+)?)\s*",
         r"((?:万|亿|千万|百万)?(?:微克/立方米|毫克/升|平方公里|平方米|立方米|公里|千米|公顷|亩|千瓦时|千瓦|",
-        r"吨标准煤|吨|元|家|个|项|件|座|场次|场|辆|台|处|条|所|户|套|艘|株|棵|人次|人|名|次|批|天|小时|倍|%|％|‰)",
+        r"吨标准煤|吨|元|家|个|项|件|座|场次|场|辆|台|处|条|所|户|套|艘|株|棵|人次|人|名|次|批|张|支|天|小时|倍|%|％|‰)",
         r"(?:/(?:日|天|年|人|小时|立方米))?)?"
     ))
     .unwrap()
@@ -50,14 +50,46 @@ static COUNT_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(新增|建成|建强|完成|创建|培育|建设|实施|举办|发布|打造|改造|新建|累计|净增|达到|达|超过|提升|开展|",
         r"引进|建立|组建|创成|形成|实现|推广|争创|申报|认定|培训|造林|绿化|治理|修复|淘汰|关停|整治|更新|",
-        r"回收|开工|抚育|培养|选拔|资助|扶持|遴选|评选|选派|设立|筹建|筹集|支持|服务|转化|创办|认定|创)\s*$"
+        r"回收|开工|抚育|培养|选拔|资助|扶持|遴选|评选|选派|设立|筹建|筹集|支持|服务|转化|创办|认定|创|",
+        r"面向|推动|带动|组织|发动|动员|引导|建有|设有|拥有|配备)\s*(全市|全省|全区|全县|全国)?\s*$"
     ))
     .unwrap()
 });
+/// `每5年修订1次目录`: how often a piece of work is done is a count to keep.
+static FREQ_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(修订|修编|调整|更新|召开|举办|开展|组织|进行|评估|检查|督查|通报|发布)\s*(至少)?\s*$",
+    )
+    .unwrap()
+});
+static COUNT_VERB_ANYWHERE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"新增|建成|建设|完成|创建|培育|打造|建立|形成|实现").unwrap());
 /// A policy's parameters, not outcomes to reach: a subsidy rate, a loan cap, a refund.
 static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"可返还|可申请|可按|最高不超过|最高可|最高给予|补贴标准|补助标准|奖励标准|缴纳|应缴|贷款|贴息").unwrap()
+    Regex::new(r"可返还|可申请|可按|最高不超过|最高可|最高给予|补贴标准|补助标准|奖励标准|缴纳|应缴|贷款|贴息|报销").unwrap()
 });
+/// A grant's amount or rate rather than an outcome: 最高3000万元, 按项目投资额的30%,
+/// 给予一次性奖补100万元 (money after a grant word), 10%给予奖补 (a rate the grant follows).
+static TOP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"最高\s*$").unwrap());
+static RATE_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(按照?|按其|按该)[^,，;；]*的\s*$").unwrap());
+static GRANT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(给予|予以)[^,，;；]*(奖补|补贴|补助|奖励|资助|贴息)").unwrap());
+static GRANT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(的比例)?\s*(给予|予以)[^,，;；]*(奖补|补贴|补助|奖励|资助|贴息)").unwrap()
+});
+/// Units of size: `100平方米以上的站点` says how large each one is, not how many to reach
+/// (`3个以上的社会组织`, `80%以上的单位` still count).
+static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(平方公里|平方米|立方米|公里|千米|公顷|亩|千瓦时|千瓦|吨|元)$").unwrap()
+});
+/// `按园区面积5%－10%的比例设置`: a rate that a measure follows.
+static RATE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*((到|至|~|～|－|—|-)\s*\d+(\.\d+)?\s*(%|％)?\s*)?的比例").unwrap()
+});
+/// Time units: `48小时内放行` is a time limit, not an amount to reach.
+static TIME_UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(天|小时)$").unwrap());
+
 /// Between the bounds of a range: 1到2个, 3至5家.
 static RANGE_SEP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(到|至|~|～|－|—)\s*").unwrap());
@@ -201,8 +233,21 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
             }
         }
         let before = &norm[..num.start()];
-        let end = unit.map_or(num.end(), |u| u.end());
+        let mut end = unit.map_or(num.end(), |u| u.end());
+        // 突破5亿, 2万: a magnitude alone, with no unit after it, is the unit.
+        let mut magnitude = None;
+        if unit.is_none() {
+            let mut rest = norm[num.end()..].chars();
+            if let Some(m @ ('万' | '亿')) = rest.next() {
+                let after_m = &norm[num.end() + m.len_utf8()..];
+                if rest.next().is_none_or(|n| !is_han(n)) || MODIFIER.is_match(after_m) {
+                    magnitude = Some(num.end()..num.end() + m.len_utf8());
+                    end = num.end() + m.len_utf8();
+                }
+            }
+        }
         let after = &norm[end..];
+        let is_money = unit.is_some_and(|u| u.as_str().ends_with('元'));
         let prev = before.chars().next_back();
         let next = after.chars().next();
         if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.')
@@ -210,6 +255,18 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
             || inside_title(norm, num.start())
             || PRESENT.is_match(before)
             || PARAMETER.is_match(before)
+            || TOP.is_match(before)
+            || RATE_OF.is_match(before)
+            || (is_money && GRANT.is_match(before))
+            || GRANT_AFTER.is_match(after)
+            || (unit.is_some_and(|u| TIME_UNIT.is_match(u.as_str())) && after.starts_with('内'))
+            || (unit.is_some_and(|u| u.as_str() == "个")
+                && (after.starts_with('月') || after.starts_with("工作日")))
+            || (RATE_AFTER.is_match(after) && before.contains('按'))
+            || (unit.is_some_and(|u| MEASURE.is_match(u.as_str()))
+                && MODIFIER
+                    .find(after)
+                    .is_some_and(|m| after[m.end()..].starts_with('的')))
             || after.trim_start_matches(['的']).starts_with("基础上")
         {
             continue;
@@ -218,28 +275,46 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
         let terminal = next.is_none_or(|n| !is_han(n)) || modifier;
         let opens = before.trim().is_empty();
         let accepted = match unit {
+            None if magnitude.is_some() => {
+                terminal
+                    || AT_LEAST.is_match(before)
+                    || COUNT_VERB.is_match(before)
+                    || BOUND.is_match(before)
+            }
             None => AT_LEAST.is_match(before) || AT_MOST.is_match(before) || EQUAL.is_match(before),
             Some(u) if matches!(u.as_str(), "%" | "％" | "‰") => true,
-            Some(_) => {
+            Some(u) => {
                 terminal
                     || COUNT_VERB.is_match(before)
                     || BOUND.is_match(before)
                     || (carry && opens)
+                    || closes_a_list(before)
+                    || (u.as_str() == "次" && before.contains('每') && FREQ_VERB.is_match(before))
             }
         };
-        let unitless_ok = unit.is_some() || next.is_none_or(|n| !is_han(n) || modifier);
+        let unitless_ok =
+            unit.is_some() || magnitude.is_some() || next.is_none_or(|n| !is_han(n) || modifier);
         if !accepted || !unitless_ok {
             continue;
         }
         out.push(Value {
             range: num.start()..end,
             value: num.as_str().parse().unwrap_or(0.0),
-            unit: unit.map(|u| u.as_str()),
-            unit_orig: unit.map(|u| part.orig[u.range()].to_string()),
+            unit: unit
+                .map(|u| u.as_str())
+                .or(magnitude.clone().map(|r| &norm[r])),
+            unit_orig: unit
+                .map(|u| part.orig[u.range()].to_string())
+                .or(magnitude.map(|r| part.orig[r].to_string())),
             end,
         });
     }
     out
+}
+
+/// `建成A、B和C等3个平台`: a count after 等 sums up a list that a counting verb opened.
+fn closes_a_list(before: &str) -> bool {
+    before.trim_end().ends_with('等') && COUNT_VERB_ANYWHERE.is_match(before)
 }
 
 fn is_han(c: char) -> bool {
@@ -326,9 +401,9 @@ fn clean_metric_part(orig: &str, norm: &str, strip_tail: bool) -> String {
         .to_string()
 }
 
-fn numeric(
+fn numeric<'a>(
     text: Dual,
-    clause: Dual,
+    clause: Dual<'a>,
     prefix_start: Option<usize>,
     year: Option<i32>,
     carry: &mut bool,
@@ -383,6 +458,17 @@ fn numeric(
         }
     }
 
+    // Money after a grant word anywhere before it in the clause is the grant's amount, also in
+    // a coordinated part (给予奖补50万元、100万元).
+    let values = |part: Dual<'a>, carry: bool| -> Vec<Value<'a>> {
+        let pc = part.offset_in(&clause);
+        let mut v = values(part, carry);
+        v.retain(|v| {
+            !(v.unit.is_some_and(|u| u.ends_with('元'))
+                && GRANT.is_match(&clause.norm[..pc + v.range.start]))
+        });
+        v
+    };
     let parts = coordinated(clause);
     let with_values = parts
         .iter()
@@ -645,6 +731,78 @@ mod tests {
         assert!(targets("可返还其上年度实际缴纳失业保险费的50%。").is_empty());
         assert!(targets("可申请最高不超过15万元的创业担保贷款。").is_empty());
         assert!(targets("在巩固生均拨款水平达到12000元的基础上,逐步提高。").is_empty());
+    }
+
+    #[test]
+    fn grants_and_time_limits_are_not_targets() {
+        for t in [
+            "对跨行业跨领域工业互联网平台省级给予奖补，最高3000万元。",
+            "企业级工业互联网平台省级给予一次性奖补100万元。",
+            "省级按照项目设备购置额的10%给予奖补。",
+            "省级按照不超过项目投资额30%的比例给予一次性奖补。",
+            "省级按该款产品首轮流片合同金额的30%，给予一次性奖补。",
+            "省级分别给予一次性奖补50万元、100万元、150万元。",
+            "符合正常放行条件的48小时内放行。",
+        ] {
+            assert!(targets(t).is_empty(), "{t}: {:?}", targets(t));
+        }
+        // A time limit to reach is still one.
+        assert_eq!(one("审批时间控制在5天以内。").3, Some(5.0));
+        // A count next to a grant is one too.
+        let v = targets("每年分行业、分领域发布100个动态场景清单。支持一批典型场景，省级给予一次性奖补100万元。");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].4.as_deref(), Some("个"));
+    }
+
+    #[test]
+    fn a_magnitude_alone_is_the_unit_and_more_count_verbs() {
+        let t = one("实现标识注册总量突破5亿。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(5.0), Some("亿")));
+        let t = one("每年面向1万名专业技术人才开展培训。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(1.0), Some("万名")));
+        let t = one("引导推动2000家规上工业企业实施技术改造。");
+        assert_eq!((t.3, t.4.as_deref()), (Some(2000.0), Some("家")));
+        assert!(targets("推动5G网络全面覆盖。").is_empty());
+    }
+
+    #[test]
+    fn counts_of_what_each_place_has_and_qualifiers() {
+        let keys = |t: &str| -> Vec<(Option<f64>, Option<String>)> {
+            targets(t).into_iter().map(|t| (t.3, t.4)).collect()
+        };
+        let k = |v: f64, u: &str| (Some(v), Some(u.to_string()));
+        assert_eq!(
+            keys("到2014年，各区建有1所公办职业技能培训学校。"),
+            [k(1.0, "所")]
+        );
+        assert_eq!(
+            keys("2013年3月前，完成全市26个市级幸福社区试点工作。"),
+            [k(26.0, "个")]
+        );
+        assert_eq!(keys("全市安全生产应急救援队伍达到15支。"), [k(15.0, "支")]);
+        assert_eq!(keys("每千人病床数达到5张。"), [k(5.0, "张")]);
+        assert_eq!(
+            keys("原则上每5年修订1次职业院校专业目录，每年调整1次专业。"),
+            [k(1.0, "次"), k(1.0, "次")]
+        );
+        assert_eq!(keys("城镇年均新增就业人数24万以上。"), [k(24.0, "万")]);
+        assert_eq!(
+            keys("80%以上的驻社区单位签订协议，每个社区拥有3个以上的社会组织。"),
+            [k(80.0, "%"), k(3.0, "个")]
+        );
+        assert_eq!(
+            keys("建成食品检验监测、食品安全信用监管等3个平台。"),
+            [k(3.0, "个")]
+        );
+        for t in [
+            "困难群众医疗救助报销比例提高至90%。",
+            "按园区陆地面积5%－10%的比例设置儿童户外公共活动场地。",
+            "每个行政村建设100平方米以上的老年人活动站点。",
+            "局级以上领导干部累计参加脱产培训不少于3个月。",
+            "合法性审核时间一般不少于5个工作日，最长不超过15个工作日。",
+        ] {
+            assert!(targets(t).is_empty(), "{t}: {:?}", targets(t));
+        }
     }
 
     #[test]
