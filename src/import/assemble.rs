@@ -89,50 +89,36 @@ pub fn assemble(
         .iter()
         .find(|l| l.keep && duty::FIRST_LEADS.is_match(&l.norm))
         .map(|l| l.no);
-    let mut prev_number = 0;
-    for &root in &o.roots {
-        let node = &o.nodes[root];
-        let pos = Pos {
-            line: node.head.line,
-            col: 1,
-        };
-        if prev_number > 0 && node.number > prev_number + 1 {
-            warnings.push(
-                Diagnostic::warning(
-                    path,
-                    pos,
-                    format!(
-                        "section numbering skips from {} to {}",
-                        prev_number, node.number
-                    ),
-                )
-                .with_help("the document is imported as printed; check that no part is missing"),
+    parts(&o, &rows, path, first_leads, &mut plan, &mut warnings);
+    // A body that assigns no work to anyone, with an annex that lists the tasks with their
+    // units (a 考评办法 whose 考评指标 annex is the year's task list): the annex's items are the
+    // tasks.
+    let unassigned = |t: &Task| t.duty.lead.is_empty() && t.duty.responsible.is_empty();
+    if plan.tasks.iter().all(unassigned) {
+        if let Some(end) = o.end {
+            let annex = outline::build(&lines[end + 1..]);
+            let mut read = Plan {
+                sections: Vec::new(),
+                tasks: Vec::new(),
+                ..plan.clone()
+            };
+            let mut annex_warnings = Vec::new();
+            parts(
+                &annex,
+                &rows,
+                path,
+                first_leads,
+                &mut read,
+                &mut annex_warnings,
             );
-        }
-        prev_number = node.number;
-        // Units on the item's own lines, or in a task-division table row that names the item: a
-        // closing part whose items the table assigns is tasks like any other.
-        let has_duty = o.leaves(root).iter().any(|&l| {
-            let (paras, duty) = item(&o, l);
-            duty.is_some()
-                || (!rows.is_empty()
-                    && table::row_for(&rows, 0, usize::MAX, &title_and_text(&paras).0).is_some())
-        });
-        let title = node.head.norm.as_str();
-        if !has_duty && PREFACE.is_match(title) && !GOALS.is_match(title) {
-            continue;
-        }
-        if !has_duty && GOALS.is_match(title) {
-            if plan.goals.is_none() {
-                goals(&o, root, &mut plan);
+            let assigned = read.tasks.iter().filter(|t| !unassigned(t)).count();
+            if assigned * 2 > read.tasks.len() {
+                plan.tasks = read.tasks;
+                plan.sections = read.sections;
+                warnings.retain(|w| !w.message.contains("no responsibility line"));
+                warnings.extend(annex_warnings);
             }
-            continue;
         }
-        if !has_duty && SAFEGUARD.is_match(title) {
-            safeguards(&o, root, &mut plan);
-            continue;
-        }
-        tasks(&o, root, path, first_leads, &mut plan, &mut warnings);
     }
 
     units_from_table(&rows, &mut plan, &mut warnings);
@@ -158,6 +144,62 @@ pub fn assemble(
         jurisdiction_name: jname,
         warnings,
     })
+}
+
+/// The top-level parts of an outline: goals, preface, safeguards, or tasks.
+fn parts(
+    o: &Outline,
+    rows: &[Row],
+    path: &Path,
+    first_leads: Option<usize>,
+    plan: &mut Plan,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let mut prev_number = 0;
+    for &root in &o.roots {
+        let node = &o.nodes[root];
+        let pos = Pos {
+            line: node.head.line,
+            col: 1,
+        };
+        if prev_number > 0 && node.number > prev_number + 1 {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    pos,
+                    format!(
+                        "section numbering skips from {} to {}",
+                        prev_number, node.number
+                    ),
+                )
+                .with_help("the document is imported as printed; check that no part is missing"),
+            );
+        }
+        prev_number = node.number;
+        // Units on the item's own lines, or in a task-division table row that names the item: a
+        // closing part whose items the table assigns is tasks like any other.
+        let has_duty = o.leaves(root).iter().any(|&l| {
+            let (paras, duty) = item(o, l);
+            duty.is_some()
+                || (!rows.is_empty()
+                    && table::row_for(rows, 0, usize::MAX, &title_and_text(&paras).0).is_some())
+        });
+        let title = node.head.norm.as_str();
+        if !has_duty && PREFACE.is_match(title) && !GOALS.is_match(title) {
+            continue;
+        }
+        if !has_duty && GOALS.is_match(title) {
+            if plan.goals.is_none() {
+                goals(o, root, plan);
+            }
+            continue;
+        }
+        if !has_duty && SAFEGUARD.is_match(title) {
+            safeguards(o, root, plan);
+            continue;
+        }
+        tasks(o, root, path, first_leads, plan, warnings);
+    }
 }
 
 /// A task-division table gives units to the tasks that print none; when the text has no
@@ -546,6 +588,38 @@ mod tests {
         assert_eq!(imported.plan.tasks.len(), 3);
         assert_eq!(imported.plan.safeguards.len(), 2);
         assert_eq!(imported.plan.tasks[1].duty.lead, ["市商务局"]);
+    }
+
+    #[test]
+    fn an_annex_listing_the_tasks_with_their_units_gives_the_tasks() {
+        let text = concat!(
+            "某市2022年数字政府建设考评办法\n一、考评对象\n各区政府。\n",
+            "二、考评方式\n（一）实行百分制。\n（二）每半年考评一次。\n",
+            "附件：\n考评指标\n附件\n考评指标\n",
+            "一、政务服务（25分）\n（一）平台建设（3分）\n",
+            "1．开通全程网办。（6月底完成，牵头考核单位：市审批服务局）\n",
+            "2．完善热线。（持续推进，牵头考核单位：市政府办公室、市公安局）\n",
+            "（二）网站（1分）\n3．迁移网站。（10月底完成，牵头考核单位：市政府办公室）\n",
+        );
+        let imported = assemble(text, "t", Path::new("t.txt"), Some("test")).unwrap();
+        let t = &imported.plan.tasks;
+        assert_eq!(t.len(), 3, "{t:#?}");
+        assert_eq!(t[1].duty.lead, ["市政府办公室", "市公安局"]);
+        assert!(t[1].duty.responsible.is_empty());
+        assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+        // A body whose items carry units keeps them; an annex without units gives nothing.
+        let body = concat!(
+            "某市某工作方案\n一、任务\n（一）甲。（市教育局负责）\n",
+            "附件：\n清单\n一、甲\n1．甲。（6月底完成，牵头单位：市财政局）\n",
+        );
+        let t = tasks(body);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].duty.responsible, ["市教育局"]);
+        let rules = concat!(
+            "某区某工作方案\n一、任务\n（一）甲。\n（二）乙。\n",
+            "附件\n制度\n一、总则\n1．站长负责日常管理。\n",
+        );
+        assert_eq!(tasks(rules).len(), 2);
     }
 
     #[test]

@@ -22,12 +22,12 @@ use super::text::{is_close, is_open, Dual};
 
 /// Words that make a bracket a responsibility line rather than an aside.
 static DUTY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|按职责|职责分工|分别负责|负责落实|牵头落实")
+    Regex::new(r"牵头(考核|责任)?单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|按职责|职责分工|分别负责|负责落实|牵头落实")
         .unwrap()
 });
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位)\s*[:：]",
+        r"^\s*(牵头(?:考核|责任)?单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位)\s*[:：]",
     )
     .unwrap()
 });
@@ -203,9 +203,19 @@ fn matching_open(s: &str) -> Option<usize> {
 pub fn parse(inner: Dual) -> Duty {
     let mut duty = Duty::default();
     let mut notes: Vec<String> = Vec::new();
-    for seg in labelled_segments(inner) {
+    let segments = labelled_segments(inner);
+    let any_label = segments.iter().any(|s| LABELLED.is_match(s.norm));
+    for seg in segments {
         let seg = seg.trim();
         if seg.is_empty() {
+            continue;
+        }
+        // Beside labels, a segment without one that names no unit is the deadline or the state
+        // of the work (`（6月底完成，牵头考核单位：A）`, `（持续推进，…）`), not a unit.
+        if any_label
+            && !LABELLED.is_match(seg.norm)
+            && !split_units(seg).iter().all(|u| looks_like_unit(u))
+        {
             continue;
         }
         let (label, value) = match LABELLED.captures(seg.norm) {
@@ -475,6 +485,20 @@ mod tests {
     fn duty_of(p: &str) -> Duty {
         let v = simplified_view(p);
         find(Dual::new(p, &v)).expect("a responsibility line").duty
+    }
+
+    #[test]
+    fn a_deadline_beside_a_lead_label_is_not_a_unit() {
+        let d = duty_of("推动自助终端延伸。（6月底完成，牵头考核单位：市审批服务局、市公安局）");
+        assert_eq!(d.lead, ["市审批服务局", "市公安局"]);
+        assert!(d.responsible.is_empty(), "{:?}", d.responsible);
+        let d = duty_of("全面落实各项功能。（持续推进，牵头考核单位：市税务局）");
+        assert_eq!(d.lead, ["市税务局"]);
+        assert!(d.responsible.is_empty());
+        // A unit list without a label beside a label is still units.
+        let d = duty_of("推进甲。（市教育局，牵头单位：市财政局）");
+        assert_eq!(d.lead, ["市财政局"]);
+        assert_eq!(d.responsible, ["市教育局"]);
     }
 
     #[test]

@@ -162,6 +162,8 @@ pub struct Outline {
     pub roots: Vec<usize>,
     /// Index (into the input lines) of the first heading: where the header ends.
     pub first_heading: Option<usize>,
+    /// Index of the line that ended the outline (附件, 抄送), if one did: the annexes follow it.
+    pub end: Option<usize>,
 }
 
 impl Outline {
@@ -244,6 +246,7 @@ pub fn build(lines: &[Line]) -> Outline {
             continue;
         }
         if o.first_heading.is_some() && STOP.is_match(&l.norm) {
+            o.end = Some(idx);
             break;
         }
         if o.first_heading.is_some() && SIDEBAR.is_match(&l.norm) {
@@ -415,5 +418,7 @@ mod tests {
     fn attachments_end_the_outline() {
         let o = outline("一、任务\n(一)甲。\n附件:1.名单\n2.方案\n");
         assert_eq!(o.nodes.len(), 2);
+        assert_eq!(o.end, Some(2));
+        assert_eq!(outline("一、任务\n(一)甲。\n").end, None);
     }
 }
