@@ -424,6 +424,32 @@ fn safeguards(o: &Outline, root: usize, plan: &mut Plan) {
     }
 }
 
+/// A part that divides duties among units: 职责分工, 责任分工, 部门职责, 任务分工.
+static DUTY_PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"职责|分工").unwrap());
+
+/// The nearest heading at or above item `i` (below the part `root`) whose whole text is a unit's
+/// name, when the part divides duties: the node and the name.
+fn heading_unit(o: &Outline, root: usize, i: usize) -> Option<(usize, String)> {
+    if !DUTY_PART.is_match(&o.nodes[root].head.norm) {
+        return None;
+    }
+    let mut at = i;
+    while at != root {
+        let head = &o.nodes[at].head;
+        let name = head.orig.trim().trim_end_matches(['：', ':']).trim();
+        let norm = head.norm.trim().trim_end_matches(['：', ':']).trim();
+        let n = norm.chars().count();
+        let bare = !norm.contains([
+            '，', ',', '。', '；', ';', '、', '（', '(', '“', '"', '：', ':', ' ', '　',
+        ]);
+        if bare && (2..=15).contains(&n) {
+            return Some((at, name.to_string()));
+        }
+        at = o.nodes[at].parent?;
+    }
+    None
+}
+
 fn tasks(
     o: &Outline,
     root: usize,
@@ -448,7 +474,21 @@ fn tasks(
             });
             continue;
         }
-        let (paras, mut duty) = item(o, i);
+        let (mut paras, mut duty) = item(o, i);
+        if duty.is_none() {
+            // In a part that divides duties, a heading that is only a name (（五）区社会事业局,
+            // （七）学校) gives that unit the work under it.
+            if let Some((at, unit)) = heading_unit(o, root, i) {
+                if at == i && paras.first().is_some_and(|p| p.line == node.head.line) {
+                    paras.remove(0);
+                }
+                duty = Some(Duty {
+                    responsible: vec![unit],
+                    plain_list: true,
+                    ..Duty::default()
+                });
+            }
+        }
         let last_line = o.paragraphs(i).iter().map(|p| p.line).max().unwrap_or(0);
         if let Some(d) = duty.as_mut() {
             if d.plain_list
@@ -620,6 +660,35 @@ mod tests {
             "附件\n制度\n一、总则\n1．站长负责日常管理。\n",
         );
         assert_eq!(tasks(rules).len(), 2);
+    }
+
+    #[test]
+    fn a_heading_that_names_a_unit_gives_it_the_work_under_it() {
+        let t = tasks(concat!(
+            "某区某实施方案\n一、工作措施\n（一）加强宣传。开展宣传。\n",
+            "二、职责分工\n（一）区财政局\n保障经费。\n",
+            "（二）学校：\n1.减轻负担。严格控制作业。\n2.加强监测。每学期监测。\n",
+            "（三）落实经费保障，确保投入。\n",
+            "三、重点任务\n（一）区教育局\n推进工作。\n",
+        ));
+        let units: Vec<(&str, Vec<String>)> = t
+            .iter()
+            .map(|t| (t.title.as_str(), t.duty.responsible.clone()))
+            .collect();
+        assert_eq!(
+            units,
+            [
+                ("加强宣传", vec![]),
+                ("保障经费", vec!["区财政局".to_string()]),
+                ("减轻负担", vec!["学校".to_string()]),
+                ("加强监测", vec!["学校".to_string()]),
+                // A heading that is a sentence names no unit.
+                ("落实经费保障，确保投入", vec![]),
+                // Outside a part that divides duties, a heading is a title.
+                ("区教育局", vec![]),
+            ]
+        );
+        assert!(t.iter().all(|t| t.duty.lead.is_empty()));
     }
 
     #[test]
