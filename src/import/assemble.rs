@@ -487,6 +487,10 @@ fn tasks(
                     plain_list: true,
                     ..Duty::default()
                 });
+            } else if i != root && DUTY_PART.is_match(&o.nodes[root].head.norm) {
+                // Or the item's sentences name their units as subjects.
+                let (jo, jn) = joined(&paras);
+                duty = duty::sentence_subjects(Dual::new(&jo, &jn));
             }
         }
         let last_line = o.paragraphs(i).iter().map(|p| p.line).max().unwrap_or(0);
@@ -689,6 +693,16 @@ mod tests {
             ]
         );
         assert!(t.iter().all(|t| t.duty.lead.is_empty()));
+        // A heading naming its lead with a verb, the other units one sentence each.
+        let t = tasks(concat!(
+            "某区某整治方案\n一、责任分工\n",
+            "（一）区市场监管局牵头调查整治工作。区市场监管局负责调查。区税务局，负责核查，移交区公安局。\n",
+            "（二）区执法应急局，负责调查来源。\n",
+        ));
+        assert_eq!(t[0].duty.lead, ["区市场监管局"]);
+        assert_eq!(t[0].duty.responsible, ["区税务局"]);
+        assert!(t[1].duty.lead.is_empty());
+        assert_eq!(t[1].duty.responsible, ["区执法应急局"]);
     }
 
     #[test]

@@ -396,6 +396,72 @@ pub fn units_first(p: Dual) -> Option<(Duty, usize)> {
     Some((duty, colon + sep))
 }
 
+/// Units named as the subjects of an item's sentences, in a part that divides duties: the first
+/// sentence naming a lead with a verb (`区市场监管局牵头…工作。`), and later sentences each
+/// opening with the units that do their part (`区行政审批局，负责…`, `区交建局、区城乡交建中心负责…`,
+/// `区市场监管局、区属国有企业发现…的，移交…`). Units named later in a sentence (移交区公安局) are
+/// not its subject.
+pub fn sentence_subjects(p: Dual) -> Option<Duty> {
+    let mut duty = Duty::default();
+    for (k, sentence) in p.split_top(&['。', '；', ';']).into_iter().enumerate() {
+        let sentence = sentence.trim();
+        if k == 0 {
+            if let Some(at) = sentence.norm.find("牵头") {
+                let units = split_units(sentence.slice(0..at));
+                if !units.is_empty() && units.iter().all(|u| looks_like_unit(u)) {
+                    push_unique(&mut duty.lead, units);
+                    continue;
+                }
+            }
+        }
+        let units = subject(sentence);
+        let units: Vec<String> = units
+            .into_iter()
+            .filter(|u| !duty.lead.contains(u))
+            .collect();
+        push_unique(&mut duty.responsible, units);
+    }
+    (!duty.lead.is_empty() || !duty.responsible.is_empty()).then_some(duty)
+}
+
+/// The units a sentence opens with: the clause before its first comma or before 负责 when that
+/// is a unit list, or a list of two or more whose last name runs into the verb.
+fn subject(sentence: Dual) -> Vec<String> {
+    let all_units = |v: &[String]| !v.is_empty() && v.iter().all(|u| looks_like_unit(u));
+    let clause = sentence.split_top(&['，', ',']).into_iter().next();
+    let Some(clause) = clause.map(|c| c.trim()) else {
+        return Vec::new();
+    };
+    let units = split_units(clause);
+    if all_units(&units) {
+        return units;
+    }
+    if let Some(at) = clause.norm.find("负责") {
+        let units = split_units(clause.slice(0..at));
+        if all_units(&units) {
+            return units;
+        }
+    }
+    let parts = clause.split_top(&['、']);
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    let mut units = split_units(clause.slice(0..parts[parts.len() - 1].offset_in(&clause)));
+    let last = parts[parts.len() - 1].trim();
+    let shortest = last
+        .norm
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .find(|&end| looks_like_unit(&last.norm[..end]));
+    match shortest {
+        Some(end) if all_units(&units) => {
+            units.push(last.orig[..end].to_string());
+            units
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn push_unique(list: &mut Vec<String>, units: Vec<String>) {
     for u in units {
         if !list.contains(&u) {
@@ -485,6 +551,39 @@ mod tests {
     fn duty_of(p: &str) -> Duty {
         let v = simplified_view(p);
         find(Dual::new(p, &v)).expect("a responsibility line").duty
+    }
+
+    #[test]
+    fn units_as_the_subjects_of_sentences() {
+        let d = |p: &str| {
+            let v = simplified_view(p);
+            sentence_subjects(Dual::new(p, &v))
+        };
+        let got = d(concat!(
+            "区市场监管局牵头涉嫌垄断调查整治工作。区市场监管局负责调查线索的情况。",
+            "若发现垄断线索的，负责上报省市场监管局。区土开集团、城投集团，负责统计采购来源。",
+            "区行政审批局，负责提供档案资料。区公安局、区属国有企业发现相关线索的，移交区公安局。",
+        ))
+        .unwrap();
+        assert_eq!(got.lead, ["区市场监管局"]);
+        assert_eq!(
+            got.responsible,
+            [
+                "区土开集团",
+                "城投集团",
+                "区行政审批局",
+                "区公安局",
+                "区属国有企业"
+            ]
+        );
+        let got = d("区执法应急局，负责调查砂石来源。").unwrap();
+        assert!(got.lead.is_empty());
+        assert_eq!(got.responsible, ["区执法应急局"]);
+        // Sentences that open with work, not with units.
+        assert_eq!(
+            d("全面部署整治工作，加强质量管控。推进信息价发布机制。"),
+            None
+        );
     }
 
     #[test]
