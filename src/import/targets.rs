@@ -89,10 +89,35 @@ static RATE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Time units: `48小时内放行` is a time limit, not an amount to reach.
 static TIME_UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(天|小时)$").unwrap());
+/// A duration is not an amount to reach: `每天1小时以上体育活动时间`, `培训8天` (a limit to
+/// keep within is: `控制在5天以内`).
+static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(天|小时)").unwrap());
+static WITHIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(控制在|控制到|压缩到|压缩至|缩短到|缩短至|压减到|压减至)\s*$").unwrap()
+});
+/// A rule's limit, not a commitment: `每学期不得超过1次`, `不得少于2人`, `原则上不超过…的30%`
+/// (`原则上每5年修订1次` still counts: how often work is done).
+static NORM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(不得|不宜|不应|原则上不超过|原则上不高于)[^，,；;。]*$").unwrap()
+});
+/// How often a piece of work is done: `每学期2次`, `每月至少带队检查1次`, `每天上、下午各做1次`.
+static PER_PERIOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"每(年|半年|季度|季|月|周|天|日|学期)[^，,；;。]{0,8}$").unwrap());
+/// `每队2-3人`, `每个学校至少配备1名`: the size of each thing counted (people per team or per
+/// school), unlike a rate per population or per period (每万常住人口4人, 每年100名).
+static PER_THING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"每个?([^年月季周天日万千百半学\d，,；;。]|学[^期])[^，,；;。]*$").unwrap()
+});
+/// A number with its unit just before an opening bracket that lists parts: the bracket breaks
+/// it down (`试点校5所（公办幼儿园、小学…各1所，民办幼儿园1所）`); `新增2400户（累计约3600户）`
+/// still gives both.
+static BREAKDOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d\s*[^\d\s（(，,；;。]{1,3}\s*[（(][^）)]*[、各][^）)]*$").unwrap()
+});
 
 /// Between the bounds of a range: 1到2个, 3至5家.
 static RANGE_SEP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(到|至|~|～|－|—)\s*").unwrap());
+    LazyLock::new(|| Regex::new(r"^\s*(到|至|~|～|－|—|-)\s*").unwrap());
 /// A bound before a count: 选拔不少于200名, 控制在10个以内.
 static BOUND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(不低于|不少于|不小于|不超过|不高于|不大于|超过|达到|控制在)\s*$").unwrap()
@@ -268,6 +293,15 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
                     .find(after)
                     .is_some_and(|m| after[m.end()..].starts_with('的')))
             || after.trim_start_matches(['的']).starts_with("基础上")
+            || (unit.is_some_and(|u| DURATION.is_match(u.as_str())) && !WITHIN.is_match(before))
+            || NORM.is_match(before)
+            || BREAKDOWN.is_match(before)
+            || (unit.is_some_and(|u| matches!(u.as_str(), "人" | "名"))
+                && (MODIFIER
+                    .find(after)
+                    .map_or(after, |m| &after[m.end()..])
+                    .starts_with('的')
+                    || PER_THING.is_match(before)))
         {
             continue;
         }
@@ -290,6 +324,7 @@ fn values<'a>(part: Dual<'a>, carry: bool) -> Vec<Value<'a>> {
                     || (carry && opens)
                     || closes_a_list(before)
                     || (u.as_str() == "次" && before.contains('每') && FREQ_VERB.is_match(before))
+                    || (u.as_str() == "次" && PER_PERIOD.is_match(before))
             }
         };
         let unitless_ok =
@@ -718,6 +753,67 @@ mod tests {
         );
         // A number that opens a clause counts only after a count in the same sentence.
         assert!(targets("经研究,3名同志参加会议。").is_empty());
+    }
+
+    fn values_of(t: &str) -> Vec<String> {
+        targets(t)
+            .into_iter()
+            .map(|r| format!("{}{}", r.3.unwrap_or(0.0), r.4.unwrap_or_default()))
+            .collect::<Vec<_>>()
+    }
+
+    #[test]
+    fn durations_and_rule_limits_are_not_targets() {
+        assert!(values_of("确保中小学生在校时每天1小时以上体育活动时间。").is_empty());
+        assert!(values_of("提供7×24小时服务。集中学习时间每年不少于8天。").is_empty());
+        assert!(values_of("小学一二年级每学期不得超过1次，其他年级每学期不得超过2次。").is_empty());
+        assert!(values_of("原则上不超过教学总时长的30%。").is_empty());
+        assert!(values_of("原则上大中型企业不得少于2人。").is_empty());
+        // A commitment floor and how often work is done still count.
+        assert_eq!(values_of("原则上每5年修订1次目录。"), ["1次"]);
+        assert_eq!(values_of("选拔不少于200名青年人才。"), ["200名"]);
+    }
+
+    #[test]
+    fn how_often_work_is_done_per_period() {
+        assert_eq!(
+            values_of("严格落实学生健康体检制度和每学期2次视力监测制度。"),
+            ["2次"]
+        );
+        assert_eq!(
+            values_of("组织全体学生每天上、下午各做1次眼保健操。"),
+            ["1次"]
+        );
+        assert_eq!(
+            values_of("家庭医生应每季度至少主动联系1次签约居民。"),
+            ["1次"]
+        );
+    }
+
+    #[test]
+    fn the_size_of_each_team_or_place_is_not_a_target() {
+        assert!(values_of("组建不少于3人的片区消防宣讲站。").is_empty());
+        assert!(values_of("组建宣讲队，每队2-3人，进村入户。").is_empty());
+        assert!(values_of("每个学校至少配备1名兼职视力健康管理人员。").is_empty());
+        // Rates per population or per period are targets.
+        assert_eq!(values_of("每万常住人口家庭医生数不低于4人。"), ["4人"]);
+        assert_eq!(
+            values_of("每年选拔资助不少于100名青年科技人才。"),
+            ["100名"]
+        );
+    }
+
+    #[test]
+    fn a_bracket_that_breaks_a_count_down_is_not_counted_again() {
+        assert_eq!(
+            values_of("拟建试点校5所（公办幼儿园、小学、初中各1所，民办幼儿园1所）。"),
+            ["5所"]
+        );
+        // A bracket that does not list parts is no breakdown.
+        assert!(
+            values_of("全市新增2400户（累计约3600户）餐饮单位纳入平台。")
+                .contains(&"3600户".to_string())
+        );
     }
 
     #[test]
