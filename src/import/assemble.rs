@@ -426,6 +426,10 @@ fn safeguards(o: &Outline, root: usize, plan: &mut Plan) {
 
 /// A part that divides duties among units: 职责分工, 责任分工, 部门职责, 任务分工.
 static DUTY_PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"职责|分工").unwrap());
+/// A heading that opens with a verb of work (加强协作, 明确职责) is a title, not a unit's name.
+static WORK_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(加强|推进|推动|明确|落实|建立|健全|完善|强化|做好|开展|深化|提升|严格|组织|实施|抓好|压实|细化|统筹|协调|强调|坚持|注重|确保)").unwrap()
+});
 
 /// The nearest heading at or above item `i` (below the part `root`) whose whole text is a unit's
 /// name, when the part divides duties: the node and the name.
@@ -442,7 +446,7 @@ fn heading_unit(o: &Outline, root: usize, i: usize) -> Option<(usize, String)> {
         let bare = !norm.contains([
             '，', ',', '。', '；', ';', '、', '（', '(', '“', '"', '：', ':', ' ', '　',
         ]);
-        if bare && (2..=15).contains(&n) {
+        if bare && (2..=15).contains(&n) && !WORK_VERB.is_match(norm) {
             return Some((at, name.to_string()));
         }
         at = o.nodes[at].parent?;
@@ -672,7 +676,7 @@ mod tests {
             "某区某实施方案\n一、工作措施\n（一）加强宣传。开展宣传。\n",
             "二、职责分工\n（一）区财政局\n保障经费。\n",
             "（二）学校：\n1.减轻负担。严格控制作业。\n2.加强监测。每学期监测。\n",
-            "（三）落实经费保障，确保投入。\n",
+            "（三）落实经费保障，确保投入。\n（四）加强协作\n互通信息。\n",
             "三、重点任务\n（一）区教育局\n推进工作。\n",
         ));
         let units: Vec<(&str, Vec<String>)> = t
@@ -688,6 +692,8 @@ mod tests {
                 ("加强监测", vec!["学校".to_string()]),
                 // A heading that is a sentence names no unit.
                 ("落实经费保障，确保投入", vec![]),
+                // A heading that opens with a verb of work is a title.
+                ("加强协作", vec![]),
                 // Outside a part that divides duties, a heading is a title.
                 ("区教育局", vec![]),
             ]
