@@ -106,7 +106,10 @@ static PER_PERIOD: LazyLock<Regex> =
 /// `每队2-3人`, `每个学校至少配备1名`: the size of each thing counted (people per team or per
 /// school), unlike a rate per population or per period (每万常住人口4人, 每年100名).
 static PER_THING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"每个?([^年月季周天日万千百半学\d，,；;。]|学[^期])[^，,；;。]*$").unwrap()
+    Regex::new(
+        r"每个?([^年月季周天日万千百半学\d一二三四五六七八九十两，,；;。]|学[^期])[^，,；;。]*$",
+    )
+    .unwrap()
 });
 /// A number with its unit just before an opening bracket that lists parts: the bracket breaks
 /// it down (`试点校5所（公办幼儿园、小学…各1所，民办幼儿园1所）`); `新增2400户（累计约3600户）`
