@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::model::{Comparator, Target};
-use super::text::Dual;
+use super::text::{is_close, is_open, Dual};
 
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -177,7 +177,11 @@ pub fn extract(text: Dual, prefix: &str) -> Vec<Target> {
                     }
                 }
                 let start = pending_prefix.take();
-                numeric(text, clause, start, year, &mut carry, &mut found);
+                let pieces = bracket_clauses(clause);
+                for (k, piece) in pieces.iter().enumerate() {
+                    let start = if k == 0 { start } else { None };
+                    numeric(text, *piece, start, year, &mut carry, &mut found);
+                }
             }
             if found.len() == before {
                 if let Some((pos, y)) = dated_here {
@@ -190,6 +194,44 @@ pub fn extract(text: Dual, prefix: &str) -> Vec<Target> {
         t.id = format!("{prefix}{}", i + 1);
     }
     found
+}
+
+/// A clause whose bracket holds clauses of its own (`工作（开展1次培训，组织1场演练）`): the text
+/// before the bracket, each clause inside it, and the text after it, so that each states its own
+/// count. A bracket breaking down the count before it stays whole (see [`BREAKDOWN`]).
+fn bracket_clauses(clause: Dual) -> Vec<Dual> {
+    let norm = clause.norm;
+    let Some(open) = norm.find(['（', '(']) else {
+        return vec![clause];
+    };
+    let open_len = norm[open..].chars().next().map_or(1, char::len_utf8);
+    let mut depth = 0;
+    let mut close = None;
+    for (i, c) in norm[open..].char_indices() {
+        if is_open(c) {
+            depth += 1;
+        } else if is_close(c) {
+            depth -= 1;
+            if depth == 0 {
+                close = Some(open + i);
+                break;
+            }
+        }
+    }
+    let Some(close) = close else {
+        return vec![clause];
+    };
+    let inner = clause.slice(open + open_len..close);
+    let parts = inner.split_top(&['，', ',', '；', ';']);
+    if parts.len() < 2 || BREAKDOWN.is_match(&norm[..close]) {
+        return vec![clause];
+    }
+    let close_len = norm[close..].chars().next().map_or(1, char::len_utf8);
+    let mut out = vec![clause.slice(0..open)];
+    out.extend(parts);
+    out.push(clause.slice(close + close_len..norm.len()));
+    out.retain(|p| !p.trim().is_empty());
+    out
 }
 
 fn first_clause(s: Dual<'_>) -> &str {
@@ -803,6 +845,14 @@ mod tests {
         assert_eq!(
             values_of("每年选拔资助不少于100名青年科技人才。"),
             ["100名"]
+        );
+    }
+
+    #[test]
+    fn clauses_inside_a_bracket_each_state_their_count() {
+        assert_eq!(
+            values_of("开展员工培训工作（开展1次全员宣传教育培训，组织1场灭火逃生疏散演练）。"),
+            ["1次", "1场"]
         );
     }
 
