@@ -152,6 +152,9 @@ fn prepare_linted(
     let content = validate::validate(content, diags);
     if lint {
         crate::lint::lint_content(&content, root, diags);
+        if let Some(note) = validate::compare::unmatched_note(&content) {
+            eprint!("{note}");
+        }
     }
     let theme = Theme::load(root, &content.site.theme, diags);
     t.lap("validate");

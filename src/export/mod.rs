@@ -126,7 +126,7 @@ where
                     let plans = pieces.iter().map(|p| p.json.as_str());
                     emit(
                         "data/plans.json",
-                        json::plans_json_of(data.as_of, plans).as_bytes(),
+                        json::plans_json_of(json::Head::of(data), plans).as_bytes(),
                     )
                 },
                 || {
