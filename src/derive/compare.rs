@@ -493,7 +493,7 @@ fn charts(m: &Metric, rows: &[Row]) -> Vec<Chart> {
 
 const W: f64 = 360.0;
 const LEFT: f64 = 8.0;
-const RIGHT: f64 = 300.0;
+const RIGHT: f64 = 268.0;
 const ROW_H: f64 = 58.0;
 const TOP: f64 = 8.0;
 const C_TARGET: &str = "#1f4e9c";
@@ -525,6 +525,8 @@ fn bar_chart(title: &str, unit: &str, basis: Basis, rows: &[&Row]) -> String {
         .fold(0.0_f64, |a, v| a.max(v.abs()));
     let scale = if max > 0.0 { (RIGHT - LEFT) / max } else { 0.0 };
     let x = |v: f64| LEFT + v.abs().min(max) * scale;
+    // Long units (吨标准煤/万元) are in the caption and title only, so labels fit.
+    let label_unit = if unit.chars().count() <= 2 { unit } else { "" };
     let height = TOP + ROW_H * rows.len() as f64 + 26.0;
     let mut desc = String::new();
     let mut s = String::new();
@@ -564,22 +566,27 @@ fn bar_chart(title: &str, unit: &str, basis: Basis, rows: &[&Row]) -> String {
                 (LEFT + w + 4.0).min(RIGHT + 4.0),
                 bar_y + 11.5,
                 xml_escape(&format_number(v)),
-                xml_escape(unit)
+                xml_escape(label_unit)
             );
             let _ = write!(desc, "目标 {}{}", format_number(v), unit);
         }
         if let Some(l) = latest.filter(|l| l.is_finite()) {
             let cx = x(l);
             let cy = bar_y + 26.0;
+            let text = format!("最新 {}{}", format_number(l), label_unit);
+            // Right of the marker when it fits, else left of it.
+            let (tx, anchor) = if cx + 9.0 + text_width(&text) <= W - 2.0 {
+                (cx + 9.0, "start")
+            } else {
+                (cx - 9.0, "end")
+            };
             let _ = write!(
                 body,
-                r#"<path d="M{:.1} {:.1}l6 6l-6 6l-6 -6z" fill="{C_LATEST}"/><text x="{:.1}" y="{:.1}" fill="{C_LATEST}">最新 {}{}</text>"#,
+                r#"<path d="M{:.1} {:.1}l6 6l-6 6l-6 -6z" fill="{C_LATEST}"/><text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}" fill="{C_LATEST}">{}</text>"#,
                 cx,
                 cy - 6.0,
-                (cx + 9.0).min(RIGHT - 40.0).max(LEFT + 12.0),
                 cy + 4.5,
-                xml_escape(&format_number(l)),
-                xml_escape(unit)
+                xml_escape(&text)
             );
             let _ = write!(desc, ",最新 {}{}", format_number(l), unit);
             if let Some(d) = r.latest_date {
@@ -603,17 +610,31 @@ fn bar_chart(title: &str, unit: &str, basis: Basis, rows: &[&Row]) -> String {
     s.push_str(&body);
     let _ = write!(
         s,
-        r#"<rect x="{LEFT}" y="{:.1}" width="14" height="10" fill="{C_TARGET}"/><text x="{:.1}" y="{:.1}" fill="{C_INK}">目标</text><path d="M{:.1} {:.1}l6 6l-6 6l-6 -6z" fill="{C_LATEST}"/><text x="{:.1}" y="{:.1}" fill="{C_INK}">最新值</text>"#,
+        r#"<rect x="{LEFT}" y="{:.1}" width="14" height="10" fill="{C_TARGET}"/><text x="{:.1}" y="{:.1}" fill="{C_INK}">目标</text>"#,
         bottom + 8.0,
         LEFT + 20.0,
         bottom + 17.5,
-        LEFT + 80.0,
-        bottom + 6.0,
-        LEFT + 92.0,
-        bottom + 17.5,
     );
+    if rows.iter().any(|r| shown(r).1.is_some()) {
+        let _ = write!(
+            s,
+            r#"<path d="M{:.1} {:.1}l6 6l-6 6l-6 -6z" fill="{C_LATEST}"/><text x="{:.1}" y="{:.1}" fill="{C_INK}">最新值</text>"#,
+            LEFT + 80.0,
+            bottom + 6.0,
+            LEFT + 92.0,
+            bottom + 17.5,
+        );
+    }
     s.push_str("</svg>");
     s
+}
+
+/// About how wide `text` is drawn at the chart's 13 px: CJK characters a full em, others about
+/// six tenths of one.
+fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 7.8 } else { 13.0 })
+        .sum()
 }
 
 #[cfg(test)]
