@@ -20,6 +20,36 @@ use crate::util::escape::xml_escape;
 use crate::util::number::format_number;
 use crate::validate::compare::Catalogue;
 
+/// The columns of `data/compare.csv`: name, Frictionless type and meaning (the data page and
+/// `datapackage.json` list them from here).
+pub const COMPARE_COLUMNS: [(&str, &str, &str); 25] = [
+    ("metric", "string", "指标 id(指标目录)"),
+    ("metric_name", "string", "指标名称(指标目录)"),
+    ("jurisdiction", "string", "地区"),
+    ("scope", "string", "统计范围(指标名称所印前缀,如 市区、县城)"),
+    ("source", "string", "镜像来源 id;本站自己的规划为空"),
+    ("plan", "string", "规划 id"),
+    ("task", "string", "任务 id(规划总体目标为空)"),
+    ("target", "string", "目标 id"),
+    ("text", "string", "目标原文"),
+    ("printed_metric", "string", "规划所印的指标名称"),
+    ("comparator", "string", ">= <= = decrease_by increase_by qualitative"),
+    ("value", "number", "目标值"),
+    ("unit", "string", "单位(按原文)"),
+    ("year", "integer", "目标年份"),
+    ("deadline", "date", "期限"),
+    ("baseline_value", "number", "基线值"),
+    ("baseline_date", "date", "基线日期"),
+    ("baseline_year", "integer", "基线年份"),
+    ("latest_value", "number", "最新测量值"),
+    ("latest_date", "date", "最新测量日期"),
+    ("status", "string", "状态:achieved/on_track/needs_acceleration/limited_progress/deteriorating/missed/no_data/qualitative"),
+    ("basis", "string", "比较口径:level(目标水平)/decrease/increase(较基线变化 %)/other_unit(单位不同,未比较)/none(定性)"),
+    ("converted_value", "number", "按指标目录换算成指标单位的目标值"),
+    ("converted_latest", "number", "按指标目录换算成指标单位的最新值"),
+    ("url", "string", "目标所在页面:本站为相对站点根目录的地址,来源为其网站上的绝对地址"),
+];
+
 /// Everything the comparison pages and files show.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Comparison {
