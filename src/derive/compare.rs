@@ -60,6 +60,9 @@ pub struct Comparison {
     /// Metrics with at least one matched target, in catalogue order.
     pub metrics: Vec<MetricView>,
     pub sources: Vec<SourceView>,
+    /// The columns of `data/compare.csv` when it is written (the data page lists them; here so
+    /// that the site value holds every text the pages show, the 繁體 table included).
+    pub columns: &'static [(&'static str, &'static str, &'static str)],
 }
 
 impl Comparison {
@@ -340,6 +343,7 @@ pub fn derive(content: &Content, plans: &[PlanView]) -> Comparison {
         .map(|s| source_view(s, &catalogue))
         .collect();
     Comparison {
+        columns: if enabled { &COMPARE_COLUMNS } else { &[] },
         enabled,
         jurisdictions,
         metrics,

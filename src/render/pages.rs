@@ -322,7 +322,7 @@ pub fn render_site_cached(
     if data.compare.enabled {
         tables.push(DataTable {
             name: "compare",
-            columns: crate::derive::compare::COMPARE_COLUMNS.to_vec(),
+            columns: data.compare.columns.to_vec(),
         });
     }
     pages.page(
