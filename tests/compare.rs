@@ -42,7 +42,11 @@ fn keygen(dir: &Path) -> String {
 /// Builds `root` signed with the key in `keys`, published at `base`, into `out`.
 fn build_signed(root: &Path, keys: &Path, base: &str, out: &Path) {
     let key = keys.join("gongkai.key");
-    let o = try_build(root, out, &["--sign-key", key.to_str().unwrap(), "--base-url", base]);
+    let o = try_build(
+        root,
+        out,
+        &["--sign-key", key.to_str().unwrap(), "--base-url", base],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -69,7 +73,11 @@ fn fixture() -> &'static Fixture {
         for (id, plans, base) in [
             (
                 "south",
-                &["wuhan-yangtze-2022", "wuhan-pollution-carbon-2023", "longnan-eco-civilization-2023"][..],
+                &[
+                    "wuhan-yangtze-2022",
+                    "wuhan-pollution-carbon-2023",
+                    "longnan-eco-civilization-2023",
+                ][..],
                 SOUTH,
             ),
             ("jixi", &["jixi-green-longjiang-2024"][..], JIXI),
@@ -80,7 +88,11 @@ fn fixture() -> &'static Fixture {
             fingerprints.push(keygen(&keys));
             build_signed(&site, &keys, base, &root.join("mirrors").join(id));
             fs::create_dir_all(root.join("keys")).unwrap();
-            fs::copy(keys.join("gongkai.pub"), root.join(format!("keys/{id}.pub"))).unwrap();
+            fs::copy(
+                keys.join("gongkai.pub"),
+                root.join(format!("keys/{id}.pub")),
+            )
+            .unwrap();
         }
         fs::write(
             root.join("content/site.toml"),
@@ -89,7 +101,11 @@ fn fixture() -> &'static Fixture {
              [[source]]\nid = \"jixi\"\npath = \"mirrors/jixi\"\npubkey = \"keys/jixi.pub\"\n",
         )
         .unwrap();
-        fs::copy(repo().join("content/metrics.toml"), root.join("content/metrics.toml")).unwrap();
+        fs::copy(
+            repo().join("content/metrics.toml"),
+            root.join("content/metrics.toml"),
+        )
+        .unwrap();
         let out = tmp.path().join("public");
         build(&root, &out);
         Fixture {
@@ -137,8 +153,16 @@ fn resolves_in_mirror(f: &Fixture, link: &str) -> Result<(), String> {
 fn an_aggregator_with_no_plans_compares_the_cities_of_two_signed_mirrors() {
     let f = fixture();
     let index = read(&f.out.join("compare/index.html"));
-    for metric in ["污水处理率", "新能源公交车占比", "绿色建筑占新建建筑比例", "单位地区生产总值用水量"] {
-        assert!(index.contains(metric), "{metric} is not on compare/: {index}");
+    for metric in [
+        "污水处理率",
+        "新能源公交车占比",
+        "绿色建筑占新建建筑比例",
+        "单位地区生产总值用水量",
+    ] {
+        assert!(
+            index.contains(metric),
+            "{metric} is not on compare/: {index}"
+        );
     }
     // 新能源公交车占比: 鸡西 from one mirror, 武汉 from the other, each row linking to its
     // source's own task page.
@@ -155,13 +179,19 @@ fn an_aggregator_with_no_plans_compares_the_cities_of_two_signed_mirrors() {
     }
     // 污水处理率: three rows from one source, two cities, scopes kept apart.
     let sewage = read(&f.out.join("compare/sewage-treatment-rate/index.html"));
-    assert!(sewage.contains("范围:市区") && sewage.contains("范围:县城"), "scopes");
+    assert!(
+        sewage.contains("范围:市区") && sewage.contains("范围:县城"),
+        "scopes"
+    );
     assert!(sewage.contains("陇南市") && sewage.contains("武汉市"));
     // Every link of every comparison page resolves: local ones in the output, source ones to a
     // page and target anchor of that source's mirror.
     let mut bad = broken_links(&f.out);
     let mut external = 0;
-    for e in walkdir::WalkDir::new(f.out.join("compare")).into_iter().flatten() {
+    for e in walkdir::WalkDir::new(f.out.join("compare"))
+        .into_iter()
+        .flatten()
+    {
         if e.file_name() != "index.html" {
             continue;
         }
@@ -186,12 +216,25 @@ fn an_aggregator_with_no_plans_compares_the_cities_of_two_signed_mirrors() {
         .flat_map(|m| m["rows"].as_array().unwrap())
         .collect();
     for source in ["south", "jixi"] {
-        assert!(rows.iter().any(|r| r["source"] == source), "no row of {source}");
+        assert!(
+            rows.iter().any(|r| r["source"] == source),
+            "no row of {source}"
+        );
     }
     for r in &rows {
         let url = r["url"].as_str().unwrap();
         assert!(url.starts_with(SOUTH) || url.starts_with(JIXI), "{url}");
-        for key in ["jurisdiction", "plan", "task", "target", "value", "unit", "year", "latest", "status"] {
+        for key in [
+            "jurisdiction",
+            "plan",
+            "task",
+            "target",
+            "value",
+            "unit",
+            "year",
+            "latest",
+            "status",
+        ] {
             assert!(r.get(key).is_some(), "row without {key}: {r}");
         }
     }
@@ -207,9 +250,19 @@ fn the_sources_page_names_each_source_with_its_fingerprint_date_and_verification
     let f = fixture();
     let page = read(&f.out.join("sources/index.html"));
     for fp in &f.fingerprints {
-        assert!(page.contains(fp.as_str()), "no fingerprint {fp} on sources/");
+        assert!(
+            page.contains(fp.as_str()),
+            "no fingerprint {fp} on sources/"
+        );
     }
-    for want in ["id=\"source-south\"", "id=\"source-jixi\"", SOUTH, JIXI, "2025-06-30", "签名有效"] {
+    for want in [
+        "id=\"source-south\"",
+        "id=\"source-jixi\"",
+        SOUTH,
+        JIXI,
+        "2025-06-30",
+        "签名有效",
+    ] {
         assert!(page.contains(want), "no {want:?} on sources/");
     }
     // The nav leads to the comparison.
@@ -260,7 +313,14 @@ fn a_tampered_mirror_fails_the_build_naming_the_source_and_leaves_the_output_as_
 fn a_mirror_signed_by_another_key_fails_the_build_naming_the_source() {
     let (_tmp, root, out) = aggregator_copy();
     fs::copy(root.join("keys/south.pub"), root.join("keys/jixi.pub")).unwrap();
-    fails_naming(&root, &out, &["source \"jixi\" failed verification", "signed by a different key"]);
+    fails_naming(
+        &root,
+        &out,
+        &[
+            "source \"jixi\" failed verification",
+            "signed by a different key",
+        ],
+    );
 }
 
 /// A mirror whose manifest is intact (made with the library's own manifest writer) but whose
@@ -270,7 +330,11 @@ fn unsigned_mirror(root: &Path, id: &str, plans_json: &[u8]) {
     fs::create_dir_all(dir.join("data")).unwrap();
     fs::write(dir.join("data/plans.json"), plans_json).unwrap();
     let entries = gongkai::mirror::manifest_from_dir(&dir).unwrap();
-    fs::write(dir.join("manifest.json"), gongkai::mirror::manifest_json(&entries)).unwrap();
+    fs::write(
+        dir.join("manifest.json"),
+        gongkai::mirror::manifest_json(&entries),
+    )
+    .unwrap();
     let site = root.join("content/site.toml");
     let mut text = read(&site);
     text.push_str(&format!("\n[[source]]\nid = \"{id}\"\npath = \"mirrors/{id}\"\nbase_url = \"https://{id}.example.org/\"\n"));
@@ -280,15 +344,33 @@ fn unsigned_mirror(root: &Path, id: &str, plans_json: &[u8]) {
 #[test]
 fn a_malformed_plans_json_is_a_located_error_not_a_panic() {
     let (_tmp, root, out) = aggregator_copy();
-    unsigned_mirror(&root, "broken", b"{\"version\": 1,\n \"plans\": [\n  {\"id\": 7}\n ]\n}\n");
-    fails_naming(&root, &out, &["mirrors/broken/data/plans.json:3:", "source \"broken\": not a gongkai plans.json"]);
+    unsigned_mirror(
+        &root,
+        "broken",
+        b"{\"version\": 1,\n \"plans\": [\n  {\"id\": 7}\n ]\n}\n",
+    );
+    fails_naming(
+        &root,
+        &out,
+        &[
+            "mirrors/broken/data/plans.json:3:",
+            "source \"broken\": not a gongkai plans.json",
+        ],
+    );
     let (_tmp, root, out) = aggregator_copy();
     unsigned_mirror(
         &root,
         "script",
         br#"{"version": 1, "plans": [{"id": "p", "title": "t", "url": "javascript:alert(1)//", "targets": [], "tasks": []}]}"#,
     );
-    fails_naming(&root, &out, &["mirrors/script/data/plans.json:1:", "page address \"javascript:alert(1)//\" is not a relative page path"]);
+    fails_naming(
+        &root,
+        &out,
+        &[
+            "mirrors/script/data/plans.json:1:",
+            "page address \"javascript:alert(1)//\" is not a relative page path",
+        ],
+    );
 }
 
 #[test]
@@ -298,18 +380,38 @@ fn a_huge_plans_json_is_refused_before_it_is_parsed() {
     huge.resize(65 * 1024 * 1024, b'x');
     huge.extend_from_slice(b"\"}");
     unsigned_mirror(&root, "huge", &huge);
-    fails_naming(&root, &out, &["mirrors/huge/data/plans.json", "larger than the 64 MB limit"]);
+    fails_naming(
+        &root,
+        &out,
+        &[
+            "mirrors/huge/data/plans.json",
+            "larger than the 64 MB limit",
+        ],
+    );
 }
 
 #[test]
 fn check_lists_the_targets_that_match_no_metric() {
     let o = gongkai(&["check", "--root", repo().to_str().unwrap()]);
     let err = stderr(&o);
-    assert!(err.contains("match no metric of content/metrics.toml"), "{err}");
+    assert!(
+        err.contains("match no metric of content/metrics.toml"),
+        "{err}"
+    );
     // 全市铁路货运量 is in no metric; 全市森林覆盖率 is 森林覆盖率 with its scope.
-    let line = err.lines().find(|l| l.ends_with(": 全市铁路货运量")).unwrap_or_else(|| panic!("{err}"));
-    assert!(line.trim_start().starts_with("content/plans/jixi-green-longjiang-2024/tasks.toml:"), "{line}");
-    assert!(!err.lines().any(|l| l.ends_with(": 全市森林覆盖率")), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.ends_with(": 全市铁路货运量"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.trim_start()
+            .starts_with("content/plans/jixi-green-longjiang-2024/tasks.toml:"),
+        "{line}"
+    );
+    assert!(
+        !err.lines().any(|l| l.ends_with(": 全市森林覆盖率")),
+        "{err}"
+    );
 }
 
 /// The hostile fixture, built signed and mirrored, as an aggregator's only source, with a
@@ -349,28 +451,48 @@ fn hostile_aggregator() -> &'static (tempfile::TempDir, PathBuf) {
 fn a_hostile_signed_source_reaches_the_pages_only_as_text() {
     let (_, out) = hostile_aggregator();
     let page = read(&out.join("compare/sewage/index.html"));
-    assert!(page.contains("&lt;svg onload=alert(1)&gt;"), "the payload is shown as text");
-    for p in ["compare/index.html", "compare/sewage/index.html", "sources/index.html"] {
+    assert!(
+        page.contains("&lt;svg onload=alert(1)&gt;"),
+        "the payload is shown as text"
+    );
+    for p in [
+        "compare/index.html",
+        "compare/sewage/index.html",
+        "sources/index.html",
+    ] {
         let html = read(&out.join(p));
-        for needle in ["<svg onload", "<img src=x", "<script>window.__pwned", "href=\"javascript:"] {
+        for needle in [
+            "<svg onload",
+            "<img src=x",
+            "<script>window.__pwned",
+            "href=\"javascript:",
+        ] {
             assert!(!html.contains(needle), "{p}: {needle}");
         }
     }
     // No cell of compare.csv starts a formula.
     let csv = read(&out.join("data/compare.csv"));
-    let mut rdr = csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     for rec in rdr.records() {
         for cell in rec.unwrap().iter() {
-            assert!(!cell.starts_with(['=', '+', '-', '@']), "formula cell {cell:?}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "formula cell {cell:?}"
+            );
         }
     }
     if !browser_tools() {
         return;
     }
-    let urls: Vec<String> = ["compare/index.html", "compare/sewage/index.html", "sources/index.html"]
-        .iter()
-        .map(|p| file_url(out, p))
-        .collect();
+    let urls: Vec<String> = [
+        "compare/index.html",
+        "compare/sewage/index.html",
+        "sources/index.html",
+    ]
+    .iter()
+    .map(|p| file_url(out, p))
+    .collect();
     let results = browser_check("xss.mjs", &urls);
     assert_eq!(results.len(), urls.len());
     for r in &results {
@@ -409,4 +531,47 @@ fn the_aggregators_pages_are_valid_html_and_pass_axe_and_the_keyboard_walk() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn import_proposes_catalogue_entries_for_new_metric_names_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    fs::copy(
+        repo().join("content/metrics.toml"),
+        content.join("metrics.toml"),
+    )
+    .unwrap();
+    // Seed 000 is the Wuhan plan in Traditional characters: its 污水處理率 is in the catalogue.
+    let seed = repo().join("seeds/000_ae0f84441761acdb.txt");
+    let o = gongkai(&[
+        "import",
+        seed.to_str().unwrap(),
+        "--out",
+        content.join("plans/wuhan").to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let proposals = &out[out.find("\nmetrics: ").unwrap_or_else(|| panic!("{out}"))..];
+    assert!(
+        proposals.contains(
+            "name = \"累计建成地下综合管廊\"  # printed as 累計建成地下綜合管廊 (target 9-4)"
+        ),
+        "{proposals}"
+    );
+    // The scope prefix is taken off the proposed name; case is kept.
+    assert!(
+        proposals.contains("name = \"新增A级旅游景区\"  # printed as 全市新增A級旅游景區"),
+        "{proposals}"
+    );
+    assert!(
+        !proposals.contains("污水"),
+        "污水處理率 is in the catalogue: {proposals}"
+    );
+    // The proposals are TOML the catalogue reads.
+    let entries = &proposals[proposals.find("[[metric]]").unwrap()..];
+    let parsed: toml::Table = toml::from_str(entries).unwrap_or_else(|e| panic!("{e}\n{entries}"));
+    assert_eq!(parsed["metric"].as_array().unwrap().len(), 7);
 }

@@ -50,6 +50,14 @@ pub(crate) fn parse_plan_targets_version(
     (!diags.has_errors()).then_some(targets)
 }
 
+/// The metrics of a `metrics.toml` text, as loading parses them, leaving out what does not
+/// parse (`import` proposes catalogue entries against them).
+pub fn parse_metrics_text(shown: &Path, text: &str) -> Vec<crate::model::Metric> {
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
+    let mut diags = Diagnostics::new();
+    metrics::parse_metrics(&file, &mut diags)
+}
+
 /// An older version of a progress report (`progress/*.md`); `None` when it does not parse.
 pub(crate) fn parse_report_version(shown: &Path, text: &str) -> Option<crate::model::Report> {
     let file = SourceFile::new(shown.to_path_buf(), text.to_string());

@@ -185,8 +185,8 @@ fn load_one(root: &Path, spec: &SourceSpec, diags: &mut Diagnostics) -> Option<S
         Ok(r) => r,
         Err(e) => {
             diags.push(
-                at_entry(spec, format!("source \"{name}\" failed verification: {e}"))
-                    .with_help(format!(
+                at_entry(spec, format!("source \"{name}\" failed verification: {e}")).with_help(
+                    format!(
                     "{}; nothing from this source is published until `gongkai verify {}{}` passes",
                     e.help(),
                     spec.path,
@@ -194,7 +194,8 @@ fn load_one(root: &Path, spec: &SourceSpec, diags: &mut Diagnostics) -> Option<S
                         .as_ref()
                         .map(|k| format!(" --pubkey {k}"))
                         .unwrap_or_default()
-                )),
+                ),
+                ),
             );
             return None;
         }

@@ -627,7 +627,7 @@ fn bar_chart(title: &str, unit: &str, basis: Basis, rows: &[&Row]) -> String {
                 let _ = write!(desc, "({d})");
             }
         }
-        desc.push_str("。");
+        desc.push('。');
     }
     let _ = write!(
         s,
@@ -673,7 +673,6 @@ fn text_width(text: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn the_bundled_catalogue_compares_at_least_three_metrics_across_cities() {

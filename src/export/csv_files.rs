@@ -242,7 +242,11 @@ pub fn progress_rows(p: &PlanView) -> Vec<u8> {
     })
 }
 
-pub(super) fn resource(name: &str, title: &str, cols: Vec<(&str, &str, &str)>) -> serde_json::Value {
+pub(super) fn resource(
+    name: &str,
+    title: &str,
+    cols: Vec<(&str, &str, &str)>,
+) -> serde_json::Value {
     json!({
         "name": name,
         "title": title,

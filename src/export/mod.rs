@@ -162,10 +162,7 @@ where
                         csv_files::datapackage(data).as_bytes(),
                     )?;
                     if data.compare.enabled {
-                        emit(
-                            "data/compare.json",
-                            compare::compare_json(data).as_bytes(),
-                        )?;
+                        emit("data/compare.json", compare::compare_json(data).as_bytes())?;
                         emit("data/compare.csv", &compare::compare_csv(data))?;
                     }
                     let base = data.site.base_url.as_deref();
@@ -216,7 +213,12 @@ pub fn sitemap(base: &str, data: &SiteData) -> String {
     }
     if data.compare.enabled {
         urls.push(("compare/".into(), data.as_of));
-        urls.extend(data.compare.metrics.iter().map(|m| (pretty(&m.url), data.as_of)));
+        urls.extend(
+            data.compare
+                .metrics
+                .iter()
+                .map(|m| (pretty(&m.url), data.as_of)),
+        );
         if !data.compare.sources.is_empty() {
             urls.push(("sources/".into(), None));
         }

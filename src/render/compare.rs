@@ -28,12 +28,18 @@ pub fn render(
     let compared: Vec<&MetricView> = cmp.compared().collect();
     let single: Vec<&MetricView> = cmp.metrics.iter().filter(|m| !m.compared).collect();
     let sample = cmp.metrics.iter().any(|m| m.sample);
-    pages.page("compare/index.html", "compare_index.html", "compare", sample, |c| {
-        c.insert("compared", &compared);
-        c.insert("single", &single);
-        c.insert("sources", &cmp.sources);
-        c.insert("catalogue_size", &cmp.metrics.len());
-    })?;
+    pages.page(
+        "compare/index.html",
+        "compare_index.html",
+        "compare",
+        sample,
+        |c| {
+            c.insert("compared", &compared);
+            c.insert("single", &single);
+            c.insert("sources", &cmp.sources);
+            c.insert("catalogue_size", &cmp.metrics.len());
+        },
+    )?;
     for m in &cmp.metrics {
         pages.page(&m.url, "compare_metric.html", "compare", m.sample, |c| {
             c.insert("metric", m);
@@ -41,9 +47,15 @@ pub fn render(
         })?;
     }
     if !cmp.sources.is_empty() {
-        pages.page("sources/index.html", "sources.html", "compare", false, |c| {
-            c.insert("sources", &cmp.sources);
-        })?;
+        pages.page(
+            "sources/index.html",
+            "sources.html",
+            "compare",
+            false,
+            |c| {
+                c.insert("sources", &cmp.sources);
+            },
+        )?;
     }
     Ok(())
 }
