@@ -570,7 +570,7 @@ fn bar_chart(title: &str, unit: &str, basis: Basis, rows: &[&Row]) -> String {
     );
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" class="compare-chart" font-family="inherit" font-size="13">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" class="compare-chart" font-family="inherit" font-size="14">"#
     );
     let mut body = String::new();
     for (i, r) in rows.iter().enumerate() {
@@ -663,11 +663,11 @@ fn bar_chart(title: &str, unit: &str, basis: Basis, rows: &[&Row]) -> String {
     s
 }
 
-/// About how wide `text` is drawn at the chart's 13 px: CJK characters a full em, others about
+/// About how wide `text` is drawn at the chart's 14 px: CJK characters a full em, others about
 /// six tenths of one.
 fn text_width(text: &str) -> f64 {
     text.chars()
-        .map(|c| if c.is_ascii() { 7.8 } else { 13.0 })
+        .map(|c| if c.is_ascii() { 8.4 } else { 14.0 })
         .sum()
 }
 
