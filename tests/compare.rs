@@ -177,6 +177,10 @@ fn an_aggregator_with_no_plans_compares_the_cities_of_two_signed_mirrors() {
     ] {
         assert!(bus.contains(want), "no {want:?} on the bus page");
     }
+    // 鸡西's figures are the bundled demonstration data: marked so on the aggregator too.
+    assert!(
+        bus.contains("<span class=\"tag-sample\">示例</span>") && bus.contains("sample-banner")
+    );
     // 污水处理率: three rows from one source, two cities, scopes kept apart.
     let sewage = read(&f.out.join("compare/sewage-treatment-rate/index.html"));
     assert!(

@@ -363,6 +363,8 @@ struct RawTarget {
     latest: Option<RawPoint>,
     status: String,
     deadline: Option<String>,
+    #[serde(default)]
+    sample: bool,
 }
 
 #[derive(Deserialize)]
@@ -487,6 +489,7 @@ impl Reader<'_> {
             year: t.year,
             value: t.value,
             unit: t.unit,
+            sample: t.sample,
             origin,
         })
     }

@@ -324,7 +324,7 @@ pub fn derive(content: &Content, plans: &[PlanView]) -> Comparison {
                         basis_label,
                         converted_value,
                         converted_latest,
-                        sample: false,
+                        sample: t.sample,
                     }
                 });
             }

@@ -115,6 +115,9 @@ struct Target<'a> {
     ratio: Option<f64>,
     overdue: bool,
     note: &'a Option<String>,
+    /// The figures shown are demonstration data (示例数据); left out when they are not.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    sample: bool,
 }
 
 fn target(t: &TargetView) -> Target<'_> {
@@ -137,6 +140,7 @@ fn target(t: &TargetView) -> Target<'_> {
         ratio: tr.ratio,
         overdue: tr.overdue,
         note: &tr.note,
+        sample: t.sample,
     }
 }
 

@@ -120,6 +120,8 @@ pub struct SourceTarget {
     pub deadline: Option<Date>,
     /// As published (`achieved`, `on_track`, …), checked against the known statuses.
     pub status: String,
+    /// The source marks the figures as demonstration data.
+    pub sample: bool,
     /// Where in the source's `plans.json` the target is (for messages).
     #[serde(skip)]
     pub origin: Origin,
