@@ -254,6 +254,46 @@ fn load_one(root: &Path, spec: &SourceSpec, diags: &mut Diagnostics) -> Option<S
         );
         return None;
     }
+    let parsed = parse_plans(&file, name, diags)?;
+    let base_url = spec.base_url.clone().or(parsed.base_url);
+    let Some(base_url) = base_url else {
+        diags.push(
+            at_entry(spec, format!("source \"{name}\": its {PLANS_JSON} names no http(s) base_url, so its pages cannot be linked"))
+                .with_help("add base_url = \"https://…/\" (where the source publishes) to this [[source]]"),
+        );
+        return None;
+    };
+    Some(Source {
+        id: spec.id.clone(),
+        path: spec.path.clone(),
+        title: parsed.title,
+        base_url,
+        as_of: parsed.as_of,
+        signed_by: report.signed_by,
+        manifest_sha256: manifest
+            .map(|m| crate::mirror::sha256_hex(&m))
+            .unwrap_or_default(),
+        files: report.files,
+        plans: parsed.plans,
+    })
+}
+
+/// What a source's `plans.json` says, checked.
+pub(crate) struct Parsed {
+    pub title: Option<String>,
+    /// Its `base_url`, when it is an http(s) address.
+    pub base_url: Option<String>,
+    pub as_of: Option<Date>,
+    pub plans: Vec<SourcePlan>,
+}
+
+/// A source's `plans.json` (the text of `file`), read into the model; `None` with located
+/// errors when it is not what gongkai publishes. Never panics, whatever the text.
+pub(crate) fn parse_plans(
+    file: &SourceFile,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<Parsed> {
     let raw: RawRoot = match serde_json::from_str(&file.text) {
         Ok(r) => r,
         Err(e) => {
@@ -286,34 +326,16 @@ fn load_one(root: &Path, spec: &SourceSpec, diags: &mut Diagnostics) -> Option<S
         );
         return None;
     }
-    let base_url = spec
-        .base_url
-        .clone()
-        .or_else(|| raw.base_url.as_deref().and_then(web_base));
-    let Some(base_url) = base_url else {
-        diags.push(
-            at_entry(spec, format!("source \"{name}\": its {PLANS_JSON} names no http(s) base_url, so its pages cannot be linked"))
-                .with_help("add base_url = \"https://…/\" (where the source publishes) to this [[source]]"),
-        );
-        return None;
-    };
-    let mut reader = Reader { file: &file, diags };
+    let mut reader = Reader { file, diags };
     let plans = reader.plans(raw.plans, &raw.jurisdictions);
     let as_of = raw.as_of.as_deref().and_then(|d| reader.date(d, "as_of"));
     if reader.diags.has_errors() {
         return None;
     }
-    Some(Source {
-        id: spec.id.clone(),
-        path: spec.path.clone(),
+    Some(Parsed {
         title: raw.title,
-        base_url,
+        base_url: raw.base_url.as_deref().and_then(web_base),
         as_of,
-        signed_by: report.signed_by,
-        manifest_sha256: manifest
-            .map(|m| crate::mirror::sha256_hex(&m))
-            .unwrap_or_default(),
-        files: report.files,
         plans,
     })
 }
@@ -518,6 +540,51 @@ mod tests {
             .map(|s| s.as_str())
             .collect();
         assert_eq!(written, STATUSES);
+    }
+
+    /// A real `plans.json`, cut short at many places and with bytes swapped for others: every
+    /// variant gives a result or located errors, never a panic.
+    #[test]
+    fn damaged_plans_json_never_panics() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut diags = Diagnostics::new();
+        let (data, _) = crate::build::prepare(root, &mut diags).expect("the bundled site loads");
+        let text = crate::export::plans_json(&data);
+        let shown = std::path::PathBuf::from("mirrors/x/data/plans.json");
+        let parse = |t: &str| {
+            let file = SourceFile::new(shown.clone(), t.to_string());
+            let mut d = Diagnostics::new();
+            let parsed = parse_plans(&file, "x", &mut d);
+            (parsed.is_some(), d)
+        };
+        let (ok, d) = parse(&text);
+        assert!(ok && d.is_empty(), "{:?}", d.iter().collect::<Vec<_>>());
+        let cuts: Vec<usize> = (0..text.len())
+            .step_by(997)
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &i in &cuts {
+            let (ok, d) = parse(&text[..i]);
+            assert!(!ok && d.has_errors(), "cut at {i}");
+            assert!(
+                d.iter().all(|e| e.path == shown && e.line >= 1),
+                "cut at {i}"
+            );
+        }
+        for (from, to) in [
+            ("\"", "'"),
+            ("2025", "x"),
+            (">=", "≥"),
+            ("achieved", "won"),
+            ("plans/", "javascript:"),
+        ] {
+            for (n, (at, _)) in text.match_indices(from).enumerate().step_by(53) {
+                let mut t = text.clone();
+                t.replace_range(at..at + from.len(), to);
+                let _ = parse(&t);
+                assert!(n < 100_000);
+            }
+        }
     }
 
     #[test]
