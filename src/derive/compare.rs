@@ -673,6 +673,116 @@ fn text_width(text: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn metric(unit: &str, convert: &[(&str, f64)]) -> Metric {
+        Metric {
+            id: "m".into(),
+            name: "污泥处置能力".into(),
+            aliases: Vec::new(),
+            unit: Some(unit.into()),
+            direction: Some(Direction::Higher),
+            code: None,
+            description: None,
+            convert: convert
+                .iter()
+                .map(|(u, f)| crate::model::Conversion {
+                    unit: u.to_string(),
+                    factor: *f,
+                })
+                .collect(),
+            origin: Default::default(),
+            alias_origins: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn units_are_converted_only_as_the_catalogue_says_and_otherwise_kept_apart() {
+        let m = metric("吨/日", &[("万吨/年", 10000.0 / 365.0)]);
+        let at_least = Comparator::AtLeast;
+        // Its own unit: a level, as printed.
+        let (b, label, v, _) = basis(&m, at_least, Some(1500.0), Some("吨/日"), None);
+        assert_eq!((b, v), (Basis::Level, None));
+        assert_eq!(label, "目标值(吨/日)");
+        // A unit the catalogue converts: a level, converted, and the label says so.
+        let (b, label, v, l) = basis(&m, at_least, Some(36.5), Some("万吨/年"), Some(18.25));
+        assert_eq!(b, Basis::Level);
+        assert!((v.unwrap() - 1000.0).abs() < 1e-9 && (l.unwrap() - 500.0).abs() < 1e-9);
+        assert!(label.contains("由万吨/年按目录换算"), "{label}");
+        // A unit it does not: apart, never on the same scale.
+        let (b, label, v, _) = basis(&m, at_least, Some(3.0), Some("座"), None);
+        assert_eq!((b, v), (Basis::OtherUnit, None));
+        assert!(label.contains("单独列出"), "{label}");
+        // A change against a baseline is not a level; a qualitative target is not charted.
+        assert_eq!(
+            basis(&m, Comparator::DecreaseBy, Some(10.0), Some("%"), None).0,
+            Basis::Decrease
+        );
+        assert_eq!(
+            basis(&m, Comparator::Qualitative, None, None, None).0,
+            Basis::None
+        );
+    }
+
+    #[test]
+    fn charts_keep_each_unit_apart_and_escape_their_text() {
+        let m = metric("吨/日", &[]);
+        let row = |jurisdiction: &str, value: f64, unit: &str| {
+            let (basis, basis_label, cv, cl) =
+                basis(&m, Comparator::AtLeast, Some(value), Some(unit), None);
+            Row {
+                jurisdiction: jurisdiction.into(),
+                scope: None,
+                metric: "污泥处置能力".into(),
+                plan: "p".into(),
+                plan_title: "规划".into(),
+                task: None,
+                task_title: None,
+                target: "1".into(),
+                text: "文本".into(),
+                comparator: Comparator::AtLeast,
+                comparator_label: Comparator::AtLeast.label(),
+                value: Some(value),
+                unit: Some(unit.into()),
+                year: Some(2025),
+                deadline: None,
+                baseline_value: None,
+                baseline_date: None,
+                baseline_year: None,
+                latest_value: None,
+                latest_date: None,
+                status: TargetStatus::NoData,
+                status_label: TargetStatus::NoData.label(),
+                symbol: TargetStatus::NoData.symbol(),
+                url: "plans/p/index.html".into(),
+                external: false,
+                source: None,
+                basis,
+                basis_label,
+                converted_value: cv,
+                converted_latest: cl,
+                sample: false,
+            }
+        };
+        let rows = vec![
+            row("甲市", 1500.0, "吨/日"),
+            row("乙市<script>alert(1)</script>", 900.0, "吨/日"),
+            row("丙市", 3.0, "座"),
+        ];
+        let charts = charts(&m, &rows);
+        assert_eq!(charts.len(), 2, "one chart per unit");
+        assert_eq!((charts[0].basis, charts[0].rows), (Basis::Level, 2));
+        assert_eq!(
+            (charts[1].basis, charts[1].unit.as_str()),
+            (Basis::OtherUnit, "座")
+        );
+        let svg = &charts[0].svg;
+        assert!(
+            svg.contains("乙市&lt;script&gt;") && !svg.contains("<script"),
+            "{svg}"
+        );
+        assert!(!charts[0].svg.contains("丙市") && charts[1].svg.contains("丙市"));
+    }
 
     #[test]
     fn the_bundled_catalogue_compares_at_least_three_metrics_across_cities() {
