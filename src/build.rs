@@ -152,6 +152,9 @@ fn prepare_linted(
     let content = validate::validate(content, diags);
     if lint {
         crate::lint::lint_content(&content, root, diags);
+        if let Some(note) = validate::compare::unmatched_note(&content) {
+            eprint!("{note}");
+        }
     }
     let theme = Theme::load(root, &content.site.theme, diags);
     t.lap("validate");
@@ -386,7 +389,12 @@ pub fn write_all_cached(
                 .map_err(io_error)
         })
     };
-    let disclosure = || timed(|| crate::render::render_disclosure(data, renderer, staging, cache));
+    let disclosure = || {
+        timed(|| {
+            crate::render::render_disclosure(data, renderer, staging, cache)?;
+            crate::render::render_compare(data, renderer, staging, cache)
+        })
+    };
     // The 繁體 switch's table, for the text of this site and its templates. The original
     // texts (原文) are left out of the site value's serialisation; their pages show them all
     // the same.

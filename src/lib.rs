@@ -4,14 +4,17 @@
 //!
 //! - `content` (load): `content/` → [`model::Content`] — site settings, units, plans with
 //!   tasks, targets and progress reports, disclosure documents, and the annual disclosure
-//!   reports (parsed, their tables' arithmetic checked where the figures are located);
+//!   reports (parsed, their tables' arithmetic checked where the figures are located); the
+//!   metrics catalogue (`metrics.toml`) and the `[[source]]` mirrors of an aggregator site, each
+//!   verified with `mirror`'s own check before its `data/plans.json` is read (`content::sources`);
 //! - `validate`: cross-file checks and unit-name resolution, including the disclosure
 //!   section's content (`validate::disclosure`); every problem at once, as [`diagnostics`];
 //! - `derive`: → [`derive::SiteData`], the one site value: plans → tasks → targets (status and
 //!   tracker inputs, charts) and reports; units with their responsibility lists and
 //!   scorecards; the 政府信息公开目录 with every document's 索引号 (printed, or assigned and
 //!   written back onto the plans and documents, so every output shows the same number); the
-//!   change log; the annual reports; site settings;
+//!   change log; the annual reports; site settings; the same metric across jurisdictions and
+//!   sources (`derive::compare`, matching by `validate::compare`'s catalogue);
 //! - renderers over that value, which do not import each other: `render` (HTML pages, the
 //!   disclosure section among them), `search` (the index), `export` (open data, feeds,
 //!   sitemap); then `output` writes into a staging folder swapped in whole, and `mirror` adds

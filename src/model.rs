@@ -11,6 +11,11 @@ use serde::{Serialize, Serializer};
 
 use crate::diagnostics::Pos;
 
+mod compare;
+pub use compare::{
+    Conversion, Direction, Metric, Source, SourcePlan, SourceSpec, SourceTarget, SourceTask,
+};
+
 /// Where a value was written: a file (as shown to the user) and a position in it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Origin {
@@ -148,6 +153,11 @@ pub struct SiteConfig {
     pub theme: String,
     /// What the government-website rules require every page to show (see [`Identity`]).
     pub identity: Identity,
+    /// `[[source]]`: mirrored gongkai portals this site compares (read by `content::sources`).
+    #[serde(skip)]
+    pub sources: Vec<SourceSpec>,
+    /// Set by derive when the site has comparison pages (`compare/`), for the navigation.
+    pub compare: bool,
 }
 
 /// A government website's identity as the national rules require it on every page
@@ -524,6 +534,10 @@ pub struct Content {
     pub disclosure: Vec<DisclosureDoc>,
     /// `disclosure/annual/<year>.toml`, parsed, with their arithmetic checked.
     pub annual: Vec<AnnualReport>,
+    /// `metrics.toml`: the catalogue targets are compared by (empty without one).
+    pub metrics: Vec<Metric>,
+    /// The mirrored portals of `site.toml`'s `[[source]]`, each verified and read.
+    pub sources: Vec<Source>,
 }
 
 /// 政府信息公开工作年度报告 tables, as `disclosure/annual/<year>.toml` gives them (parsed and

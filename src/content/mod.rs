@@ -12,9 +12,11 @@ mod annual;
 mod files;
 mod frontmatter;
 mod memo;
+mod metrics;
 mod plans;
 mod progress;
 mod site;
+pub mod sources;
 pub mod static_files;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,14 @@ pub(crate) fn parse_plan_targets_version(
     let mut diags = Diagnostics::new();
     let targets = plans::parse_plan_targets(&file, &mut diags);
     (!diags.has_errors()).then_some(targets)
+}
+
+/// The metrics of a `metrics.toml` text, as loading parses them, leaving out what does not
+/// parse (`import` proposes catalogue entries against them).
+pub fn parse_metrics_text(shown: &Path, text: &str) -> Vec<crate::model::Metric> {
+    let file = SourceFile::new(shown.to_path_buf(), text.to_string());
+    let mut diags = Diagnostics::new();
+    metrics::parse_metrics(&file, &mut diags)
 }
 
 /// An older version of a progress report (`progress/*.md`); `None` when it does not parse.
@@ -325,7 +335,19 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
             }
         }
     }
+    load_compare_inputs(root, &mut content, &mut diags);
     (content, diags)
+}
+
+/// `metrics.toml` and the verified `[[source]]` mirrors (see [`sources`]).
+fn load_compare_inputs(root: &Path, content: &mut Content, diags: &mut Diagnostics) {
+    let metrics = root.join("content/metrics.toml");
+    if metrics.is_file() {
+        if let Some(file) = files::read(root, &metrics, diags) {
+            content.metrics = metrics::parse_metrics(&file, diags);
+        }
+    }
+    content.sources = sources::load_sources(root, &content.site, diags);
 }
 
 /// One plan folder loaded on its own, exactly as [`load`] loads it, with what it reported
@@ -402,6 +424,9 @@ pub fn parse_text(shown: &Path, text: &str) -> Diagnostics {
         }
         ("disclosure", _, "md") => {
             site::parse_disclosure(&file, &mut diags);
+        }
+        (_, "metrics.toml", _) => {
+            metrics::parse_metrics(&file, &mut diags);
         }
         _ => diags.push(file.error(0, "not a content file gongkai knows")),
     }

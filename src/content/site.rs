@@ -28,6 +28,8 @@ struct RawSite {
     icp: Option<String>,
     police_record: Option<Spanned<String>>,
     party_gov_mark: Option<RawMark>,
+    #[serde(default)]
+    source: Vec<Spanned<super::sources::RawSource>>,
 }
 
 #[derive(Deserialize)]
@@ -106,7 +108,10 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
         raw.party_gov_mark,
         diags,
     );
+    let sources = super::sources::specs(file, raw.source, diags);
     SiteConfig {
+        sources,
+        compare: false,
         identity,
         title: raw.title,
         description: raw.description,

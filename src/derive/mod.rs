@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod changes;
 pub mod chart;
 pub mod columns;
+pub mod compare;
 mod site;
 pub mod status;
 

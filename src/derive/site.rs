@@ -299,6 +299,8 @@ pub struct SiteData {
     pub catalogue: Vec<Entry>,
     /// 更新记录: every publication, progress report and correction, newest first.
     pub changes: Vec<Change>,
+    /// The same metric across jurisdictions and sources (`compare/`, `data/compare.json`).
+    pub compare: super::compare::Comparison,
     /// The 修订记录 read from git (`crate::history`), set by the build; empty when off.
     #[serde(skip)]
     pub history: crate::history::History,
@@ -433,6 +435,8 @@ pub fn derive_reusing(
     if let Some(b) = &inputs.base_url {
         site.base_url = Some(b.clone());
     }
+    let compare = super::compare::derive(content, &plans);
+    site.compare = compare.enabled;
     let mut data = SiteData {
         site,
         as_of,
@@ -446,6 +450,7 @@ pub fn derive_reusing(
         annual: content.annual.clone(),
         catalogue: Vec::new(),
         changes: Vec::new(),
+        compare,
         history: Default::default(),
     };
     data.catalogue = catalogue::entries(&data);

@@ -21,16 +21,16 @@ fn snake<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-fn opt<T: ToString>(v: &Option<T>) -> String {
+pub(super) fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-fn num(v: Option<f64>) -> String {
+pub(super) fn num(v: Option<f64>) -> String {
     v.map(format_number).unwrap_or_default()
 }
 
 /// The header row of a CSV file: the byte-order mark and the column names.
-fn header(columns: &[&str]) -> Vec<u8> {
+pub(super) fn header(columns: &[&str]) -> Vec<u8> {
     let mut out = BOM.to_vec();
     out.extend(rows(|w| {
         let _ = w.write_record(columns);
@@ -41,7 +41,7 @@ fn header(columns: &[&str]) -> Vec<u8> {
 /// Writes one record whose fields follow `columns`; text (`string`) fields are neutralised so
 /// no spreadsheet reads them as a formula ([`crate::cells::neutralise`]), other fields are
 /// written as they are (numbers stay numbers).
-fn write_typed<const N: usize>(
+pub(super) fn write_typed<const N: usize>(
     w: &mut csv::Writer<&mut Vec<u8>>,
     columns: &[(&str, &str, &str); N],
     record: [&str; N],
@@ -60,7 +60,7 @@ fn write_typed<const N: usize>(
 
 /// Rows written by `f`, as CSV bytes (no header, no byte-order mark). Each record is quoted on
 /// its own, so pieces written apart and joined equal the file written at once.
-fn rows(f: impl FnOnce(&mut csv::Writer<&mut Vec<u8>>)) -> Vec<u8> {
+pub(super) fn rows(f: impl FnOnce(&mut csv::Writer<&mut Vec<u8>>)) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut w = csv::WriterBuilder::new()
@@ -242,7 +242,11 @@ pub fn progress_rows(p: &PlanView) -> Vec<u8> {
     })
 }
 
-fn resource(name: &str, title: &str, cols: Vec<(&str, &str, &str)>) -> serde_json::Value {
+pub(super) fn resource(
+    name: &str,
+    title: &str,
+    cols: Vec<(&str, &str, &str)>,
+) -> serde_json::Value {
     json!({
         "name": name,
         "title": title,
@@ -283,6 +287,15 @@ pub fn datapackage(data: &SiteData) -> String {
             resource("progress", "进展报告与测量值", PROGRESS_COLUMNS.to_vec()),
         ],
     });
+    if data.compare.enabled {
+        if let Some(list) = pkg["resources"].as_array_mut() {
+            list.push(resource(
+                "compare",
+                "同一指标的各地目标(城市比较)",
+                crate::derive::compare::COMPARE_COLUMNS.to_vec(),
+            ));
+        }
+    }
     if let Some(b) = &data.site.base_url {
         pkg["homepage"] = json!(b);
     }

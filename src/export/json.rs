@@ -23,13 +23,49 @@ struct Root<'a> {
     /// The version of this file's shape (see the module docs).
     version: u32,
     as_of: Option<Date>,
+    /// The site's title and address, so an aggregator can name and link it (DESIGN §3 `[[source]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_url: Option<&'a str>,
+    /// The name of every jurisdiction a plan names (`wuhan` → 武汉市), from `units/*.toml`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    jurisdictions: std::collections::BTreeMap<&'a str, &'a str>,
     plans: Vec<Plan<'a>>,
+}
+
+/// What `plans.json` says about the site as a whole, besides its plans.
+#[derive(Default)]
+pub struct Head<'a> {
+    pub as_of: Option<Date>,
+    pub title: Option<&'a str>,
+    pub base_url: Option<&'a str>,
+    pub jurisdictions: std::collections::BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Head<'a> {
+    pub fn of(data: &'a SiteData) -> Head<'a> {
+        Head {
+            as_of: data.as_of,
+            title: Some(data.site.title.as_str()),
+            base_url: data.site.base_url.as_deref(),
+            jurisdictions: data
+                .compare
+                .jurisdictions
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct Plan<'a> {
     id: &'a str,
     title: &'a str,
+    /// The jurisdiction's id (its units file); the root's `jurisdictions` names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jurisdiction: &'a Option<String>,
     issuer: &'a Option<String>,
     doc_number: &'a Option<String>,
     index_number: &'a Option<String>,
@@ -79,6 +115,9 @@ struct Target<'a> {
     ratio: Option<f64>,
     overdue: bool,
     note: &'a Option<String>,
+    /// The figures shown are demonstration data (示例数据); left out when they are not.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    sample: bool,
 }
 
 fn target(t: &TargetView) -> Target<'_> {
@@ -101,6 +140,7 @@ fn target(t: &TargetView) -> Target<'_> {
         ratio: tr.ratio,
         overdue: tr.overdue,
         note: &tr.note,
+        sample: t.sample,
     }
 }
 
@@ -108,6 +148,7 @@ fn plan(p: &PlanView) -> Plan<'_> {
     Plan {
         id: &p.id,
         title: &p.title,
+        jurisdiction: &p.jurisdiction,
         issuer: &p.issuer,
         doc_number: &p.doc_number,
         index_number: &p.index_number,
@@ -155,14 +196,14 @@ pub fn plan_json(p: &PlanView) -> String {
 
 /// `plans.json` from its plans' elements ([`plan_json`], in plan order): the same bytes as
 /// pretty-printing the whole document at once.
-pub fn plans_json_of<'a>(
-    as_of: Option<crate::model::Date>,
-    plans: impl ExactSizeIterator<Item = &'a str>,
-) -> String {
+pub fn plans_json_of<'a>(head: Head, plans: impl ExactSizeIterator<Item = &'a str>) -> String {
     let head = Root {
         generator: "gongkai",
         version: VERSION,
-        as_of,
+        as_of: head.as_of,
+        title: head.title,
+        base_url: head.base_url,
+        jurisdictions: head.jurisdictions,
         plans: Vec::new(),
     };
     let mut s = serde_json::to_string_pretty(&head).unwrap_or_else(|_| "{}".into());
@@ -185,18 +226,21 @@ pub fn plans_json_of<'a>(
 /// `plans.json` of the whole site, in one go.
 pub fn plans_json(data: &SiteData) -> String {
     let plans: Vec<String> = data.plans.iter().map(plan_json).collect();
-    plans_json_of(data.as_of, plans.iter().map(String::as_str))
+    plans_json_of(Head::of(data), plans.iter().map(String::as_str))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn whole(as_of: Option<Date>, plans: Vec<Plan>) -> String {
+    fn whole(head: Head, plans: Vec<Plan>) -> String {
         let root = Root {
             generator: "gongkai",
             version: VERSION,
-            as_of,
+            as_of: head.as_of,
+            title: head.title,
+            base_url: head.base_url,
+            jurisdictions: head.jurisdictions,
             plans,
         };
         serde_json::to_string_pretty(&root).unwrap() + "\n"
@@ -208,11 +252,11 @@ mod tests {
         let mut diags = crate::diagnostics::Diagnostics::new();
         let (data, _) = crate::build::prepare(root, &mut diags).expect("the bundled site loads");
         assert!(data.plans.len() > 1);
-        let printed = whole(data.as_of, data.plans.iter().map(plan).collect());
+        let printed = whole(Head::of(&data), data.plans.iter().map(plan).collect());
         assert_eq!(plans_json(&data), printed);
         assert_eq!(
-            plans_json_of(None, std::iter::empty::<&str>()),
-            whole(None, Vec::new())
+            plans_json_of(Head::default(), std::iter::empty::<&str>()),
+            whole(Head::default(), Vec::new())
         );
     }
 }

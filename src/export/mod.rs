@@ -4,6 +4,7 @@
 //! correctly), `data/datapackage.json`, Atom feeds, `sitemap.xml` and `robots.txt`, as
 //! (path, bytes) pairs. Every output is deterministic: sorted, no wall-clock time.
 
+mod compare;
 mod csv_files;
 mod feeds;
 mod json;
@@ -126,7 +127,7 @@ where
                     let plans = pieces.iter().map(|p| p.json.as_str());
                     emit(
                         "data/plans.json",
-                        json::plans_json_of(data.as_of, plans).as_bytes(),
+                        json::plans_json_of(json::Head::of(data), plans).as_bytes(),
                     )
                 },
                 || {
@@ -160,6 +161,10 @@ where
                         "data/datapackage.json",
                         csv_files::datapackage(data).as_bytes(),
                     )?;
+                    if data.compare.enabled {
+                        emit("data/compare.json", compare::compare_json(data).as_bytes())?;
+                        emit("data/compare.csv", &compare::compare_csv(data))?;
+                    }
                     let base = data.site.base_url.as_deref();
                     if let Some(b) = base {
                         emit("sitemap.xml", sitemap(b, data).as_bytes())?;
@@ -205,6 +210,18 @@ pub fn sitemap(base: &str, data: &SiteData) -> String {
     }
     for u in &data.units {
         urls.push((pretty(&u.url), None));
+    }
+    if data.compare.enabled {
+        urls.push(("compare/".into(), data.as_of));
+        urls.extend(
+            data.compare
+                .metrics
+                .iter()
+                .map(|m| (pretty(&m.url), data.as_of)),
+        );
+        if !data.compare.sources.is_empty() {
+            urls.push(("sources/".into(), None));
+        }
     }
     urls.sort();
     urls.dedup();

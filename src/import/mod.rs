@@ -13,9 +13,11 @@
 //! The stages, one file each: [`read`] ([`docx`], [`html`], [`pdf`], [`decode`]) → [`debris`] (what is page furniture) → [`outline`]
 //! (numbering) → [`metadata`] (title, issuer, dates) → [`duty`] (responsibility lines) →
 //! [`targets`] → [`table`] (a task-division table's units) → [`assemble`] (which parts are
-//! tasks) → [`units`] → [`write`].
+//! tasks) → [`units`] → [`write`]; [`catalogue`] proposes metrics catalogue entries for new
+//! metric names.
 
 pub mod assemble;
+pub mod catalogue;
 pub mod debris;
 pub mod decode;
 pub mod docx;
@@ -180,6 +182,8 @@ pub fn import(opts: &ImportOptions) -> Result<Report, Failure> {
 
     // Units: extend the jurisdiction's file with every printed name.
     let units_dir = units_dir(&out);
+    let summary =
+        summary + &catalogue::proposals(units_dir.parent().unwrap_or(Path::new(".")), plan);
     let units_file = units_dir.join(format!("{}.toml", plan.jurisdiction));
     let mut taken = BTreeSet::new();
     let mut file = None;

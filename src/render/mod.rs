@@ -6,11 +6,13 @@
 //! back to the site root, e.g. `../../`), so every link works under any path and from disk.
 //! It never reads content files and never writes outside the writer it is given.
 
+mod compare;
 mod disclosure;
 pub mod hant;
 mod pages;
 mod theme;
 
+pub use compare::render as render_compare;
 pub use disclosure::render as render_disclosure;
 
 pub use pages::{

@@ -305,7 +305,7 @@ pub fn render_site_cached(
     render_units(&pages, &data.units)?;
     render_targets(&pages, data)?;
     render_updates(&pages, data, updates)?;
-    let tables = [
+    let mut tables = vec![
         DataTable {
             name: "tasks",
             columns: crate::derive::columns::TASK_COLUMNS.to_vec(),
@@ -319,6 +319,12 @@ pub fn render_site_cached(
             columns: crate::derive::columns::PROGRESS_COLUMNS.to_vec(),
         },
     ];
+    if data.compare.enabled {
+        tables.push(DataTable {
+            name: "compare",
+            columns: data.compare.columns.to_vec(),
+        });
+    }
     pages.page(
         "data/index.html",
         "data.html",

@@ -6,6 +6,7 @@
 //! the wrong unit, dates after `as_of`, and the disclosure section's content ([`disclosure`]).
 //! It never reads or writes files.
 
+pub mod compare;
 pub mod disclosure;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -49,6 +50,7 @@ impl<'a> UnitIndex<'a> {
 
 pub fn validate(mut content: Content, diags: &mut Diagnostics) -> Content {
     check_units(&content.units, diags);
+    compare::check_catalogue(&content.metrics, diags);
     let jurisdictions: HashSet<&str> = content
         .units
         .iter()

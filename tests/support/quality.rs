@@ -224,5 +224,11 @@ pub fn page_types(out: &Path) -> Vec<String> {
     }
     add("data/index.html".into());
     add("search/index.html?q=2025".into());
+    // The comparison pages, when the site has them: the list, the first metric, the sources.
+    add("compare/index.html".into());
+    if let Some(metric) = first_dir(&out.join("compare")) {
+        add(format!("compare/{metric}/index.html"));
+    }
+    add("sources/index.html".into());
     pages
 }
