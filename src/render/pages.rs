@@ -847,6 +847,13 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
             ts,
         ));
     }
+    // A view that holds every target (all of them due in one year, say) is the index page
+    // itself: its filter links there instead of writing the same table again.
+    for (v, ts) in &mut views {
+        if ts.len() == all.len() && !all.is_empty() {
+            v.url = "targets/index.html".into();
+        }
+    }
     let index: Vec<&View> = views.iter().map(|(v, _)| v).collect();
     let sample = all.iter().any(|t| t.sample);
     // Every target is on four pages (all, its status, plan and year): its row is made into a
@@ -867,16 +874,20 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
             c.insert("counts", &data.target_counts);
         },
     )?;
-    views.par_iter().try_for_each(|(v, ts)| {
-        let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
-        let sample = ts.iter().any(|&i| all[i].sample);
-        pages.page(&v.url, "targets.html", "targets", sample, |c| {
-            c.insert("views", &index);
-            c.insert("current", &Some(v));
-            c.insert("targets", &view_rows);
-            c.insert("counts", &data.target_counts);
+    let own_page = |v: &View| v.url != "targets/index.html";
+    views
+        .par_iter()
+        .filter(|(v, _)| own_page(v))
+        .try_for_each(|(v, ts)| {
+            let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
+            let sample = ts.iter().any(|&i| all[i].sample);
+            pages.page(&v.url, "targets.html", "targets", sample, |c| {
+                c.insert("views", &index);
+                c.insert("current", &Some(v));
+                c.insert("targets", &view_rows);
+                c.insert("counts", &data.target_counts);
+            })
         })
-    })
 }
 
 #[derive(Serialize)]
