@@ -847,10 +847,11 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
             ts,
         ));
     }
-    // A view that holds every target (all of them due in one year, say) is the index page
-    // itself: its filter links there instead of writing the same table again.
+    // A status or year view that holds every target (all of them due in one year, say) is
+    // the index page itself: its filter links there instead of writing the same table again.
+    // A plan's view keeps its page, which other pages link to.
     for (v, ts) in &mut views {
-        if ts.len() == all.len() && !all.is_empty() {
+        if v.kind != "plan" && ts.len() == all.len() && !all.is_empty() {
             v.url = "targets/index.html".into();
         }
     }
