@@ -43,7 +43,7 @@ measure() {
     || { cat "$work/log" >&2; exit 1; }
   local wall user sys rss bytes files
   read -r wall user sys rss <"$work/time"
-  read -r bytes files < <(find "$dest" -type f -printf '%s\n' | awk '{s += $1; n++} END {print s, n}')
+  read -r bytes files < <(find "$dest" -type f -printf '%s\n' | awk '{s += $1; n++} END {printf "%.0f %d\n", s, n}')
   printf '%-8s %6.2f s wall %6.2f s CPU (%5.2f s sys) %5d MiB peak %7.1f MB in %6d files\n' \
     "$name" "$wall" "$(echo "$user + $sys" | bc)" "$sys" $((rss / 1024)) "$(echo "$bytes / 1000000" | bc -l)" "$files"
   echo "$name $wall $(echo "$user + $sys" | bc) $sys $rss $bytes $files" >>"$results"

@@ -26,7 +26,7 @@ measure() {
   /usr/bin/time -f "%e %U %S %M" -o "$root/time" "$GONGKAI_BIN" build --root "$root" --output "$dest" \
     >/dev/null 2>"$root/log" || { cat "$root/log" >&2; exit 1; }
   read -r wall user sys rss <"$root/time"
-  read -r bytes files < <(find "$dest" -type f -printf '%s\n' | awk '{s += $1; n++} END {print s, n}')
+  read -r bytes files < <(find "$dest" -type f -printf '%s\n' | awk '{s += $1; n++} END {printf "%.0f %d\n", s, n}')
   printf '%-5s %7.2f s wall %7.2f s CPU (%6.2f s sys) %6d MiB peak %8.1f MB in %7d files\n' \
     "$name" "$wall" "$(echo "$user + $sys" | bc)" "$sys" $((rss / 1024)) "$(echo "$bytes / 1000000" | bc -l)" "$files"
   last_wall=$wall
