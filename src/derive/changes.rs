@@ -5,6 +5,8 @@
 //! reports on is flagged (政府信息公开条例 第二十六条); the working days are those already
 //! computed in [`ReportView`].
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde::Serialize;
 
 use super::catalogue::Entry;
@@ -33,6 +35,35 @@ pub struct Change {
     /// 有效性 as printed, for the notice on documents no longer in force.
     pub validity: Option<String>,
     pub sample: bool,
+    /// A day's timely progress reports listed as one event: by plan, a link to each report
+    /// (its task's number), the plans in the order of their first report. Empty for a single
+    /// event.
+    pub reports: Vec<PlanReports>,
+}
+
+/// One plan's reports in a grouped event of the change log.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanReports {
+    pub plan_title: String,
+    pub links: Vec<ReportLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportLink {
+    /// The task's number (二(九)), else its title.
+    pub label: String,
+    pub url: String,
+}
+
+impl Change {
+    /// How many entries of the log this event stands for (a grouped event, one per report).
+    pub fn weight(&self) -> usize {
+        self.reports
+            .iter()
+            .map(|p| p.links.len())
+            .sum::<usize>()
+            .max(1)
+    }
 }
 
 /// The change log, newest first; on the same day publications before reports before
@@ -54,11 +85,28 @@ pub fn changes(updates: &[&ReportView], entries: &[Entry]) -> Vec<Change> {
                 void: e.void,
                 validity: e.validity.clone(),
                 sample: e.sample,
+                reports: Vec::new(),
             });
         }
     }
+    // Timely reports listed on the same day (and alike in being undated and sample data) are
+    // one event: each report's row repeated its plan, task, status and dates, which its task
+    // page and `updates/` show, and on a large portal the log was most of the site's bytes.
+    // A report published late keeps a row of its own, flagged.
+    let mut days: BTreeMap<(std::cmp::Reverse<Date>, bool, bool), Vec<&ReportView>> =
+        BTreeMap::new();
     for &r in updates {
-        out.push(report_change(r));
+        if r.late {
+            out.push(report_change(r));
+        } else {
+            days.entry((
+                std::cmp::Reverse(r.published.unwrap_or(r.date)),
+                r.published.is_none(),
+                r.sample,
+            ))
+            .or_default()
+            .push(r);
+        }
         for c in &r.corrections {
             out.push(Change {
                 date: c.date,
@@ -76,7 +124,16 @@ pub fn changes(updates: &[&ReportView], entries: &[Entry]) -> Vec<Change> {
                 void: false,
                 validity: None,
                 sample: r.sample,
+                reports: Vec::new(),
             });
+        }
+    }
+    for (_, reports) in days {
+        for day in reports.chunks(GROUP_MAX) {
+            match day {
+                [r] => out.push(report_change(r)),
+                _ => out.push(day_change(day)),
+            }
         }
     }
     let rank = |k: &str| match k {
@@ -115,6 +172,55 @@ fn report_change(r: &ReportView) -> Change {
         void: false,
         validity: None,
         sample: r.sample,
+        reports: Vec::new(),
+    }
+}
+
+/// Reports on one event of the log at most (a day with more gives several).
+pub const GROUP_MAX: usize = 100;
+
+/// One day's timely reports (at least two, alike in date, being undated and sample data).
+fn day_change(day: &[&ReportView]) -> Change {
+    let r = day[0];
+    let mut plans: Vec<PlanReports> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for r in day {
+        let i = *index.entry(r.plan.as_str()).or_insert_with(|| {
+            plans.push(PlanReports {
+                plan_title: r.plan_title.clone(),
+                links: Vec::new(),
+            });
+            plans.len() - 1
+        });
+        let number = r.task_number.as_str();
+        plans[i].links.push(ReportLink {
+            label: if number.is_empty() {
+                r.task_title.clone()
+            } else {
+                number.to_string()
+            },
+            url: format!("{}#{}", r.task_url, r.anchor),
+        });
+    }
+    Change {
+        date: r.published.unwrap_or(r.date),
+        kind: "进展报告",
+        title: format!("{} 份进展报告", day.len()),
+        url: "updates/index.html".into(),
+        note: Some(if r.published.is_some() {
+            format!("均在报告期末后 {} 个工作日内公开", LIMIT)
+        } else {
+            String::new()
+        })
+        .filter(|n| !n.is_empty()),
+        reports_on: r.published.is_none().then_some(r.date),
+        late: false,
+        delay_workdays: None,
+        undated: r.published.is_none(),
+        void: false,
+        validity: None,
+        sample: r.sample,
+        reports: plans,
     }
 }
 

@@ -10,8 +10,10 @@
 //!
 //! It must never run script, load fonts or anything else, or show meaning by colour alone:
 //! every series has its own dash pattern or marker shape and a text label, colours have at least
-//! 3:1 contrast on white, and `<title>`/`<desc>` carry a full Chinese text alternative. All text
-//! from content is escaped. Output is deterministic: numbers are printed with a fixed precision.
+//! 3:1 contrast on white, and `<title>`/`<desc>` carry a full Chinese text alternative (the
+//! measurements counted: the page lists each in the table under the chart). All text from
+//! content is escaped. Output is deterministic: numbers are printed with a fixed precision, and
+//! compact: shared presentation attributes sit on groups, grid lines and ticks are one path each.
 
 use std::fmt::{self, Write};
 
@@ -109,7 +111,7 @@ pub fn tracker_svg(
     let mut s = String::with_capacity(8 * 1024 + 320 * points.len());
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" class="tracker-chart status-{st}" font-family="inherit" font-size="12">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" class="tracker-chart status-{st}" font-family="inherit" font-size="12" fill="{C_INK}">"#,
         w = WIDTH,
         h = HEIGHT,
         id = id,
@@ -124,16 +126,29 @@ pub fn tracker_svg(
     // Visible title.
     let _ = write!(
         s,
-        r#"<text class="title" x="{}" y="18" fill="{C_INK}" font-weight="bold">{}</text>"#,
+        r#"<text class="title" x="{}" y="18" font-weight="bold">{}</text>"#,
         f1(LEFT),
         esc(&truncate(&title, 40)),
     );
 
-    // Grid and value ticks.
-    s.push_str(r#"<g class="y-axis">"#);
-    for k in axis.k_lo..=axis.k_hi {
+    // Grid and value ticks: the grid lines as one path, the labels in one group.
+    let ks = axis.k_lo..=axis.k_hi;
+    s.push_str(r#"<g class="y-axis"><path d=""#);
+    for k in ks.clone() {
+        let _ = write!(
+            s,
+            "M{} {}H{}",
+            f1(LEFT),
+            f1(y(k as f64 * axis.step)),
+            f1(RIGHT)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"" stroke="{C_GRID}" fill="none"/><g text-anchor="end">"#
+    );
+    for k in ks {
         let v = k as f64 * axis.step;
-        let yy = y(v);
         let label = if short_unit {
             format!("{}{}", axis.label(v), unit)
         } else {
@@ -141,49 +156,51 @@ pub fn tracker_svg(
         };
         let _ = write!(
             s,
-            r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{C_GRID}" stroke-width="1"/><text x="{}" y="{}" text-anchor="end" fill="{C_INK}">{}</text>"#,
-            f1(LEFT),
-            f1(RIGHT),
+            r#"<text x="{}" y="{}">{}</text>"#,
             f1(LEFT - 6.0),
-            f1(yy + 4.0),
+            f1(y(v) + 4.0),
             esc(&label),
-            y = f1(yy),
         );
     }
     if !short_unit {
         let _ = write!(
             s,
-            r#"<text x="{}" y="{}" text-anchor="end" fill="{C_INK}">单位：{}</text>"#,
+            r#"<text x="{}" y="{}">单位：{}</text>"#,
             f1(LEFT - 6.0),
             f1(TOP - 14.0),
             esc(&truncate(unit, 8)),
         );
     }
-    s.push_str("</g>");
+    s.push_str("</g></g>");
 
-    // Time axis with year ticks.
+    // Time axis with year ticks: the axis and the ticks as one path, the years in one group.
+    let ticks: Vec<(i32, f64)> = year_ticks(first, t_lo, t_hi)
+        .into_iter()
+        .filter_map(|year| Some((year, x(Date::from_ymd(year, 1, 1)?))))
+        .collect();
     let _ = write!(
         s,
-        r#"<g class="x-axis"><line x1="{l}" y1="{b}" x2="{r}" y2="{b}" stroke="{C_INK}" stroke-width="1"/>"#,
-        l = f1(LEFT),
-        r = f1(RIGHT),
+        r#"<g class="x-axis"><path d="M{} {b}H{}"#,
+        f1(LEFT),
+        f1(RIGHT),
         b = f1(BOTTOM),
     );
-    for year in year_ticks(first, t_lo, t_hi) {
-        let Some(jan1) = Date::from_ymd(year, 1, 1) else {
-            continue;
-        };
-        let xx = x(jan1);
+    for &(_, xx) in &ticks {
+        let _ = write!(s, "M{} {}v4", f1(xx), f1(BOTTOM));
+    }
+    let _ = write!(
+        s,
+        r#"" stroke="{C_INK}" fill="none"/><g text-anchor="middle">"#
+    );
+    for &(year, xx) in &ticks {
         let _ = write!(
             s,
-            r#"<line x1="{x}" y1="{b}" x2="{x}" y2="{b2}" stroke="{C_INK}" stroke-width="1"/><text x="{x}" y="{ty}" text-anchor="middle" fill="{C_INK}">{year}</text>"#,
-            x = f1(xx),
-            b = f1(BOTTOM),
-            b2 = f1(BOTTOM + 4.0),
-            ty = f1(BOTTOM + 16.0),
+            r#"<text x="{}" y="{}">{year}</text>"#,
+            f1(xx),
+            f1(BOTTOM + 16.0),
         );
     }
-    s.push_str("</g>");
+    s.push_str("</g></g>");
 
     // Target line (dash-dot), labelled.
     if let Some(t) = target_value {
@@ -229,7 +246,7 @@ pub fn tracker_svg(
         let (anchor, tx) = side(xx);
         let _ = write!(
             s,
-            r#"<line class="deadline" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-width="1.5"/><text x="{tx}" y="{ty}" text-anchor="{anchor}" fill="{C_INK}"{HALO}>期限 {d}</text>"#,
+            r#"<line class="deadline" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-width="1.5"/><text x="{tx}" y="{ty}" text-anchor="{anchor}"{HALO}>期限 {d}</text>"#,
             x = f1(xx),
             t = f1(TOP),
             b = f1(BOTTOM),
@@ -242,7 +259,7 @@ pub fn tracker_svg(
         let (anchor, tx) = side(xx);
         let _ = write!(
             s,
-            r#"<line class="as-of" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-width="1" stroke-dasharray="2 3"/><text x="{tx}" y="{ty}" text-anchor="{anchor}" fill="{C_INK}"{HALO}>截至 {as_of}</text>"#,
+            r#"<line class="as-of" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-dasharray="2 3"/><text x="{tx}" y="{ty}" text-anchor="{anchor}"{HALO}>截至 {as_of}</text>"#,
             x = f1(xx),
             t = f1(TOP),
             b = f1(BOTTOM),
@@ -256,16 +273,17 @@ pub fn tracker_svg(
         let coords: Vec<(f64, f64)> = points.iter().map(|&(d, v)| (x(d), y(v))).collect();
         let _ = write!(
             s,
-            r#"<g class="measures"><polyline points="{}" fill="none" stroke="{C_MEASURE}" stroke-width="2"/>"#,
+            r#"<g class="measures" fill="{C_MEASURE}"><polyline points="{}" fill="none" stroke="{C_MEASURE}" stroke-width="2"/>"#,
             Coords(&coords)
         );
         for &(d, v) in &points {
+            // Each point's date and value are in the description and the table under the
+            // chart (测量数据表), not repeated in a tooltip.
             let _ = write!(
                 s,
-                r#"<circle class="measure" cx="{}" cy="{}" r="3.5" fill="{C_MEASURE}"><title>{}</title></circle>"#,
+                r#"<circle class="measure" cx="{}" cy="{}" r="3.5"/>"#,
                 f1(x(d)),
                 f1(y(v)),
-                esc(&format!("{d}：{}{unit}", fmt_value(v))),
             );
         }
         s.push_str("</g>");
@@ -287,12 +305,12 @@ pub fn tracker_svg(
     let _ = write!(
         s,
         concat!(
-            r#"<g class="legend" fill="{ink}">"#,
+            r#"<g class="legend">"#,
             r#"<line x1="64" y1="{l}" x2="84" y2="{l}" stroke="{m}" stroke-width="2"/><circle cx="74" cy="{l}" r="3.5" fill="{m}"/><text x="88" y="{t}">测量值</text>"#,
             r#"<rect x="150" y="{r}" width="8" height="8" fill="white" stroke="{ink}" stroke-width="2"/><text x="164" y="{t}">基线</text>"#,
             r#"<line x1="210" y1="{l}" x2="240" y2="{l}" stroke="{req}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="244" y="{t}">所需路径</text>"#,
             r#"<line x1="310" y1="{l}" x2="340" y2="{l}" stroke="{tg}" stroke-width="2" stroke-dasharray="10 3 2 3"/><text x="344" y="{t}">目标值</text>"#,
-            r#"<line x1="400" y1="{l}" x2="420" y2="{l}" stroke="{ink}" stroke-width="1" stroke-dasharray="2 3"/><text x="424" y="{t}">截至日期</text>"#,
+            r#"<line x1="400" y1="{l}" x2="420" y2="{l}" stroke="{ink}" stroke-dasharray="2 3"/><text x="424" y="{t}">截至日期</text>"#,
             "</g>"
         ),
         ink = C_INK,
@@ -376,12 +394,15 @@ fn description(target: &Target, tracker: &Tracker, points: &[(Date, f64)], as_of
     if !rates.is_empty() {
         parts.push(rates.join("，"));
     }
-    if !points.is_empty() {
-        let series: Vec<String> = points
-            .iter()
-            .map(|&(d, v)| format!("{d} {}{unit}", fmt_value(v)))
-            .collect();
-        parts.push(format!("测量值：{}", series.join("，")));
+    // The measurements one by one are in the table under the chart (测量数据表), which a
+    // screen reader reaches next: the description counts them instead of repeating them.
+    match points {
+        [] => {}
+        [(d, v)] => parts.push(format!("测量值1个：{d} {}{unit}", fmt_value(*v))),
+        [(first, _), .., (last, _)] => parts.push(format!(
+            "测量值{}个（{first}至{last}），逐条见图下的测量数据表",
+            points.len()
+        )),
     }
     if tracker.overdue {
         parts.push("已过期限".to_string());
@@ -507,9 +528,29 @@ fn side(x: f64) -> (&'static str, f64) {
     }
 }
 
-/// A coordinate with one decimal, never `-0.0`.
-fn f1(v: f64) -> Fixed {
-    Fixed(v, 1)
+/// A coordinate with one decimal, without a trailing `.0` (`200`, `85.1`), never `-0`.
+fn f1(v: f64) -> Coord {
+    Coord(v)
+}
+
+#[derive(Clone, Copy)]
+struct Coord(f64);
+
+impl fmt::Display for Coord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0 * 10.0;
+        let clear_of_tie = ((t - t.trunc()).abs() - 0.5).abs() > 1e-6;
+        if t.abs() < 1e9 && clear_of_tie {
+            let n = t.round() as i64;
+            return if n % 10 == 0 {
+                (n / 10).fmt(f)
+            } else {
+                Decimal(n, 1).fmt(f)
+            };
+        }
+        let s = Fixed(self.0, 1).to_string();
+        f.write_str(s.strip_suffix(".0").unwrap_or(&s))
+    }
 }
 
 /// A value as a person would write it: tidied, shortest round-trip form (96, 95.1, 0.3).
@@ -679,9 +720,16 @@ mod tests {
                 no_minus_zero(format!("{:.2}%", v * 100.0)),
                 "{v:e}"
             );
+            let one = no_minus_zero(format!("{v:.1}"));
+            assert_eq!(
+                f1(v).to_string(),
+                one.strip_suffix(".0").unwrap_or(&one),
+                "{v:e}"
+            );
         }
-        let pts = [(64.0, 199.96), (-0.04, 30.0)];
-        assert_eq!(Coords(&pts).to_string(), "64.0,200.0 0.0,30.0");
+        // Coordinates drop a trailing ".0".
+        let pts = [(64.0, 199.96), (-0.04, 30.0), (85.14, -12.26)];
+        assert_eq!(Coords(&pts).to_string(), "64,200 0,30 85.1,-12.3");
     }
 
     #[test]

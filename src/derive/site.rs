@@ -111,6 +111,8 @@ pub struct ReportView {
     pub anchor: String,
     pub task: String,
     pub task_title: String,
+    /// The task's numbering as printed, e.g. "二(九)" (empty when it has none).
+    pub task_number: String,
     pub task_url: String,
     pub plan: String,
     pub plan_title: String,
@@ -762,6 +764,7 @@ fn report_view(
         anchor: format!("report-{}", r.slug),
         task: task.id.0.clone(),
         task_title: task.title.clone(),
+        task_number: task.path.concat(),
         task_url: task_url.to_string(),
         plan: plan.id.0.clone(),
         plan_title: plan.title.clone(),

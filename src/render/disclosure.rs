@@ -408,12 +408,22 @@ pub fn render(
 
     // 更新记录.
     // Paginated: a large portal logs hundreds of thousands of events.
-    let chunks: Vec<&[changes::Change]> = if log.is_empty() {
-        vec![&[]]
-    } else {
-        log.chunks(changes::PER_PAGE).collect()
-    };
+    // A page holds events standing for about [`changes::PER_PAGE`] entries (a day's
+    // grouped reports count one each).
+    let mut chunks: Vec<&[changes::Change]> = Vec::new();
+    let (mut start, mut weight) = (0, 0);
+    for (i, c) in log.iter().enumerate() {
+        if weight > 0 && weight + c.weight() > changes::PER_PAGE {
+            chunks.push(&log[start..i]);
+            (start, weight) = (i, 0);
+        }
+        weight += c.weight();
+    }
+    if start < log.len() || chunks.is_empty() {
+        chunks.push(&log[start..]);
+    }
     let pages = chunks.len();
+    let total: usize = log.iter().map(changes::Change::weight).sum();
     let url = |n: usize| {
         if n == 1 {
             "disclosure/changes/index.html".to_string()
@@ -430,7 +440,7 @@ pub fn render(
             chunk.iter().any(|c| c.sample),
             |c| {
                 c.insert("changes", chunk);
-                c.insert("total", &log.len());
+                c.insert("total", &total);
                 c.insert("late", &late);
                 c.insert("limit", &changes::LIMIT);
                 c.insert("page_no", &n);

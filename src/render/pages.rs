@@ -14,8 +14,9 @@ use crate::model::Date;
 use crate::output::Sink;
 use crate::util::url::{canonical_url, enc, root_of};
 
-/// Updates listed per page on `updates/`.
-pub const UPDATES_PER_PAGE: usize = 50;
+/// Updates listed per page on `updates/`: a row is about 450 bytes, so a page stays near
+/// 100 kB, and a portal with a million reports gets 5,000 pages rather than 20,000.
+pub const UPDATES_PER_PAGE: usize = 200;
 
 /// What every page's context holds besides its own data.
 #[derive(Serialize)]
@@ -846,6 +847,14 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
             ts,
         ));
     }
+    // A status or year view that holds every target (all of them due in one year, say) is
+    // the index page itself: its filter links there instead of writing the same table again.
+    // A plan's view keeps its page, which other pages link to.
+    for (v, ts) in &mut views {
+        if v.kind != "plan" && ts.len() == all.len() && !all.is_empty() {
+            v.url = "targets/index.html".into();
+        }
+    }
     let index: Vec<&View> = views.iter().map(|(v, _)| v).collect();
     let sample = all.iter().any(|t| t.sample);
     // Every target is on four pages (all, its status, plan and year): its row is made into a
@@ -866,16 +875,20 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
             c.insert("counts", &data.target_counts);
         },
     )?;
-    views.par_iter().try_for_each(|(v, ts)| {
-        let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
-        let sample = ts.iter().any(|&i| all[i].sample);
-        pages.page(&v.url, "targets.html", "targets", sample, |c| {
-            c.insert("views", &index);
-            c.insert("current", &Some(v));
-            c.insert("targets", &view_rows);
-            c.insert("counts", &data.target_counts);
+    let own_page = |v: &View| v.url != "targets/index.html";
+    views
+        .par_iter()
+        .filter(|(v, _)| own_page(v))
+        .try_for_each(|(v, ts)| {
+            let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
+            let sample = ts.iter().any(|&i| all[i].sample);
+            pages.page(&v.url, "targets.html", "targets", sample, |c| {
+                c.insert("views", &index);
+                c.insert("current", &Some(v));
+                c.insert("targets", &view_rows);
+                c.insert("counts", &data.target_counts);
+            })
         })
-    })
 }
 
 #[derive(Serialize)]

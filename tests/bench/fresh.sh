@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Fresh-build benchmark against Hugo: every build writes into an empty output folder (as a CI
+# checkout that publishes does), in rounds that alternate Hugo and gongkai on the same machine
+# at the same time. Each build prints wall time, CPU time (user + sys, and sys alone), peak
+# memory (max RSS), and the bytes and files it wrote; the summary gives the medians and
+# gongkai's ratios to Hugo.
+#   tests/bench/fresh.sh [ROUNDS]      (default 5)
+# Environment:
+#   BENCH_DIR   the corpus (default /tmp/gongkai-bench; made by gen_corpus.py when missing)
+#   BENCH_OUT   where the outputs go (default $BENCH_DIR; BENCH_OUT=/dev/shm/bench for a tmpfs)
+#   GONGKAI_BIN the binary to measure (default: target/release/gongkai, built here with the
+#               fast release profile: no LTO, 16 codegen units)
+#   BEFORE_BIN  a second gongkai binary (e.g. a build of an older commit with the same profile),
+#               measured in the same rounds, so before and after alternate too
+# The Hugo reference site is made once from the corpus (tests/bench/hugo_site.sh).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-5}
+work=${BENCH_DIR:-/tmp/gongkai-bench}
+out=${BENCH_OUT:-$work}
+gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
+command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 1; }
+if [[ ! -d "$work/content" ]]; then
+  mkdir -p "$work" && python3 "$gen" --out "$work" >/dev/null
+fi
+site="$work/hugo"
+source tests/bench/hugo_site.sh
+make_hugo_site
+if [[ -z "${GONGKAI_BIN:-}" ]]; then
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release -q
+  GONGKAI_BIN=$PWD/target/release/gongkai
+fi
+mkdir -p "$out"
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+# measure NAME OUTPUT COMMAND...: one build into an empty OUTPUT.
+measure() {
+  local name=$1 dest=$2; shift 2
+  rm -rf "$dest" "$(dirname "$dest")/.$(basename "$dest").prev"
+  sync
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/log" \
+    || { cat "$work/log" >&2; exit 1; }
+  local wall user sys rss bytes files
+  read -r wall user sys rss <"$work/time"
+  read -r bytes files < <(find "$dest" -type f -printf '%s\n' | awk '{s += $1; n++} END {printf "%.0f %d\n", s, n}')
+  printf '%-8s %6.2f s wall %6.2f s CPU (%5.2f s sys) %5d MiB peak %7.1f MB in %6d files\n' \
+    "$name" "$wall" "$(echo "$user + $sys" | bc)" "$sys" $((rss / 1024)) "$(echo "$bytes / 1000000" | bc -l)" "$files"
+  echo "$name $wall $(echo "$user + $sys" | bc) $sys $rss $bytes $files" >>"$results"
+}
+
+echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs"
+for n in $(seq "$rounds"); do
+  measure hugo "$out/hugo-public" hugo --quiet --source "$site" --destination "$out/hugo-public"
+  if [[ -n "${BEFORE_BIN:-}" ]]; then
+    measure before "$out/before-public" "$BEFORE_BIN" build --root "$work" --output "$out/before-public"
+  fi
+  measure gongkai "$out/bench-public" "$GONGKAI_BIN" build --root "$work" --output "$out/bench-public"
+done
+python3 - "$results" <<'EOF'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, *v = line.split()
+    rows.setdefault(name, []).append([float(x) for x in v])
+med = {n: [statistics.median(c) for c in zip(*r)] for n, r in rows.items()}
+print("\nmedians         wall      CPU      sys   peak RSS     bytes    files")
+for n, (wall, cpu, sys_, rss, b, f) in med.items():
+    print(f"{n:<10} {wall:8.2f} s {cpu:6.2f} s {sys_:6.2f} s {rss / 1024:6.0f} MiB {b / 1e6:7.1f} MB {f:8.0f}")
+h = med["hugo"]
+for n in med:
+    if n != "hugo":
+        r = [a / b for a, b in zip(med[n], h)]
+        print(f"{n} / hugo: wall {r[0]:.2f}, CPU {r[1]:.2f}, peak RSS {r[3]:.2f}, bytes {r[4]:.2f}")
+EOF

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Scale benchmark: the 10,000-task corpus and one ten times larger (1,000 plans: 100,000 tasks,
+# 1,000,000 progress reports, about 4 GB on disk in small files), each built into an empty
+# output, alternating, in the same run; prints wall, CPU, peak memory (max RSS), bytes and
+# files of each build and the large build's time as a multiple of the small one's.
+#   tests/bench/scale.sh [ROUNDS]     (default 1)
+# Environment: BENCH_DIR (the 10k corpus, default /tmp/gongkai-bench), BENCH_BIG (the large
+# corpus, default /tmp/gongkai-bench-100k; made when missing, delete it afterwards),
+# GONGKAI_BIN (default: target/release/gongkai built with the fast release profile).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-1}
+small=${BENCH_DIR:-/tmp/gongkai-bench}
+big=${BENCH_BIG:-/tmp/gongkai-bench-100k}
+gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
+[[ -d "$small/content" ]] || { mkdir -p "$small" && python3 "$gen" --out "$small" >/dev/null; }
+[[ -d "$big/content" ]] || { mkdir -p "$big" && python3 "$gen" --out "$big" --plans 1000 >/dev/null; }
+if [[ -z "${GONGKAI_BIN:-}" ]]; then
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release -q
+  GONGKAI_BIN=$PWD/target/release/gongkai
+fi
+measure() {
+  local name=$1 root=$2 dest=$2/scale-public
+  rm -rf "$dest" "$root/.scale-public.prev"
+  sync
+  /usr/bin/time -f "%e %U %S %M" -o "$root/time" "$GONGKAI_BIN" build --root "$root" --output "$dest" \
+    >/dev/null 2>"$root/log" || { cat "$root/log" >&2; exit 1; }
+  read -r wall user sys rss <"$root/time"
+  read -r bytes files < <(find "$dest" -type f -printf '%s\n' | awk '{s += $1; n++} END {printf "%.0f %d\n", s, n}')
+  printf '%-5s %7.2f s wall %7.2f s CPU (%6.2f s sys) %6d MiB peak %8.1f MB in %7d files\n' \
+    "$name" "$wall" "$(echo "$user + $sys" | bc)" "$sys" $((rss / 1024)) "$(echo "$bytes / 1000000" | bc -l)" "$files"
+  last_wall=$wall
+  rm -rf "$dest"
+}
+for n in $(seq "$rounds"); do
+  measure 10k "$small"
+  small_wall=$last_wall
+  measure 100k "$big"
+  echo "100k / 10k wall: $(echo "scale=2; $last_wall / $small_wall" | bc)"
+done
