@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use gix::ObjectId;
 
 use super::diff::{self, Draft};
-use super::{Change, History};
+use super::{cache, Change, History};
 use crate::model::{Date, Report, Target, Task};
 
 /// The files of one plan folder at one commit, by blob id.
@@ -44,8 +44,17 @@ struct Parsed {
     reports: HashMap<ObjectId, Option<Rc<Report>>>,
 }
 
-/// Reads the history; `Err` says why there is none (the build goes on without it).
-pub(super) fn read(root: &Path) -> Result<History, String> {
+/// What [`read`] found.
+pub(super) enum Read {
+    /// HEAD is where `known` was read: it holds.
+    Same,
+    New(History),
+}
+
+/// Reads the history; `Err` says why there is none (the build goes on without it). `known` is
+/// a history read before (in memory, or kept by the last build in [`cache`]): when it was read
+/// at an ancestor of HEAD on the line followed, only the commits since are read.
+pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String> {
     let root = root
         .canonicalize()
         .map_err(|e| format!("{}: {e}", root.display()))?;
@@ -63,18 +72,57 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
         .head_commit()
         .map_err(|_| "the git repository has no commits yet".to_string())?;
 
-    // First parents from HEAD back: the line of published versions (a merge is compared with
-    // the version before it on that line, so what it brought in counts as changed by it).
     let shallow: Vec<ObjectId> = repo
         .shallow_commits()
         .ok()
         .flatten()
         .map(|c| c.iter().copied().collect())
         .unwrap_or_default();
+    let key = cache::Key {
+        prefix: prefix
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        head: head.id.to_string(),
+        shallow: {
+            let mut s: Vec<String> = shallow.iter().map(|c| c.to_string()).collect();
+            s.sort();
+            s
+        },
+    };
+    let from_file = match known {
+        Some(_) => None,
+        None => cache::load(&root),
+    };
+    // What was read before, when it can be gone on from: the same place in the same
+    // repository, as deep.
+    let known = known
+        .or(from_file.as_ref())
+        .and_then(|h| Some((h, h.state.as_deref()?)))
+        .filter(|(_, s)| s.key.prefix == key.prefix && s.key.shallow == key.shallow);
+    if known.is_some_and(|(_, s)| s.key == key) {
+        return Ok(match from_file {
+            // The cache file's, as it is (not to be written again).
+            Some(h) => Read::New(h),
+            None => Read::Same,
+        });
+    }
+    let resume_at: Option<ObjectId> =
+        known.and_then(|(_, s)| ObjectId::from_hex(s.key.head.as_bytes()).ok());
+
+    // First parents from HEAD back: the line of published versions (a merge is compared with
+    // the version before it on that line, so what it brought in counts as changed by it). The
+    // walk stops at the commit `known` was read at, when it meets it.
     let mut chain = Vec::new();
     let mut cut = false;
+    let mut resumed = false;
     let mut next = Some(head.id);
     while let Some(id) = next {
+        if Some(id) == resume_at {
+            resumed = true;
+            break;
+        }
         let Ok(commit) = repo.find_commit(id) else {
             cut = true;
             break;
@@ -99,26 +147,62 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
     }
     chain.reverse();
 
-    let mut history = History {
-        available: true,
-        head: Some(head.id.to_string()),
-        commits: chain.len(),
-        since: chain.first().map(|c| c.date),
-        ..History::default()
-    };
-    if cut {
-        if let Some(first) = chain.first() {
-            history.limits.push(format!(
-                "the repository is a shallow clone: its history starts at commit {} ({}); changes published before then cannot be shown",
-                short(&first.id),
-                first.date
-            ));
-        }
-    }
-
     let mut parsed = Parsed::default();
     let mut published: BTreeMap<String, Published> = BTreeMap::new();
     let mut last_plans_tree: Option<Option<ObjectId>> = None;
+    let mut history = History {
+        available: true,
+        head: Some(key.head.clone()),
+        walked: chain.len(),
+        fresh: true,
+        ..History::default()
+    };
+    let mut older: Vec<Change> = Vec::new();
+    match known.filter(|_| resumed) {
+        Some((h, s)) => {
+            // Go on from where `h` stopped: its plans as published then, parsed again.
+            history.commits = h.commits + chain.len();
+            history.since = h.since;
+            history.limits.clone_from(&h.limits);
+            older.clone_from(&h.changes);
+            let id = |hex: &Option<String>| {
+                hex.as_deref()
+                    .and_then(|h| ObjectId::from_hex(h.as_bytes()).ok())
+            };
+            last_plans_tree = s.plans_tree.as_ref().map(id);
+            for (name, f) in &s.folders {
+                let tasks = id(&f.tasks).and_then(|b| Some((b, tasks_of(&repo, &mut parsed, b)?)));
+                let targets =
+                    id(&f.plan).and_then(|b| Some((b, targets_of(&repo, &mut parsed, b)?)));
+                let progress = match id(&f.progress) {
+                    Some(t) => Some((t, reports_in(&repo, t)?)),
+                    None => None,
+                };
+                published.insert(
+                    name.clone(),
+                    Published {
+                        tasks,
+                        targets,
+                        progress,
+                    },
+                );
+            }
+        }
+        None => {
+            history.commits = chain.len();
+            history.since = chain.first().map(|c| c.date);
+            if cut {
+                if let Some(first) = chain.first() {
+                    history.limits.push(format!(
+                        "the repository is a shallow clone: its history starts at commit {} ({}); changes published before then cannot be shown",
+                        short(&first.id),
+                        first.date
+                    ));
+                }
+            }
+        }
+    }
+
     // (commit index, order within it, change)
     let mut found: Vec<(usize, usize, Change)> = Vec::new();
     preparse(&repo, &chain, &plans_path, &mut parsed)?;
@@ -159,7 +243,7 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
             });
             if let Some(old) = renamed.cloned() {
                 let state = published.remove(&old).expect("found above");
-                for (_, _, c) in &mut found {
+                for c in found.iter_mut().map(|f| &mut f.2).chain(&mut older) {
                     if c.plan == old {
                         c.plan.clone_from(name);
                     }
@@ -253,10 +337,26 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
             ));
         }
     }
-    // Newest first; within a commit, in the order of the files.
+    // Newest first; within a commit, in the order of the files; then what was read before.
     found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    history.changes = found.into_iter().map(|(_, _, c)| c).collect();
-    Ok(history)
+    history.changes = found.into_iter().map(|(_, _, c)| c).chain(older).collect();
+    let hex = |id: &ObjectId| id.to_string();
+    history.state = Some(std::sync::Arc::new(cache::State {
+        key,
+        plans_tree: last_plans_tree.map(|t| t.as_ref().map(hex)),
+        folders: published
+            .iter()
+            .map(|(name, p)| {
+                let folder = cache::Folder {
+                    tasks: p.tasks.as_ref().map(|t| hex(&t.0)),
+                    plan: p.targets.as_ref().map(|t| hex(&t.0)),
+                    progress: p.progress.as_ref().map(|t| hex(&t.0)),
+                };
+                (name.clone(), folder)
+            })
+            .collect(),
+    }));
+    Ok(Read::New(history))
 }
 
 /// Parses every version of every tasks.toml and plan.toml on the line side by side (the

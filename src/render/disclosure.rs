@@ -414,6 +414,8 @@ pub fn render(
         log.chunks(changes::PER_PAGE).collect()
     };
     let pages = chunks.len();
+    // Targets weakened after publication (修订记录), at the head of the first page.
+    let weakened = data.history.weakened_log(&data.plans);
     let url = |n: usize| {
         if n == 1 {
             "disclosure/changes/index.html".to_string()
@@ -437,6 +439,7 @@ pub fn render(
                 c.insert("pages", &pages);
                 c.insert("prev", &(n > 1).then(|| url(n - 1)));
                 c.insert("next", &(n < pages).then(|| url(n + 1)));
+                c.insert("weakened", &(n == 1).then_some(&weakened));
             },
         )
     })?;
