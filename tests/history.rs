@@ -2,6 +2,8 @@
 //! built by the real binary; what a reader of the task and plan pages and of
 //! `data/history.json` would check.
 
+#[path = "support/git.rs"]
+mod git;
 #[path = "support/site.rs"]
 mod site;
 #[path = "support/tools.rs"]
@@ -52,46 +54,9 @@ impl Site {
         fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
 
-    /// The files on disk (but .git and outputs) as a tree.
-    fn tree(&self) -> ObjectId {
-        let empty = ObjectId::empty_tree(gix::hash::Kind::Sha1);
-        let mut editor = self.repo.edit_tree(empty).unwrap();
-        for e in walkdir::WalkDir::new(&self.root)
-            .into_iter()
-            .filter_entry(|e| {
-                // What git would leave out: the repository, the output, the cache (which
-                // ignores itself).
-                ![".git", "public", ".gongkai-cache"].contains(&e.file_name().to_str().unwrap())
-            })
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let rel = e.path().strip_prefix(&self.root).unwrap();
-            let blob = self.repo.write_blob(fs::read(e.path()).unwrap()).unwrap();
-            editor
-                .upsert(
-                    rel.to_str().unwrap(),
-                    gix::object::tree::EntryKind::Blob,
-                    blob,
-                )
-                .unwrap();
-        }
-        editor.write().unwrap().detach()
-    }
-
     /// Commits what is on disk onto HEAD, at `seconds` in +08:00.
     fn commit(&self, seconds: i64, parents: &[ObjectId]) -> ObjectId {
-        let time = format!("{seconds} +0800");
-        let sig = gix::actor::SignatureRef {
-            name: "网站管理员".into(),
-            email: "web@example.gov.cn".into(),
-            time: &time,
-        };
-        let tree = self.tree();
-        self.repo
-            .commit_as(sig, sig, "HEAD", "update", tree, parents.iter().copied())
-            .unwrap()
-            .detach()
+        git::commit(&self.repo, &self.root, seconds, parents)
     }
 
     /// A commit of what is on disk that no reference points to (a side branch).
@@ -103,7 +68,7 @@ impl Site {
             time: &time,
         };
         let commit = gix::objs::Commit {
-            tree: self.tree(),
+            tree: git::tree(&self.repo, &self.root),
             parents: [parent].into_iter().collect(),
             author: sig.into(),
             committer: sig.into(),
