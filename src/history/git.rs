@@ -21,12 +21,14 @@ struct Folder {
     progress: Option<ObjectId>,
 }
 
-/// The last version of a plan that parsed, which the next one is compared with.
+/// The last version of a plan that parsed, which the next one is compared with: blob ids of
+/// versions known to parse (parsed when needed, once, through [`Parsed`]).
+#[derive(Clone, Copy)]
 struct Published {
-    tasks: Option<(ObjectId, Rc<Vec<Task>>)>,
-    targets: Option<(ObjectId, Rc<Vec<Target>>)>,
-    /// The `progress/` tree and its Markdown reports by file name.
-    progress: Option<(ObjectId, BTreeMap<String, ObjectId>)>,
+    tasks: Option<ObjectId>,
+    targets: Option<ObjectId>,
+    /// The `progress/` tree.
+    progress: Option<ObjectId>,
 }
 
 struct Commit {
@@ -160,7 +162,8 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
     let mut older: Vec<Change> = Vec::new();
     match known.filter(|_| resumed) {
         Some((h, s)) => {
-            // Go on from where `h` stopped: its plans as published then, parsed again.
+            // Go on from where `h` stopped: its plans as published then (parsed when a new
+            // commit changes them).
             history.commits = h.commits + chain.len();
             history.since = h.since;
             history.limits.clone_from(&h.limits);
@@ -171,21 +174,12 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
             };
             last_plans_tree = s.plans_tree.as_ref().map(id);
             for (name, f) in &s.folders {
-                let tasks = id(&f.tasks).and_then(|b| Some((b, tasks_of(&repo, &mut parsed, b)?)));
-                let targets =
-                    id(&f.plan).and_then(|b| Some((b, targets_of(&repo, &mut parsed, b)?)));
-                let progress = match id(&f.progress) {
-                    Some(t) => Some((t, reports_in(&repo, t)?)),
-                    None => None,
+                let folder = Published {
+                    tasks: id(&f.tasks),
+                    targets: id(&f.plan),
+                    progress: id(&f.progress),
                 };
-                published.insert(
-                    name.clone(),
-                    Published {
-                        tasks,
-                        targets,
-                        progress,
-                    },
-                );
+                published.insert(name.clone(), folder);
             }
         }
         None => {
@@ -234,14 +228,16 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
                 continue;
             }
             let new_tasks = folder.tasks.and_then(|b| tasks_of(&repo, &mut parsed, b));
-            let renamed = vanished.iter().find(|v| {
-                published.contains_key(*v)
-                    && same_tasks(
-                        published[*v].tasks.as_ref().map(|t| &t.1),
-                        new_tasks.as_ref(),
-                    )
-            });
-            if let Some(old) = renamed.cloned() {
+            let mut renamed = None;
+            for v in &vanished {
+                let Some(p) = published.get(v) else { continue };
+                let old_tasks = p.tasks.and_then(|b| tasks_of(&repo, &mut parsed, b));
+                if same_tasks(old_tasks.as_ref(), new_tasks.as_ref()) {
+                    renamed = Some(v.clone());
+                    break;
+                }
+            }
+            if let Some(old) = renamed {
                 let state = published.remove(&old).expect("found above");
                 for c in found.iter_mut().map(|f| &mut f.2).chain(&mut older) {
                     if c.plan == old {
@@ -254,14 +250,11 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
                 published.insert(
                     name.clone(),
                     Published {
-                        tasks: folder.tasks.zip(new_tasks),
+                        tasks: folder.tasks.filter(|_| new_tasks.is_some()),
                         targets: folder
                             .plan
-                            .and_then(|b| targets_of(&repo, &mut parsed, b).map(|t| (b, t))),
-                        progress: match folder.progress {
-                            Some(t) => Some((t, reports_in(&repo, t)?)),
-                            None => None,
-                        },
+                            .filter(|b| targets_of(&repo, &mut parsed, *b).is_some()),
+                        progress: folder.progress,
                     },
                 );
             }
@@ -272,33 +265,38 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
         for (name, folder) in &folders {
             let state = published.get_mut(name).expect("every folder is published");
             if let Some(blob) = folder.tasks {
-                if state.tasks.as_ref().map(|t| t.0) != Some(blob) {
+                if state.tasks != Some(blob) {
                     if let Some(now) = tasks_of(&repo, &mut parsed, blob) {
-                        if let Some((_, before)) = &state.tasks {
-                            let d = diff::tasks(before, &now);
+                        let before = state.tasks.and_then(|b| tasks_of(&repo, &mut parsed, b));
+                        if let Some(before) = before {
+                            let d = diff::tasks(&before, &now);
                             drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
                         }
-                        state.tasks = Some((blob, now));
+                        state.tasks = Some(blob);
                     }
                 }
             }
             if let Some(blob) = folder.plan {
-                if state.targets.as_ref().map(|t| t.0) != Some(blob) {
+                if state.targets != Some(blob) {
                     if let Some(now) = targets_of(&repo, &mut parsed, blob) {
-                        if let Some((_, before)) = &state.targets {
-                            let d = diff::targets(before, &now);
+                        let before = state
+                            .targets
+                            .and_then(|b| targets_of(&repo, &mut parsed, b));
+                        if let Some(before) = before {
+                            let d = diff::targets(&before, &now);
                             drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
                         }
-                        state.targets = Some((blob, now));
+                        state.targets = Some(blob);
                     }
                 }
             }
-            if folder.progress != state.progress.as_ref().map(|p| p.0) {
+            if folder.progress != state.progress {
                 let files = match folder.progress {
                     Some(t) => reports_in(&repo, t)?,
                     None => BTreeMap::new(),
                 };
-                if let Some((_, before)) = &state.progress {
+                if let Some(before) = state.progress {
+                    let before = reports_in(&repo, before)?;
                     for (file, blob) in &files {
                         let Some(old) = before.get(file).filter(|b| *b != blob) else {
                             continue;
@@ -311,7 +309,7 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
                         }
                     }
                 }
-                state.progress = folder.progress.map(|t| (t, files));
+                state.progress = folder.progress;
             }
         }
         let hex = commit.id.to_string();
@@ -348,9 +346,9 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
             .iter()
             .map(|(name, p)| {
                 let folder = cache::Folder {
-                    tasks: p.tasks.as_ref().map(|t| hex(&t.0)),
-                    plan: p.targets.as_ref().map(|t| hex(&t.0)),
-                    progress: p.progress.as_ref().map(|t| hex(&t.0)),
+                    tasks: p.tasks.as_ref().map(hex),
+                    plan: p.targets.as_ref().map(hex),
+                    progress: p.progress.as_ref().map(hex),
                 };
                 (name.clone(), folder)
             })
