@@ -199,7 +199,13 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
 
     // (commit index, order within it, change)
     let mut found: Vec<(usize, usize, Change)> = Vec::new();
-    preparse(&repo, &chain, &plans_path, &mut parsed)?;
+    // The versions already published (going on from a cache) are parsed only if a new
+    // commit changes their plan.
+    let known: std::collections::HashSet<ObjectId> = published
+        .values()
+        .flat_map(|p| p.tasks.into_iter().chain(p.targets))
+        .collect();
+    preparse(&repo, &chain, &plans_path, &known, &mut parsed)?;
     for (i, commit) in chain.iter().enumerate() {
         let plans_tree = repo
             .find_tree(commit.tree)
@@ -357,12 +363,14 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
     Ok(Read::New(history))
 }
 
-/// Parses every version of every tasks.toml and plan.toml on the line side by side (the
-/// bulk of reading the history), so the walk that compares them finds them parsed.
+/// Parses every version of every tasks.toml and plan.toml on the line but those in `known`
+/// side by side (the bulk of reading the history), so the walk that compares them finds them
+/// parsed.
 fn preparse(
     repo: &gix::Repository,
     chain: &[Commit],
     plans_path: &Path,
+    known: &std::collections::HashSet<ObjectId>,
     parsed: &mut Parsed,
 ) -> Result<(), String> {
     let mut tasks: Vec<ObjectId> = Vec::new();
@@ -384,7 +392,7 @@ fn preparse(
             plans.extend(folder.plan);
         }
     }
-    let mut unique = std::collections::HashSet::new();
+    let mut unique = known.clone();
     tasks.retain(|b| unique.insert(*b));
     plans.retain(|b| unique.insert(*b));
     let read = |ids: &[ObjectId]| -> Vec<(ObjectId, Option<String>)> {

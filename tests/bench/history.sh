@@ -41,7 +41,7 @@ run() {
     "${2:-$bin}" build --root "$work" --output "$out" 2>"$work/log" >/dev/null
   read -r user sys wall rss <"$work/time"
   local stage walked
-  stage=$(sed -n 's/^timing: history *\([0-9]*\) ms.*/\1/p' "$work/log")
+  stage=$(sed -n "s/^timing: history *\\([0-9]*\\) ms (side by side).*/\\1/p" "$work/log")
   walked=$(sed -n 's/^timing: history walked \([0-9]*\) of.*/\1/p' "$work/log")
   printf '%-8s %6.2f s wall %6.2f s CPU %5d MiB  history %6s ms, %3s commits walked\n' \
     "$1" "$wall" "$(echo "$user + $sys" | bc)" $(( rss / 1024 )) "${stage:--}" "${walked:--}"
