@@ -363,6 +363,9 @@ pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String>
     Ok(Read::New(history))
 }
 
+/// At most this many versions to parse are parsed on the history's own thread.
+const FEW: usize = 16;
+
 /// Parses every version of every tasks.toml and plan.toml on the line but those in `known`
 /// side by side (the bulk of reading the history), so the walk that compares them finds them
 /// parsed.
@@ -400,6 +403,22 @@ fn preparse(
     };
     let task_texts = read(&tasks);
     let plan_texts = read(&plans);
+    // A few versions (going on from the cache) are parsed here: handed to the thread pool,
+    // they would wait for the load beside which the history is read.
+    if task_texts.len() + plan_texts.len() <= FEW {
+        for (b, text) in task_texts {
+            let v =
+                text.and_then(|t| crate::content::parse_tasks_version(Path::new("tasks.toml"), &t));
+            parsed.tasks.insert(b, v.map(Rc::new));
+        }
+        for (b, text) in plan_texts {
+            let v = text.and_then(|t| {
+                crate::content::parse_plan_targets_version(Path::new("plan.toml"), &t)
+            });
+            parsed.targets.insert(b, v.map(Rc::new));
+        }
+        return Ok(());
+    }
     let (t, p): (Vec<_>, Vec<_>) = rayon::join(
         || {
             task_texts
