@@ -11,10 +11,12 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::content::LoadMemo;
 use crate::derive::{derive_reusing, Inputs, PlanView, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
+use crate::history::History;
 use crate::output::{guard, CommitError, Sink, Staging};
 use crate::render::{render_site_cached, PageCache, Renderer, Theme};
 use crate::util::hash::{self, Fingerprint};
@@ -105,6 +107,10 @@ pub struct Memo {
     /// The units of the last good run, as validated (`serve`'s preview validates one plan
     /// against them).
     pub units: Vec<crate::model::Unit>,
+    /// The 修订记录 as last read: read again only when HEAD moved.
+    pub history: Option<Arc<History>>,
+    /// The last note about the history shown (each is shown once).
+    history_note: Option<String>,
 }
 
 /// What [`prepare_with`] gives.
@@ -138,14 +144,16 @@ fn prepare_linted(
     lint: bool,
 ) -> Option<Prepared> {
     let t = Timer::start();
-    // The 修订记录 is read from git beside loading; it depends on nothing loaded. `serve`
-    // (which keeps a memo) does not read it on every edit.
-    let history = memo.is_none().then(|| {
+    // The 修订记录 is read from git beside loading; it depends on nothing loaded. With a memo
+    // (`serve`), only when HEAD moved since the last run.
+    let known = memo.as_ref().and_then(|m| m.history.clone());
+    let history = {
         let root = root.to_path_buf();
+        let known = known.clone();
         std::thread::Builder::new()
             .name("history".into())
-            .spawn(move || timed(|| crate::history::read(&root)))
-    });
+            .spawn(move || timed(|| crate::history::read_since(&root, known.as_deref())))
+    };
     let (content, load_diags) = content::load_with(root, memo.as_mut().map(|m| &mut m.load));
     diags.extend(load_diags.into_sorted());
     t.lap("load");
@@ -188,7 +196,7 @@ fn prepare_linted(
         }
     };
     let mut data = derive_reusing(&content, inputs, reuse);
-    match memo {
+    match memo.as_mut() {
         Some(m) => {
             m.units = content.units.clone();
             m.load.restore(content.plans);
@@ -196,18 +204,37 @@ fn prepare_linted(
         None => drop_aside(content),
     }
     t.lap("derive");
-    if let Some(history) = history {
-        let ((history, note), ms) = match history.map(|h| h.join()) {
-            Ok(Ok(read)) => read,
-            _ => timed(|| crate::history::read(root)),
-        };
-        t.stage("history", ms);
-        if let Some(note) = note {
-            eprintln!("note: {note}");
-        }
-        data.history = history;
-        t.lap("history");
+    let (read, ms) = match history.map(|h| h.join()) {
+        Ok(Ok(read)) => read,
+        _ => timed(|| crate::history::read_since(root, known.as_deref())),
+    };
+    t.stage("history", ms);
+    if let Some((h, _)) = read.as_ref().filter(|_| t.on) {
+        eprintln!(
+            "timing: history walked {} of {} commits ({} changes)",
+            h.walked,
+            h.commits,
+            h.changes.len()
+        );
     }
+    data.history = match (read, known) {
+        (Some((history, note)), _) => {
+            let shown = memo.as_ref().and_then(|m| m.history_note.as_ref());
+            if let Some(note) = note.as_ref().filter(|n| Some(*n) != shown) {
+                eprintln!("note: {note}");
+            }
+            if let Some(m) = memo.as_mut() {
+                m.history_note = note;
+            }
+            Arc::new(history)
+        }
+        (None, Some(known)) => known,
+        (None, None) => Arc::default(),
+    };
+    if let Some(m) = memo.as_mut() {
+        m.history = Some(Arc::clone(&data.history));
+    }
+    t.lap("history");
     Some(Prepared { data, theme, keys })
 }
 
@@ -286,6 +313,7 @@ pub fn build_site(
         }
     }
     t.lap("outputs");
+    let history = Arc::clone(&data.history);
     drop_aside(data);
     // The manifest covers every file written so far; it and its signature come last.
     let release = crate::mirror::release_files(&staging.written(), sign_key)
@@ -306,6 +334,11 @@ pub fn build_site(
         )),
     })?;
     t.lap("commit");
+    // The history read, kept for the next build (only once the site is in place: a failed
+    // build leaves every file as it was).
+    if let Err(e) = crate::history::store(root, &history) {
+        eprintln!("note: the 修订记录 cache could not be kept ({e}); the next build reads the whole history again");
+    }
     Ok(BuildReport {
         moved: committed.moved,
         moved_to: committed.moved_to,

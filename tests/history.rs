@@ -2,8 +2,12 @@
 //! built by the real binary; what a reader of the task and plan pages and of
 //! `data/history.json` would check.
 
+#[path = "support/git.rs"]
+mod git;
 #[path = "support/site.rs"]
 mod site;
+#[path = "support/tools.rs"]
+mod tools;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,42 +54,9 @@ impl Site {
         fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
 
-    /// The files on disk (but .git and outputs) as a tree.
-    fn tree(&self) -> ObjectId {
-        let empty = ObjectId::empty_tree(gix::hash::Kind::Sha1);
-        let mut editor = self.repo.edit_tree(empty).unwrap();
-        for e in walkdir::WalkDir::new(&self.root)
-            .into_iter()
-            .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "public")
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let rel = e.path().strip_prefix(&self.root).unwrap();
-            let blob = self.repo.write_blob(fs::read(e.path()).unwrap()).unwrap();
-            editor
-                .upsert(
-                    rel.to_str().unwrap(),
-                    gix::object::tree::EntryKind::Blob,
-                    blob,
-                )
-                .unwrap();
-        }
-        editor.write().unwrap().detach()
-    }
-
     /// Commits what is on disk onto HEAD, at `seconds` in +08:00.
     fn commit(&self, seconds: i64, parents: &[ObjectId]) -> ObjectId {
-        let time = format!("{seconds} +0800");
-        let sig = gix::actor::SignatureRef {
-            name: "网站管理员".into(),
-            email: "web@example.gov.cn".into(),
-            time: &time,
-        };
-        let tree = self.tree();
-        self.repo
-            .commit_as(sig, sig, "HEAD", "update", tree, parents.iter().copied())
-            .unwrap()
-            .detach()
+        git::commit(&self.repo, &self.root, seconds, parents)
     }
 
     /// A commit of what is on disk that no reference points to (a side branch).
@@ -97,7 +68,7 @@ impl Site {
             time: &time,
         };
         let commit = gix::objs::Commit {
-            tree: self.tree(),
+            tree: git::tree(&self.repo, &self.root),
             parents: [parent].into_iter().collect(),
             author: sig.into(),
             committer: sig.into(),
@@ -229,6 +200,48 @@ fn a_lowered_target_and_a_later_deadline_show_both_values_dates_and_labels() {
         2,
         "nothing else changed: {h:#}"
     );
+
+    // The site-wide tracker marks both targets as computed against a changed target, linking
+    // to the tasks' records.
+    let targets = fs::read_to_string(out.join("targets/index.html")).unwrap();
+    let row = |id: &str| {
+        let link = format!("plans/t/tasks/{}/index.html#target-{id}\"", &id[..1]);
+        let i = targets
+            .find(&link)
+            .unwrap_or_else(|| panic!("no row for {id}"));
+        let end = i + targets[i..].find("</tr>").unwrap();
+        &targets[i..end]
+    };
+    let one_row = row("1-1");
+    assert!(
+        one_row.contains("2024-06-02 目标下调:98% → 95%")
+            && one_row.contains("状态按修改后的目标计算")
+            && one_row.contains("tasks/1/index.html#revisions"),
+        "{one_row}"
+    );
+    assert!(row("2-1").contains("期限推迟:2026年 → 2027年"));
+    assert!(!row("3-1").contains("状态按修改后的目标计算"));
+
+    // The change log lists both at its head, naming plan and task.
+    let log = fs::read_to_string(out.join("disclosure/changes/index.html")).unwrap();
+    let i = log
+        .find("公布后下调或推迟的目标")
+        .expect("the change log lists weakened targets");
+    let list = &log[i..i + log[i..].find("</section>").unwrap()];
+    for needle in [
+        "目标下调",
+        "期限推迟",
+        "2024-06-02",
+        "98%</del> → <ins>95%</ins>",
+        "tasks/1/index.html#revisions",
+        "tasks/2/index.html#revisions",
+        "plans/t/index.html",
+    ] {
+        assert!(
+            list.contains(needle),
+            "the change log lacks {needle}:\n{list}"
+        );
+    }
 
     // The plan page lists both prominently, linking to the tasks' records.
     let plan = fs::read_to_string(out.join("plans/t/index.html")).unwrap();
@@ -463,4 +476,129 @@ fn a_report_figure_changed_without_a_correction_is_flagged_and_one_with_a_correc
         "",
         "a correction that says so is not flagged"
     );
+}
+
+/// Every file of a folder, by relative path.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Builds into a new folder beside the site and returns its files.
+fn built(s: &Site, name: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = s._tmp.path().join(name);
+    s.build(&out);
+    files(&out)
+}
+
+#[test]
+fn a_build_from_the_cache_and_one_going_on_from_it_equal_builds_without_it() {
+    let (s, _, second) = weakened_site();
+    let cache = s.root.join(".gongkai-cache");
+    let fresh = built(&s, "a");
+    // The first build kept what it read, in a folder git ignores.
+    let kept = fs::read_to_string(cache.join("history.json")).expect("the history is kept");
+    assert!(kept.contains(&second.to_string()));
+    assert_eq!(
+        fs::read_to_string(cache.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    // From the cache as it is (same HEAD): the same bytes.
+    assert!(built(&s, "b") == fresh, "a build from the cache differs");
+
+    // New commits: a rename of the plan folder and a later deadline. The next build goes on
+    // from the cache; it gives what a build without the cache gives.
+    let plans = s.root.join("content/plans");
+    fs::rename(plans.join("t"), plans.join("t2")).unwrap();
+    let plan = plans.join("t2/plan.toml");
+    let text = fs::read_to_string(&plan).unwrap();
+    fs::write(&plan, text.replacen("id = \"t\"", "id = \"t2\"", 1)).unwrap();
+    let third = s.commit(SEP, &[second]);
+    s.edit("t2", "value = 95.0", "value = 93.0");
+    let fourth = s.commit(SEP + 86_400, &[third]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["build", "--root", s.root.to_str().unwrap(), "--output"])
+        .arg(s._tmp.path().join("c"))
+        .env("GONGKAI_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("history walked 2 of 4 commits"),
+        "only the new commits are read: {}",
+        stderr(&o)
+    );
+    let resumed = files(&s._tmp.path().join("c"));
+    let kept = fs::read_to_string(cache.join("history.json")).unwrap();
+    assert!(kept.contains(&fourth.to_string()), "the cache follows HEAD");
+    fs::remove_dir_all(&cache).unwrap();
+    let whole = built(&s, "d");
+    assert!(
+        resumed == whole,
+        "going on from the cache differs from reading it all"
+    );
+    let h: serde_json::Value = serde_json::from_slice(&whole["data/history.json"]).unwrap();
+    assert_eq!(h["commits"], 4);
+    let plans: Vec<&str> = h["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["plan"].as_str().unwrap())
+        .collect();
+    assert_eq!(plans, ["t2", "t2", "t2"], "{h:#}");
+
+    // A damaged cache is not trusted: read again, same bytes, and replaced.
+    fs::write(cache.join("history.json"), "{\"format\": 1, \"changes\": [").unwrap();
+    assert!(built(&s, "e") == whole, "a damaged cache changed the site");
+    assert!(fs::read_to_string(cache.join("history.json"))
+        .unwrap()
+        .contains(&fourth.to_string()));
+}
+
+#[test]
+fn the_history_file_is_in_the_data_package_and_on_the_data_page() {
+    let (s, _, _) = weakened_site();
+    let out = s.root.join("public");
+    s.build(&out);
+    let pkg: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("data/datapackage.json")).unwrap()).unwrap();
+    let history = pkg["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "history.json")
+        .expect("datapackage.json lists history.json");
+    let description = history["description"].as_str().unwrap();
+    for field in [
+        "plan", "task", "target", "field", "old", "new", "date", "commit", "kind",
+    ] {
+        assert!(
+            description.contains(&format!("{field}(")),
+            "{field} is not described: {description}"
+        );
+    }
+    let page = fs::read_to_string(out.join("data/index.html")).unwrap();
+    assert!(page.contains(r#"<a href="history.json">history.json</a>"#));
+    assert!(page.contains("<code>changes[].kind</code>") && page.contains("目标下调"));
+    assert!(broken_links(&out).is_empty(), "{:?}", broken_links(&out));
+    if tools::python_module("frictionless") {
+        let (ok, text) = tools::python(
+            "import sys\nfrom frictionless import validate\nr = validate(sys.argv[1])\nprint(r.valid)\nprint(r.flatten(['rowNumber','fieldName','type','note']))",
+            &[out.join("data/datapackage.json").to_str().unwrap()],
+        );
+        assert!(ok && text.starts_with("True"), "{text}");
+    }
 }

@@ -352,3 +352,91 @@ fn without_a_fixed_as_of_a_preview_uses_the_last_builds() {
     fs::write(&newer, text.replace("value = 96.8", "value = 97.0")).unwrap();
     assert!(site.preview(std::slice::from_ref(&newer)).is_none());
 }
+
+#[path = "support/git.rs"]
+mod git;
+
+#[test]
+fn serve_shows_the_revision_history_and_reads_it_again_only_when_head_moves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    site::copy_tree(&site::repo().join("tests/fixtures/trackers"), &root);
+    let repo = gix::init(&root).unwrap();
+    let tasks = root.join("content/plans/t/tasks.toml");
+    let edit = |from: &str, to: &str| {
+        let text = fs::read_to_string(&tasks).unwrap();
+        assert!(text.contains(from), "{from:?}");
+        fs::write(&tasks, text.replacen(from, to, 1)).unwrap();
+    };
+    // Published 2024-01-10; the target of task 1 lowered 2024-06-02 (+08:00).
+    let first = git::commit(&repo, &root, 1_704_880_800, &[]);
+    edit("value = 98.0", "value = 95.0");
+    let second = git::commit(&repo, &root, 1_717_272_000, &[first]);
+
+    let page = |site: &Incremental, task: &str| {
+        let path = format!("plans/t/tasks/{task}/index.html");
+        String::from_utf8(site.sorted()[&path].to_vec()).unwrap()
+    };
+    let mut site = Incremental::new(&root);
+    let stats = site.rebuild().expect("first build");
+    assert!(stats.history_read);
+    let one = page(&site, "1");
+    assert!(
+        one.contains("修订记录") && one.contains("目标下调") && one.contains("2024-06-02"),
+        "serve shows the 修订记录"
+    );
+    assert!(String::from_utf8_lossy(&site.sorted()["data/history.json"]).contains("target_lowered"));
+    assert_same(&site, &root, "first build with history");
+
+    // An edit not committed: the history is not read again, the pages still show it.
+    let report = root.join("content/plans/t/progress/2024-06-30-1.md");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(&report, format!("{text}\n补充说明。\n")).unwrap();
+    let stats = site.rebuild().expect("rebuild after an edit");
+    assert!(!stats.history_read, "HEAD did not move: {stats:?}");
+    assert!(page(&site, "1").contains("目标下调"));
+    assert_same(&site, &root, "an edit, HEAD unchanged");
+
+    // A preview of a report edit shows the 修订记录 as the full rebuild does.
+    fs::write(&report, format!("{text}\n再次补充。\n")).unwrap();
+    let preview = site
+        .preview(std::slice::from_ref(&report))
+        .expect("a report edit is previewed");
+    let previewed = "plans/t/tasks/1/index.html";
+    assert!(String::from_utf8_lossy(&preview.pages[previewed].bytes).contains("目标下调"));
+    site.rebuild().expect("rebuild after the preview");
+    for (path, p) in &preview.pages {
+        assert!(*p.bytes == *site.sorted()[path], "{path}: preview differs");
+    }
+
+    // A commit moving a deadline: read again; task 2's page (whose files did not change
+    // since the last rebuild) shows it.
+    edit("year = 2026\n  value = 9.0", "year = 2027\n  value = 9.0");
+    git::commit(&repo, &root, 1_725_156_000, &[second]);
+    let stats = site.rebuild().expect("rebuild after a commit");
+    assert!(stats.history_read);
+    assert!(page(&site, "2").contains("期限推迟"));
+    assert!(stats
+        .changed
+        .contains(&"plans/t/tasks/2/index.html".to_string()));
+    assert_same(&site, &root, "after a commit");
+
+    // Committed with no file changed since the last rebuild (HEAD moved, nothing else):
+    // the next rebuild picks the new commit up.
+    edit("year = 2027\n  value = 9.0", "year = 2028\n  value = 9.0");
+    site.rebuild().expect("rebuild before the commit");
+    assert!(
+        !page(&site, "2").contains("<ins>2028年</ins>"),
+        "not committed yet"
+    );
+    let head = repo.head_id().unwrap().detach();
+    git::commit(&repo, &root, 1_725_242_400, &[head]);
+    let stats = site.rebuild().expect("rebuild after the commit alone");
+    assert!(stats.history_read);
+    let two = page(&site, "2");
+    assert!(
+        two.contains("<del>2027年</del>") && two.contains("<ins>2028年</ins>"),
+        "the plan's pages are rendered again when only its history changed"
+    );
+    assert_same(&site, &root, "after a commit alone");
+}

@@ -305,7 +305,7 @@ pub struct SiteData {
     pub compare: super::compare::Comparison,
     /// The 修订记录 read from git (`crate::history`), set by the build; empty when off.
     #[serde(skip)]
-    pub history: crate::history::History,
+    pub history: std::sync::Arc<crate::history::History>,
 }
 
 impl SiteData {

@@ -296,6 +296,34 @@ pub fn datapackage(data: &SiteData) -> String {
             ));
         }
     }
+    if data.history.available {
+        // Not a table: the package is then a plain data package holding tabular resources
+        // and this JSON file, described field by field.
+        pkg["profile"] = json!("data-package");
+        let fields = |list: &[(&str, &str, &str)]| -> String {
+            list.iter()
+                .map(|(n, t, d)| format!("{n}({t}):{d}"))
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        pkg["resources"]
+            .as_array_mut()
+            .expect("resources is a list")
+            .push(json!({
+                "name": "history",
+                "title": "修订记录",
+                "path": "history.json",
+                "profile": "data-resource",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": format!(
+                    "规划公布后对任务、目标和已发布进展报告数值的每一处修改(据网站内容的 git 版本记录)。顶层字段:{}。changes 每项字段:{}。",
+                    fields(&crate::history::FILE_FIELDS),
+                    fields(&crate::history::CHANGE_FIELDS)
+                ),
+            }));
+    }
     if let Some(b) = &data.site.base_url {
         pkg["homepage"] = json!(b);
     }

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Comparator, Date, Report, Target, Task};
 
 /// What kind of change a [`Change`] is; its label is what pages show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A target made weaker: value lowered for `>=`, raised for `<=`, a smaller
@@ -63,7 +63,7 @@ impl Kind {
 }
 
 /// A value before or after a change, as data (`null`, a number, a text or a list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Val {
     None,
@@ -87,6 +87,26 @@ impl Val {
     }
 }
 
+/// Every [`Change::field`] there is.
+pub(super) const FIELDS: [&str; 16] = [
+    "title",
+    "text",
+    "lead",
+    "responsible",
+    "task",
+    "target",
+    "value",
+    "unit",
+    "comparator",
+    "year",
+    "metric",
+    "baseline.value",
+    "baseline.year",
+    "baseline.date",
+    "measure",
+    "percent",
+];
+
 /// One published change to one field of a task or target.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
@@ -94,7 +114,8 @@ pub struct Change {
     pub task: Option<String>,
     pub target: Option<String>,
     /// `title`, `text`, `lead`, `responsible`, `task`, `target`, `value`, `unit`, `comparator`,
-    /// `year`, `metric`, `baseline.value`, `baseline.year`, `baseline.date`.
+    /// `year`, `metric`, `baseline.value`, `baseline.year`, `baseline.date` (targets and
+    /// tasks); `measure`, `percent` (progress reports).
     pub field: &'static str,
     pub old: Val,
     pub new: Val,
@@ -112,6 +133,46 @@ pub struct Change {
     /// For a progress report's figure: the date the report is for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Date>,
+}
+
+/// A change as kept in the cache file ([`super::cache`]): [`Change`] with owned texts.
+#[derive(Deserialize)]
+pub(super) struct Kept {
+    plan: String,
+    task: Option<String>,
+    target: Option<String>,
+    field: String,
+    old: Val,
+    new: Val,
+    #[serde(deserialize_with = "super::cache::date::one")]
+    date: Date,
+    commit: String,
+    kind: Kind,
+    target_text: Option<String>,
+    unit: Option<String>,
+    #[serde(default, deserialize_with = "super::cache::date::maybe")]
+    report: Option<Date>,
+}
+
+impl Kept {
+    /// The change, when its field is one there is.
+    pub(super) fn change(self) -> Option<Change> {
+        Some(Change {
+            field: FIELDS.iter().find(|f| **f == self.field)?,
+            plan: self.plan,
+            task: self.task,
+            target: self.target,
+            old: self.old,
+            new: self.new,
+            date: self.date,
+            commit: self.commit,
+            kind: self.kind,
+            label: self.kind.label(),
+            target_text: self.target_text,
+            unit: self.unit,
+            report: self.report,
+        })
+    }
 }
 
 /// A change before it is dated: what the diff of two versions finds.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use gix::ObjectId;
 
 use super::diff::{self, Draft};
-use super::{Change, History};
+use super::{cache, Change, History};
 use crate::model::{Date, Report, Target, Task};
 
 /// The files of one plan folder at one commit, by blob id.
@@ -21,12 +21,14 @@ struct Folder {
     progress: Option<ObjectId>,
 }
 
-/// The last version of a plan that parsed, which the next one is compared with.
+/// The last version of a plan that parsed, which the next one is compared with: blob ids of
+/// versions known to parse (parsed when needed, once, through [`Parsed`]).
+#[derive(Clone, Copy)]
 struct Published {
-    tasks: Option<(ObjectId, Rc<Vec<Task>>)>,
-    targets: Option<(ObjectId, Rc<Vec<Target>>)>,
-    /// The `progress/` tree and its Markdown reports by file name.
-    progress: Option<(ObjectId, BTreeMap<String, ObjectId>)>,
+    tasks: Option<ObjectId>,
+    targets: Option<ObjectId>,
+    /// The `progress/` tree.
+    progress: Option<ObjectId>,
 }
 
 struct Commit {
@@ -44,8 +46,17 @@ struct Parsed {
     reports: HashMap<ObjectId, Option<Rc<Report>>>,
 }
 
-/// Reads the history; `Err` says why there is none (the build goes on without it).
-pub(super) fn read(root: &Path) -> Result<History, String> {
+/// What [`read`] found.
+pub(super) enum Read {
+    /// HEAD is where `known` was read: it holds.
+    Same,
+    New(History),
+}
+
+/// Reads the history; `Err` says why there is none (the build goes on without it). `known` is
+/// a history read before (in memory, or kept by the last build in [`cache`]): when it was read
+/// at an ancestor of HEAD on the line followed, only the commits since are read.
+pub(super) fn read(root: &Path, known: Option<&History>) -> Result<Read, String> {
     let root = root
         .canonicalize()
         .map_err(|e| format!("{}: {e}", root.display()))?;
@@ -63,18 +74,57 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
         .head_commit()
         .map_err(|_| "the git repository has no commits yet".to_string())?;
 
-    // First parents from HEAD back: the line of published versions (a merge is compared with
-    // the version before it on that line, so what it brought in counts as changed by it).
     let shallow: Vec<ObjectId> = repo
         .shallow_commits()
         .ok()
         .flatten()
         .map(|c| c.iter().copied().collect())
         .unwrap_or_default();
+    let key = cache::Key {
+        prefix: prefix
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        head: head.id.to_string(),
+        shallow: {
+            let mut s: Vec<String> = shallow.iter().map(|c| c.to_string()).collect();
+            s.sort();
+            s
+        },
+    };
+    let from_file = match known {
+        Some(_) => None,
+        None => cache::load(&root),
+    };
+    // What was read before, when it can be gone on from: the same place in the same
+    // repository, as deep.
+    let known = known
+        .or(from_file.as_ref())
+        .and_then(|h| Some((h, h.state.as_deref()?)))
+        .filter(|(_, s)| s.key.prefix == key.prefix && s.key.shallow == key.shallow);
+    if known.is_some_and(|(_, s)| s.key == key) {
+        return Ok(match from_file {
+            // The cache file's, as it is (not to be written again).
+            Some(h) => Read::New(h),
+            None => Read::Same,
+        });
+    }
+    let resume_at: Option<ObjectId> =
+        known.and_then(|(_, s)| ObjectId::from_hex(s.key.head.as_bytes()).ok());
+
+    // First parents from HEAD back: the line of published versions (a merge is compared with
+    // the version before it on that line, so what it brought in counts as changed by it). The
+    // walk stops at the commit `known` was read at, when it meets it.
     let mut chain = Vec::new();
     let mut cut = false;
+    let mut resumed = false;
     let mut next = Some(head.id);
     while let Some(id) = next {
+        if Some(id) == resume_at {
+            resumed = true;
+            break;
+        }
         let Ok(commit) = repo.find_commit(id) else {
             cut = true;
             break;
@@ -99,29 +149,63 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
     }
     chain.reverse();
 
-    let mut history = History {
-        available: true,
-        head: Some(head.id.to_string()),
-        commits: chain.len(),
-        since: chain.first().map(|c| c.date),
-        ..History::default()
-    };
-    if cut {
-        if let Some(first) = chain.first() {
-            history.limits.push(format!(
-                "the repository is a shallow clone: its history starts at commit {} ({}); changes published before then cannot be shown",
-                short(&first.id),
-                first.date
-            ));
-        }
-    }
-
     let mut parsed = Parsed::default();
     let mut published: BTreeMap<String, Published> = BTreeMap::new();
     let mut last_plans_tree: Option<Option<ObjectId>> = None;
+    let mut history = History {
+        available: true,
+        head: Some(key.head.clone()),
+        walked: chain.len(),
+        fresh: true,
+        ..History::default()
+    };
+    let mut older: Vec<Change> = Vec::new();
+    match known.filter(|_| resumed) {
+        Some((h, s)) => {
+            // Go on from where `h` stopped: its plans as published then (parsed when a new
+            // commit changes them).
+            history.commits = h.commits + chain.len();
+            history.since = h.since;
+            history.limits.clone_from(&h.limits);
+            older.clone_from(&h.changes);
+            let id = |hex: &Option<String>| {
+                hex.as_deref()
+                    .and_then(|h| ObjectId::from_hex(h.as_bytes()).ok())
+            };
+            last_plans_tree = s.plans_tree.as_ref().map(id);
+            for (name, f) in &s.folders {
+                let folder = Published {
+                    tasks: id(&f.tasks),
+                    targets: id(&f.plan),
+                    progress: id(&f.progress),
+                };
+                published.insert(name.clone(), folder);
+            }
+        }
+        None => {
+            history.commits = chain.len();
+            history.since = chain.first().map(|c| c.date);
+            if cut {
+                if let Some(first) = chain.first() {
+                    history.limits.push(format!(
+                        "the repository is a shallow clone: its history starts at commit {} ({}); changes published before then cannot be shown",
+                        short(&first.id),
+                        first.date
+                    ));
+                }
+            }
+        }
+    }
+
     // (commit index, order within it, change)
     let mut found: Vec<(usize, usize, Change)> = Vec::new();
-    preparse(&repo, &chain, &plans_path, &mut parsed)?;
+    // The versions already published (going on from a cache) are parsed only if a new
+    // commit changes their plan.
+    let known: std::collections::HashSet<ObjectId> = published
+        .values()
+        .flat_map(|p| p.tasks.into_iter().chain(p.targets))
+        .collect();
+    preparse(&repo, &chain, &plans_path, &known, &mut parsed)?;
     for (i, commit) in chain.iter().enumerate() {
         let plans_tree = repo
             .find_tree(commit.tree)
@@ -150,16 +234,18 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
                 continue;
             }
             let new_tasks = folder.tasks.and_then(|b| tasks_of(&repo, &mut parsed, b));
-            let renamed = vanished.iter().find(|v| {
-                published.contains_key(*v)
-                    && same_tasks(
-                        published[*v].tasks.as_ref().map(|t| &t.1),
-                        new_tasks.as_ref(),
-                    )
-            });
-            if let Some(old) = renamed.cloned() {
+            let mut renamed = None;
+            for v in &vanished {
+                let Some(p) = published.get(v) else { continue };
+                let old_tasks = p.tasks.and_then(|b| tasks_of(&repo, &mut parsed, b));
+                if same_tasks(old_tasks.as_ref(), new_tasks.as_ref()) {
+                    renamed = Some(v.clone());
+                    break;
+                }
+            }
+            if let Some(old) = renamed {
                 let state = published.remove(&old).expect("found above");
-                for (_, _, c) in &mut found {
+                for c in found.iter_mut().map(|f| &mut f.2).chain(&mut older) {
                     if c.plan == old {
                         c.plan.clone_from(name);
                     }
@@ -170,14 +256,11 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
                 published.insert(
                     name.clone(),
                     Published {
-                        tasks: folder.tasks.zip(new_tasks),
+                        tasks: folder.tasks.filter(|_| new_tasks.is_some()),
                         targets: folder
                             .plan
-                            .and_then(|b| targets_of(&repo, &mut parsed, b).map(|t| (b, t))),
-                        progress: match folder.progress {
-                            Some(t) => Some((t, reports_in(&repo, t)?)),
-                            None => None,
-                        },
+                            .filter(|b| targets_of(&repo, &mut parsed, *b).is_some()),
+                        progress: folder.progress,
                     },
                 );
             }
@@ -188,33 +271,38 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
         for (name, folder) in &folders {
             let state = published.get_mut(name).expect("every folder is published");
             if let Some(blob) = folder.tasks {
-                if state.tasks.as_ref().map(|t| t.0) != Some(blob) {
+                if state.tasks != Some(blob) {
                     if let Some(now) = tasks_of(&repo, &mut parsed, blob) {
-                        if let Some((_, before)) = &state.tasks {
-                            let d = diff::tasks(before, &now);
+                        let before = state.tasks.and_then(|b| tasks_of(&repo, &mut parsed, b));
+                        if let Some(before) = before {
+                            let d = diff::tasks(&before, &now);
                             drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
                         }
-                        state.tasks = Some((blob, now));
+                        state.tasks = Some(blob);
                     }
                 }
             }
             if let Some(blob) = folder.plan {
-                if state.targets.as_ref().map(|t| t.0) != Some(blob) {
+                if state.targets != Some(blob) {
                     if let Some(now) = targets_of(&repo, &mut parsed, blob) {
-                        if let Some((_, before)) = &state.targets {
-                            let d = diff::targets(before, &now);
+                        let before = state
+                            .targets
+                            .and_then(|b| targets_of(&repo, &mut parsed, b));
+                        if let Some(before) = before {
+                            let d = diff::targets(&before, &now);
                             drafts.extend(d.into_iter().map(|d| (name.clone(), d)));
                         }
-                        state.targets = Some((blob, now));
+                        state.targets = Some(blob);
                     }
                 }
             }
-            if folder.progress != state.progress.as_ref().map(|p| p.0) {
+            if folder.progress != state.progress {
                 let files = match folder.progress {
                     Some(t) => reports_in(&repo, t)?,
                     None => BTreeMap::new(),
                 };
-                if let Some((_, before)) = &state.progress {
+                if let Some(before) = state.progress {
+                    let before = reports_in(&repo, before)?;
                     for (file, blob) in &files {
                         let Some(old) = before.get(file).filter(|b| *b != blob) else {
                             continue;
@@ -227,7 +315,7 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
                         }
                     }
                 }
-                state.progress = folder.progress.map(|t| (t, files));
+                state.progress = folder.progress;
             }
         }
         let hex = commit.id.to_string();
@@ -253,18 +341,39 @@ pub(super) fn read(root: &Path) -> Result<History, String> {
             ));
         }
     }
-    // Newest first; within a commit, in the order of the files.
+    // Newest first; within a commit, in the order of the files; then what was read before.
     found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    history.changes = found.into_iter().map(|(_, _, c)| c).collect();
-    Ok(history)
+    history.changes = found.into_iter().map(|(_, _, c)| c).chain(older).collect();
+    let hex = |id: &ObjectId| id.to_string();
+    history.state = Some(std::sync::Arc::new(cache::State {
+        key,
+        plans_tree: last_plans_tree.map(|t| t.as_ref().map(hex)),
+        folders: published
+            .iter()
+            .map(|(name, p)| {
+                let folder = cache::Folder {
+                    tasks: p.tasks.as_ref().map(hex),
+                    plan: p.targets.as_ref().map(hex),
+                    progress: p.progress.as_ref().map(hex),
+                };
+                (name.clone(), folder)
+            })
+            .collect(),
+    }));
+    Ok(Read::New(history))
 }
 
-/// Parses every version of every tasks.toml and plan.toml on the line side by side (the
-/// bulk of reading the history), so the walk that compares them finds them parsed.
+/// At most this many versions to parse are parsed on the history's own thread.
+const FEW: usize = 16;
+
+/// Parses every version of every tasks.toml and plan.toml on the line but those in `known`
+/// side by side (the bulk of reading the history), so the walk that compares them finds them
+/// parsed.
 fn preparse(
     repo: &gix::Repository,
     chain: &[Commit],
     plans_path: &Path,
+    known: &std::collections::HashSet<ObjectId>,
     parsed: &mut Parsed,
 ) -> Result<(), String> {
     let mut tasks: Vec<ObjectId> = Vec::new();
@@ -286,7 +395,7 @@ fn preparse(
             plans.extend(folder.plan);
         }
     }
-    let mut unique = std::collections::HashSet::new();
+    let mut unique = known.clone();
     tasks.retain(|b| unique.insert(*b));
     plans.retain(|b| unique.insert(*b));
     let read = |ids: &[ObjectId]| -> Vec<(ObjectId, Option<String>)> {
@@ -294,6 +403,22 @@ fn preparse(
     };
     let task_texts = read(&tasks);
     let plan_texts = read(&plans);
+    // A few versions (going on from the cache) are parsed here: handed to the thread pool,
+    // they would wait for the load beside which the history is read.
+    if task_texts.len() + plan_texts.len() <= FEW {
+        for (b, text) in task_texts {
+            let v =
+                text.and_then(|t| crate::content::parse_tasks_version(Path::new("tasks.toml"), &t));
+            parsed.tasks.insert(b, v.map(Rc::new));
+        }
+        for (b, text) in plan_texts {
+            let v = text.and_then(|t| {
+                crate::content::parse_plan_targets_version(Path::new("plan.toml"), &t)
+            });
+            parsed.targets.insert(b, v.map(Rc::new));
+        }
+        return Ok(());
+    }
     let (t, p): (Vec<_>, Vec<_>) = rayon::join(
         || {
             task_texts

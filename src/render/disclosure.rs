@@ -424,6 +424,8 @@ pub fn render(
     }
     let pages = chunks.len();
     let total: usize = log.iter().map(changes::Change::weight).sum();
+    // Targets weakened after publication (修订记录), at the head of the first page.
+    let weakened = data.history.weakened_log(&data.plans);
     let url = |n: usize| {
         if n == 1 {
             "disclosure/changes/index.html".to_string()
@@ -447,6 +449,7 @@ pub fn render(
                 c.insert("pages", &pages);
                 c.insert("prev", &(n > 1).then(|| url(n - 1)));
                 c.insert("next", &(n < pages).then(|| url(n + 1)));
+                c.insert("weakened", &(n == 1).then_some(&weakened));
             },
         )
     })?;

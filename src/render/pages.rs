@@ -109,9 +109,37 @@ struct TargetRow<'a> {
     deadline: Option<Date>,
     overdue: bool,
     sample: bool,
+    /// The target was weakened after publication (修订记录): its status is computed against
+    /// the changed target.
+    revised: Option<Revised>,
 }
 
-fn row(t: &TargetView) -> TargetRow<'_> {
+/// A tracker's mark for a target weakened after publication.
+#[derive(Serialize)]
+struct Revised {
+    /// "2024-06-02 目标下调:98% → 95%", newest first, one per change.
+    changes: Vec<String>,
+    /// The 修订记录 of its task (or the plan's list of weakened targets).
+    url: String,
+}
+
+impl Revised {
+    fn of(t: &TargetView, revisions: &[crate::history::Revision]) -> Revised {
+        let page = t.url.split('#').next().unwrap_or(&t.url);
+        Revised {
+            changes: revisions
+                .iter()
+                .map(|r| format!("{} {}:{} → {}", r.date, r.label, r.old, r.new))
+                .collect(),
+            url: match t.task {
+                Some(_) => format!("{page}#revisions"),
+                None => format!("{page}#weakened"),
+            },
+        }
+    }
+}
+
+fn row<'a>(t: &'a TargetView, revisions: Option<&Vec<crate::history::Revision>>) -> TargetRow<'a> {
     TargetRow {
         id: &t.id,
         text: &t.text,
@@ -131,6 +159,7 @@ fn row(t: &TargetView) -> TargetRow<'_> {
         deadline: t.tracker.deadline,
         overdue: t.tracker.overdue,
         sample: t.sample,
+        revised: revisions.map(|r| Revised::of(t, r)),
     }
 }
 
@@ -334,6 +363,13 @@ pub fn render_site_cached(
         |c| {
             c.insert("tables", &tables);
             c.insert("fingerprint", &data.fingerprint);
+            c.insert(
+                "history",
+                &data.history.available.then_some(HistoryFields {
+                    file: &crate::history::FILE_FIELDS,
+                    change: &crate::history::CHANGE_FIELDS,
+                }),
+            );
         },
     )?;
     if renderer.has_template("search.html") {
@@ -778,6 +814,13 @@ fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), Diagnostic> {
     })
 }
 
+/// The fields of `data/history.json`, for the data page.
+#[derive(Serialize)]
+struct HistoryFields {
+    file: &'static [(&'static str, &'static str, &'static str)],
+    change: &'static [(&'static str, &'static str, &'static str)],
+}
+
 #[derive(Serialize)]
 struct DataTable {
     name: &'static str,
@@ -859,9 +902,13 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
     let sample = all.iter().any(|t| t.sample);
     // Every target is on four pages (all, its status, plan and year): its row is made into a
     // Tera value once, and each page's list shares it.
+    let revised = data.history.weakened_targets();
     let rows: Vec<tera::Value> = all
         .par_iter()
-        .map(|t| tera::Value::from_serializable(&row(t)))
+        .map(|t| {
+            let key = (t.plan.as_str(), t.task.as_deref(), t.id.as_str());
+            tera::Value::from_serializable(&row(t, revised.get(&key)))
+        })
         .collect();
     pages.page(
         "targets/index.html",

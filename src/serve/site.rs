@@ -191,6 +191,8 @@ pub struct RebuildStats {
     pub pages_skipped: usize,
     /// Paths whose bytes changed, appeared or disappeared (the manifest excluded).
     pub changed: Vec<String>,
+    /// Whether the 修订记录 was read again (HEAD moved, or the first build).
+    pub history_read: bool,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -351,6 +353,7 @@ impl Incremental {
             mark(1);
             let mut data = derive::derive(&content);
             data.site.as_of = held.site.as_of;
+            data.history = self.memo.history.clone().unwrap_or_default();
             // Derived alone, the plan would be numbered as the only document of the
             // catalogue: it keeps the 索引号 the full build gave it (reports move no document
             // of the catalogue). A plan the last build did not hold waits for the rebuild.
@@ -399,6 +402,7 @@ impl Incremental {
         let mut stats = RebuildStats::default();
         let started = Instant::now();
         let mut diags = Diagnostics::new();
+        let history_before = self.memo.history.clone();
         // Load → validate → derive: `build`'s pipeline, reusing the plan folders and plan
         // views whose inputs did not change.
         let Some(Prepared {
@@ -414,18 +418,26 @@ impl Incremental {
         else {
             return Err(diags);
         };
+        stats.history_read = match (&history_before, &self.memo.history) {
+            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+            _ => true,
+        };
         let plan_ids: Vec<String> = data.plans.iter().map(|p| p.id.clone()).collect();
         let (site, units, as_of) = (data.site.clone(), self.memo.units.clone(), data.as_of);
         let Some(renderer) = Renderer::new(&theme, &mut diags) else {
             return Err(diags);
         };
         let templates = template_version(&theme);
-        // A plan's pages and exports depend on its files and `as_of` (its view) and on the
-        // 索引号 the catalogue gave it, which other documents' dates can move.
+        // A plan's pages and exports depend on its files and `as_of` (its view), on the
+        // 索引号 the catalogue gave it, which other documents' dates can move, and on its
+        // changes in the 修订记录.
         let output_keys: Vec<Option<Fingerprint>> = keys
             .iter()
             .zip(&data.plans)
-            .map(|(key, view)| key.map(|k| hash::of(&(k, &view.index_number, view.index_assigned))))
+            .map(|(key, view)| {
+                let revisions = data.history.plan_fingerprint(&view.id);
+                key.map(|k| hash::of(&(k, &view.index_number, view.index_assigned, revisions)))
+            })
             .collect();
         // Plans whose inputs did not change since the last good build: their exports are
         // kept, and their pages too when the templates are the same.
@@ -580,6 +592,10 @@ impl Incremental {
             .zip(&keys)
             .filter_map(|(view, k)| Some((view.id.clone(), ((*k)?, view))))
             .collect();
+        if stats.history_read {
+            // Kept for the next `build` (or `serve`); failing to is no error of the site.
+            let _ = crate::history::store(&self.root, &data.history);
+        }
         stats.swap = started.elapsed();
         stats.warnings = diags.into_sorted();
         Ok(stats)
