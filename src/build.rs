@@ -438,6 +438,14 @@ pub fn write_all_cached(
                 .iter()
                 .map(|(_, t)| t.as_str())
                 .chain(data.plans.iter().filter_map(|p| p.source_text.as_deref()))
+                // The data page's description of data/history.json.
+                .chain(
+                    crate::history::FILE_FIELDS
+                        .iter()
+                        .chain(&crate::history::CHANGE_FIELDS)
+                        .filter(|_| data.history.available)
+                        .map(|f| f.2),
+                )
                 .collect();
             let runs = crate::render::hant::han_runs(data, &more);
             let table = crate::render::hant::table_for(runs.iter().map(String::as_str));
