@@ -158,6 +158,9 @@ pub struct SiteConfig {
     pub sources: Vec<SourceSpec>,
     /// Set by derive when the site has comparison pages (`compare/`), for the navigation.
     pub compare: bool,
+    /// Set by derive when the site has plans of its own: an aggregator over `[[source]]` mirrors
+    /// may have none, and then its navigation and home page lead to the comparison instead.
+    pub has_plans: bool,
 }
 
 /// A government website's identity as the national rules require it on every page

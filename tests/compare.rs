@@ -164,6 +164,28 @@ fn an_aggregator_with_no_plans_compares_the_cities_of_two_signed_mirrors() {
             "{metric} is not on compare/: {index}"
         );
     }
+    // With no plans of its own, the home page and the navigation lead to the comparison, not
+    // to empty plan, target, unit and update lists.
+    let home = read(&f.out.join("index.html"));
+    assert!(home.contains("本站不发布自有规划") && home.contains("compare/index.html"));
+    for empty in [
+        "目标总体进展",
+        "规划文件",
+        "targets/index.html",
+        "updates/index.html",
+    ] {
+        assert!(
+            !home.contains(empty),
+            "{empty:?} on the aggregator's home page"
+        );
+    }
+    let page = read(&f.out.join("compare/index.html"));
+    let nav = &page[page.find("class=\"site-nav\"").unwrap()..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(
+        !nav.contains(">目标进展</a>") && nav.contains(">城市比较</a>"),
+        "{nav}"
+    );
     // 新能源公交车占比: 鸡西 from one mirror, 武汉 from the other, each row linking to its
     // source's own task page.
     let bus = read(&f.out.join("compare/new-energy-bus-share/index.html"));

@@ -112,6 +112,7 @@ pub(super) fn parse_site(file: &SourceFile, diags: &mut Diagnostics) -> SiteConf
     SiteConfig {
         sources,
         compare: false,
+        has_plans: false,
         identity,
         title: raw.title,
         description: raw.description,

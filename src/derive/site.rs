@@ -439,6 +439,7 @@ pub fn derive_reusing(
     }
     let compare = super::compare::derive(content, &plans);
     site.compare = compare.enabled;
+    site.has_plans = !plans.is_empty();
     let mut data = SiteData {
         site,
         as_of,
