@@ -405,47 +405,41 @@ fn preparse(
     let plan_texts = read(&plans);
     // A few versions (going on from the cache) are parsed here: handed to the thread pool,
     // they would wait for the load beside which the history is read.
-    if task_texts.len() + plan_texts.len() <= FEW {
-        for (b, text) in task_texts {
-            let v =
-                text.and_then(|t| crate::content::parse_tasks_version(Path::new("tasks.toml"), &t));
-            parsed.tasks.insert(b, v.map(Rc::new));
-        }
-        for (b, text) in plan_texts {
-            let v = text.and_then(|t| {
-                crate::content::parse_plan_targets_version(Path::new("plan.toml"), &t)
-            });
-            parsed.targets.insert(b, v.map(Rc::new));
-        }
-        return Ok(());
-    }
-    let (t, p): (Vec<_>, Vec<_>) = rayon::join(
-        || {
-            task_texts
-                .par_iter()
-                .map(|(b, text)| {
-                    let v = text.as_deref().and_then(|text| {
-                        crate::content::parse_tasks_version(Path::new("tasks.toml"), text)
-                    });
-                    (*b, v.map(Rc::new))
-                })
-                .collect()
-        },
-        || {
-            plan_texts
-                .par_iter()
-                .map(|(b, text)| {
-                    let v = text.as_deref().and_then(|text| {
-                        crate::content::parse_plan_targets_version(Path::new("plan.toml"), text)
-                    });
-                    (*b, v.map(Rc::new))
-                })
-                .collect()
-        },
-    );
+    let here = task_texts.len() + plan_texts.len() <= FEW;
+    let tasks_of = |t: &str| crate::content::parse_tasks_version(Path::new("tasks.toml"), t);
+    let targets_of =
+        |t: &str| crate::content::parse_plan_targets_version(Path::new("plan.toml"), t);
+    let (t, p) = if here {
+        (
+            parse_versions(&task_texts, tasks_of, false),
+            parse_versions(&plan_texts, targets_of, false),
+        )
+    } else {
+        rayon::join(
+            || parse_versions(&task_texts, tasks_of, true),
+            || parse_versions(&plan_texts, targets_of, true),
+        )
+    };
     parsed.tasks.extend(t);
     parsed.targets.extend(p);
     Ok(())
+}
+
+/// Each version's text parsed by `parse` (a version that is missing or does not parse gives
+/// `None`), in the thread pool when `parallel`.
+fn parse_versions<T: Send + Sync>(
+    texts: &[(ObjectId, Option<String>)],
+    parse: impl Fn(&str) -> Option<T> + Sync,
+    parallel: bool,
+) -> Vec<(ObjectId, Option<Rc<T>>)> {
+    let one = |(b, text): &(ObjectId, Option<String>)| {
+        (*b, text.as_deref().and_then(&parse).map(Rc::new))
+    };
+    if parallel {
+        texts.par_iter().map(one).collect()
+    } else {
+        texts.iter().map(one).collect()
+    }
 }
 
 /// The plan folders under `content/plans/` at one commit.
