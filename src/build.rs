@@ -447,7 +447,7 @@ pub fn write_all_cached(
                         .map(|f| f.2),
                 )
                 .collect();
-            let runs = crate::render::hant::han_runs(data, &more);
+            let runs = crate::render::hant::han_runs(&crate::derive::Everything(data), &more);
             let table = crate::render::hant::table_for(runs.iter().map(String::as_str));
             staging
                 .write("static/hant.js", &crate::render::hant::script(&table))

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::Pos;
 
@@ -96,10 +96,30 @@ impl Serialize for Date {
     }
 }
 
+impl<'de> Deserialize<'de> for Date {
+    /// A TOML date (`2024-06-30`, no quotes); a time or an offset is refused with the value's
+    /// position, as every type error in a content file.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let dt = toml::value::Datetime::deserialize(d)?;
+        match (dt.date, dt.time) {
+            (Some(day), None) => Date::from_ymd(
+                i32::from(day.year),
+                u32::from(day.month),
+                u32::from(day.day),
+            )
+            .ok_or_else(|| D::Error::custom(format!("{dt} is not a calendar date"))),
+            _ => Err(D::Error::custom(format!(
+                "expected a date such as 2024-06-30, found {dt}"
+            ))),
+        }
+    }
+}
+
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub String);
 
@@ -310,25 +330,54 @@ pub struct Target {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A task of `tasks.toml` (`[[task]]`), read straight from the file: a field added here is
+/// read, checked for its type (with the line and column of a wrong value), shown by the
+/// templates as `task.<field>` and kept in `serve`'s memo, with no other change. The fields
+/// marked "checked by the loader" carry positions for later checks (`content::plans` reads them
+/// with their places), and are shown by the pages in their derived forms (linked units, target
+/// trackers), so they are not serialised here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Task {
     pub id: TaskId,
+    #[serde(default)]
     pub path: Vec<String>,
     pub title: String,
+    #[serde(default)]
     pub text: String,
+    /// Checked by the loader.
+    #[serde(default, skip_serializing, deserialize_with = "checked_by_loader")]
     pub lead: Vec<UnitRef>,
+    /// Checked by the loader.
+    #[serde(default, skip_serializing, deserialize_with = "checked_by_loader")]
     pub responsible: Vec<UnitRef>,
     /// The printed label of the `responsible` list when it is not 责任单位 (e.g. 配合单位).
+    #[serde(skip_serializing)]
     pub responsible_label: Option<String>,
     /// A printed note on the responsibility line that names no unit.
     pub units_note: Option<String>,
-    /// Relative weight in the plan's roll-up (default 1).
+    /// Relative weight in the plan's roll-up (default 1). Checked by the loader.
+    #[serde(default, skip_serializing, deserialize_with = "checked_by_loader")]
     pub weight: Option<f64>,
     /// 完成时限: the date the task is due, as a 任务分工表 prints it.
     pub deadline: Option<Date>,
+    /// Checked by the loader.
+    #[serde(
+        default,
+        rename = "target",
+        skip_serializing,
+        deserialize_with = "checked_by_loader"
+    )]
     pub targets: Vec<Target>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// A field the loader reads with its position in a second, located read of the same table:
+/// here its value is passed over (its type is checked there).
+fn checked_by_loader<'de, D: Deserializer<'de>, T: Default>(d: D) -> Result<T, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(T::default())
 }
 
 /// A heading that groups tasks (一、主要任务; (一)…).

@@ -204,6 +204,8 @@ fn toml_help(message: &str) -> Option<&'static str> {
         || message.contains("invalid type: string") && message.contains("date")
     {
         Some("dates are written without quotes: date = 2024-06-30")
+    } else if message.contains("expected a date such as") {
+        Some("write a plain date, no time and no quotes: deadline = 2024-06-30")
     } else if message.contains("invalid string") || message.contains("expected `\"`") {
         Some("text values are written in double quotes; use \"\"\" … \"\"\" for text over several lines")
     } else {

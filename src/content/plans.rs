@@ -10,8 +10,7 @@ use super::site::is_url_segment;
 use super::{files, progress, SourceFile};
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::model::{
-    Baseline, Comparator, Period, Plan, PlanId, Safeguard, Section, Target, TargetId, Task, TaskId,
-    UnitRef,
+    Baseline, Comparator, Period, Plan, PlanId, Safeguard, Section, Target, TargetId, Task, UnitRef,
 };
 
 #[derive(Deserialize)]
@@ -69,30 +68,30 @@ struct RawSafeguard {
     text: String,
 }
 
+/// `tasks.toml`, read as the model's tasks: every field, its type and the unknown ones.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawTasks {
+struct TasksFile {
     #[serde(default)]
-    task: Vec<Spanned<RawTask>>,
+    task: Vec<Spanned<Task>>,
+}
+
+/// `tasks.toml` read again for the fields checked with their positions (the rest of each task
+/// is read by the model's own reading above).
+#[derive(Deserialize)]
+struct LocatedTasks {
+    #[serde(default)]
+    task: Vec<LocatedTask>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTask {
+struct LocatedTask {
     id: Spanned<String>,
-    #[serde(default)]
-    path: Vec<String>,
-    title: String,
-    #[serde(default)]
-    text: String,
     #[serde(default)]
     lead: Vec<Spanned<String>>,
     #[serde(default)]
     responsible: Vec<Spanned<String>>,
-    responsible_label: Option<String>,
-    units_note: Option<String>,
     weight: Option<Spanned<f64>>,
-    deadline: Option<Spanned<Datetime>>,
     #[serde(default)]
     target: Vec<Spanned<RawTarget>>,
 }
@@ -289,28 +288,32 @@ fn load_tasks(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Task> {
 
 /// The tasks of a `tasks.toml` already read.
 pub(super) fn parse_tasks(file: &SourceFile, diags: &mut Diagnostics) -> Vec<Task> {
-    let raw: RawTasks = match toml::from_str(&file.text) {
+    let read = toml::from_str::<TasksFile>(&file.text)
+        .and_then(|tasks| Ok((tasks, toml::from_str::<LocatedTasks>(&file.text)?)));
+    let (tasks, located) = match read {
         Ok(r) => r,
         Err(e) => {
             diags.push(file.toml_error(0, &e));
             return Vec::new();
         }
     };
-    raw.task
+    tasks
+        .task
         .into_iter()
-        .map(|t| {
+        .zip(located.task)
+        .map(|(t, l)| {
             let start = t.span().start;
-            let t = t.into_inner();
-            if !is_url_segment(t.id.get_ref()) {
+            let mut task = t.into_inner();
+            if !is_url_segment(task.id.as_str()) {
                 diags.push(
                     file.error(
-                        t.id.span().start,
-                        format!("task id \"{}\" cannot be used in a URL", t.id.get_ref()),
+                        l.id.span().start,
+                        format!("task id \"{}\" cannot be used in a URL", task.id),
                     )
                     .with_help("use ASCII letters, digits and '-', e.g. \"9\" or \"2-1\""),
                 );
             }
-            let weight = t.weight.as_ref().and_then(|w| {
+            task.weight = l.weight.as_ref().and_then(|w| {
                 let v = *w.get_ref();
                 if v.is_finite() && v >= 0.0 {
                     Some(v)
@@ -330,24 +333,15 @@ pub(super) fn parse_tasks(file: &SourceFile, diags: &mut Diagnostics) -> Vec<Tas
                     })
                     .collect()
             };
-            Task {
-                id: TaskId(t.id.into_inner()),
-                path: t.path,
-                title: t.title,
-                text: t.text,
-                lead: units(t.lead),
-                responsible: units(t.responsible),
-                responsible_label: t.responsible_label,
-                units_note: t.units_note,
-                weight,
-                deadline: t.deadline.as_ref().and_then(|d| file.date(0, d, diags)),
-                targets: t
-                    .target
-                    .into_iter()
-                    .filter_map(|x| target(file, 0, x, diags))
-                    .collect(),
-                origin: file.origin(start),
-            }
+            task.lead = units(l.lead);
+            task.responsible = units(l.responsible);
+            task.targets = l
+                .target
+                .into_iter()
+                .filter_map(|x| target(file, 0, x, diags))
+                .collect();
+            task.origin = file.origin(start);
+            task
         })
         .collect()
 }

@@ -152,14 +152,19 @@ pub struct ReportMeasure {
     pub source: Option<String>,
 }
 
+/// A task as the pages show it: the task as `tasks.toml` gives it, flat (`task.title`,
+/// `task.deadline`, and any field added to [`Task`]), with what derive adds: numbering, links,
+/// units with their pages, the status of its targets and its reports.
+///
+/// Serialised, it is the task's row (plan tables, unit pages): its targets and reports are
+/// left out, and the task page adds them beside it (`render::pages`), so a list of tasks does
+/// not carry every report body.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskView {
-    pub id: String,
-    pub path: Vec<String>,
+    #[serde(flatten)]
+    pub task: Task,
     /// The numbering joined as printed, e.g. "二(九)".
     pub number: String,
-    pub title: String,
-    pub text: String,
     pub url: String,
     pub plan: String,
     pub plan_title: String,
@@ -167,18 +172,23 @@ pub struct TaskView {
     pub lead: Vec<UnitLink>,
     pub responsible: Vec<UnitLink>,
     pub responsible_label: String,
-    pub units_note: Option<String>,
     pub weight: f64,
-    /// 完成时限, when tasks.toml gives one.
-    pub deadline: Option<Date>,
     pub status: Option<ReportStatus>,
     pub status_label: &'static str,
     pub percent: Option<f64>,
+    #[serde(skip)]
     pub targets: Vec<TargetView>,
     pub target_counts: StatusCounts,
+    #[serde(skip)]
     pub reports: Vec<ReportView>,
     pub sample: bool,
     pub last_update: Option<Date>,
+}
+
+impl TaskView {
+    pub fn id(&self) -> &str {
+        self.task.id.as_str()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,6 +230,8 @@ pub struct PlanView {
     pub sections: Vec<SectionView>,
     pub safeguards: Vec<crate::model::Safeguard>,
     pub targets: Vec<TargetView>,
+    /// Left out when serialised: pages that list them add them (see [`TaskView`]).
+    #[serde(skip)]
     pub tasks: Vec<TaskView>,
     pub target_counts: StatusCounts,
     /// Weighted mean of the tasks' latest percent (tasks without a report count as 0).
@@ -306,6 +318,27 @@ pub struct SiteData {
     /// The 修订记录 read from git (`crate::history`), set by the build; empty when off.
     #[serde(skip)]
     pub history: std::sync::Arc<crate::history::History>,
+}
+
+/// The whole site value with the parts that rows leave out of their serialisation (each
+/// plan's tasks, each task's targets and reports): for a scan of every string the site shows,
+/// such as the 繁體 table's.
+pub struct Everything<'a>(pub &'a SiteData);
+
+impl Serialize for Everything<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        seq.serialize_element(self.0)?;
+        for plan in &self.0.plans {
+            seq.serialize_element(&plan.tasks)?;
+            for task in &plan.tasks {
+                seq.serialize_element(&task.targets)?;
+                seq.serialize_element(&task.reports)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 impl SiteData {
@@ -624,11 +657,13 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                 .map(|r| report_view(r, plan, task, &url, &lead))
                 .collect();
             TaskView {
-                id: task.id.0.clone(),
+                task: Task {
+                    lead: Vec::new(),
+                    responsible: Vec::new(),
+                    targets: Vec::new(),
+                    ..task.clone()
+                },
                 number: task.path.concat(),
-                path: task.path.clone(),
-                title: task.title.clone(),
-                text: task.text.clone(),
                 plan: pid.to_string(),
                 plan_title: plan.title.clone(),
                 section: section_title(&task.path),
@@ -638,9 +673,7 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                     .responsible_label
                     .clone()
                     .unwrap_or_else(|| "责任单位".into()),
-                units_note: task.units_note.clone(),
                 weight: task.weight.unwrap_or(1.0),
-                deadline: task.deadline,
                 status: latest.map(|r| r.status),
                 status_label: latest.map_or("暂无报告", |r| r.status.label()),
                 percent: latest.and_then(|r| r.percent),
@@ -818,9 +851,9 @@ fn derive_units(units: &[Unit], plans: &[PlanView], source: &[Plan]) -> Vec<Unit
             let r = |role| UnitTaskRef {
                 plan: pv.id.clone(),
                 plan_title: pv.title.clone(),
-                task: tv.id.clone(),
+                task: tv.id().to_string(),
                 number: tv.number.clone(),
-                title: tv.title.clone(),
+                title: tv.task.title.clone(),
                 url: tv.url.clone(),
                 role,
                 status_label: tv.status_label,

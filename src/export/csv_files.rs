@@ -87,9 +87,9 @@ pub fn task_rows(p: &PlanView) -> Vec<u8> {
                 &TASK_COLUMNS,
                 [
                     p.id.as_str(),
-                    t.id.as_str(),
+                    t.id(),
                     t.number.as_str(),
-                    t.title.as_str(),
+                    t.task.title.as_str(),
                     &t.lead
                         .iter()
                         .map(|u| u.name.as_str())
@@ -207,7 +207,7 @@ pub fn progress_rows(p: &PlanView) -> Vec<u8> {
                         &PROGRESS_COLUMNS,
                         [
                             p.id.as_str(),
-                            t.id.as_str(),
+                            t.id(),
                             &date,
                             &published,
                             r.status.as_str(),

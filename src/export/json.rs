@@ -163,15 +163,15 @@ fn plan(p: &PlanView) -> Plan<'_> {
             .tasks
             .iter()
             .map(|t| Task {
-                id: &t.id,
-                path: &t.path,
-                title: &t.title,
+                id: t.id(),
+                path: &t.task.path,
+                title: &t.task.title,
                 lead: t.lead.iter().map(|u| u.name.as_str()).collect(),
                 responsible: t.responsible.iter().map(|u| u.name.as_str()).collect(),
                 url: crate::util::url::pretty(&t.url),
                 status: t.status.map(|s| s.as_str()),
                 percent: t.percent,
-                deadline: t.deadline,
+                deadline: t.task.deadline,
                 targets: t.targets.iter().map(target).collect(),
             })
             .collect(),

@@ -280,10 +280,10 @@ impl Revision {
         let task = self
             .task
             .as_deref()
-            .and_then(|id| plan.tasks.iter().find(|t| t.id == id));
+            .and_then(|id| plan.tasks.iter().find(|t| t.id() == id));
         if let Some(t) = task {
             self.task_number = Some(t.number.clone());
-            self.task_title = Some(t.title.clone());
+            self.task_title = Some(t.task.title.clone());
             self.task_url = Some(t.url.clone());
         }
     }

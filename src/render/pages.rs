@@ -447,141 +447,53 @@ fn render_task_pages(
             c.insert("feedback", &feedback_link(pages.data, plan, task));
             c.insert(
                 "revisions",
-                &pages.data.history.for_task(&plan.id, &task.id),
+                &pages.data.history.for_task(&plan.id, task.id()),
             );
         })
     })
 }
 
-/// A plan as its own page shows it: everything but the tasks' reports and targets (the task
-/// table shows each task's summary and target counts), so the context does not copy every
-/// report body of the plan.
+/// A plan as its own page shows it: the plan, and its tasks as rows (a [`TaskView`] leaves
+/// its targets and reports out when serialised), so the context does not copy every report
+/// body of the plan.
 #[derive(Serialize)]
 struct PlanPage<'a> {
-    id: &'a str,
-    title: &'a str,
-    jurisdiction: &'a Option<String>,
-    issuer: &'a Option<String>,
-    doc_number: &'a Option<String>,
-    index_number: &'a Option<String>,
-    index_assigned: bool,
-    categories: &'a [String],
-    keywords: &'a [String],
-    written: Option<Date>,
-    published: Option<Date>,
-    validity: &'a Option<String>,
-    void: bool,
-    period: Option<crate::model::Period>,
-    summary: &'a Option<String>,
-    goals: &'a Option<String>,
-    url: &'a str,
-    source_url: &'a Option<String>,
-    sections: &'a [crate::derive::SectionView],
-    safeguards: &'a [crate::model::Safeguard],
-    targets: &'a [TargetView],
-    tasks: Vec<TaskRow<'a>>,
-    target_counts: &'a crate::derive::StatusCounts,
-    percent: f64,
-    weighted: bool,
-    report_count: usize,
-    sample: bool,
-    last_update: Option<Date>,
+    #[serde(flatten)]
+    plan: &'a PlanView,
+    tasks: &'a [TaskView],
 }
 
 impl<'a> PlanPage<'a> {
-    fn of(p: &'a PlanView) -> Self {
+    fn of(plan: &'a PlanView) -> Self {
         PlanPage {
-            id: &p.id,
-            title: &p.title,
-            jurisdiction: &p.jurisdiction,
-            issuer: &p.issuer,
-            doc_number: &p.doc_number,
-            index_number: &p.index_number,
-            index_assigned: p.index_assigned,
-            categories: &p.categories,
-            keywords: &p.keywords,
-            written: p.written,
-            published: p.published,
-            validity: &p.validity,
-            void: p.void,
-            period: p.period,
-            summary: &p.summary,
-            goals: &p.goals,
-            url: &p.url,
-            source_url: &p.source_url,
-            sections: &p.sections,
-            safeguards: &p.safeguards,
-            targets: &p.targets,
-            tasks: p.tasks.iter().map(TaskRow::of).collect(),
-            target_counts: &p.target_counts,
-            percent: p.percent,
-            weighted: p.weighted,
-            report_count: p.report_count,
-            sample: p.sample,
-            last_update: p.last_update,
+            plan,
+            tasks: &plan.tasks,
         }
     }
 }
 
-/// A task as its own page shows it: the whole task, its reports without what the page
-/// repeats from the task itself (task and plan names and URLs) or does not show (the plain
-/// text kept for search, the units kept for the scorecards).
+/// A task as its own page shows it: the task (every field of its row), its text as
+/// paragraphs, its targets, and its reports without what the page repeats from the task
+/// itself (task and plan names and URLs) or does not show (the plain text kept for search,
+/// the units kept for the scorecards).
 #[derive(Serialize)]
 struct TaskPage<'a> {
-    id: &'a str,
-    path: &'a [String],
-    number: &'a str,
-    title: &'a str,
-    text: &'a str,
-    /// The non-empty lines of `text`, one paragraph each (so the template needs no filter).
+    #[serde(flatten)]
+    task: &'a TaskView,
+    /// The non-empty lines of the task's text, one paragraph each (so the template needs no
+    /// filter).
     paragraphs: Vec<&'a str>,
-    url: &'a str,
-    plan: &'a str,
-    plan_title: &'a str,
-    section: &'a Option<String>,
-    lead: &'a [crate::derive::UnitLink],
-    responsible: &'a [crate::derive::UnitLink],
-    responsible_label: &'a str,
-    units_note: &'a Option<String>,
-    weight: f64,
-    deadline: Option<Date>,
-    status: Option<crate::model::ReportStatus>,
-    status_label: &'static str,
-    percent: Option<f64>,
     targets: &'a [TargetView],
-    target_counts: &'a crate::derive::StatusCounts,
     reports: Vec<TimelineReport<'a>>,
-    sample: bool,
-    last_update: Option<Date>,
 }
 
 impl<'a> TaskPage<'a> {
     fn of(t: &'a TaskView) -> Self {
         TaskPage {
-            id: &t.id,
-            path: &t.path,
-            number: &t.number,
-            title: &t.title,
-            text: &t.text,
-            paragraphs: t.text.split('\n').filter(|p| !p.is_empty()).collect(),
-            url: &t.url,
-            plan: &t.plan,
-            plan_title: &t.plan_title,
-            section: &t.section,
-            lead: &t.lead,
-            responsible: &t.responsible,
-            responsible_label: &t.responsible_label,
-            units_note: &t.units_note,
-            weight: t.weight,
-            deadline: t.deadline,
-            status: t.status,
-            status_label: t.status_label,
-            percent: t.percent,
+            task: t,
+            paragraphs: t.task.text.split('\n').filter(|p| !p.is_empty()).collect(),
             targets: &t.targets,
-            target_counts: &t.target_counts,
             reports: t.reports.iter().map(TimelineReport::of).collect(),
-            sample: t.sample,
-            last_update: t.last_update,
         }
     }
 }
@@ -622,52 +534,6 @@ impl<'a> TimelineReport<'a> {
             body_html: &r.body_html,
             delay_workdays: r.delay_workdays,
             late: r.late,
-        }
-    }
-}
-
-/// A task as a plan's task table shows it (no reports, no target details).
-#[derive(Serialize)]
-struct TaskRow<'a> {
-    id: &'a str,
-    path: &'a [String],
-    number: &'a str,
-    title: &'a str,
-    url: &'a str,
-    section: &'a Option<String>,
-    lead: &'a [crate::derive::UnitLink],
-    responsible: &'a [crate::derive::UnitLink],
-    responsible_label: &'a str,
-    units_note: &'a Option<String>,
-    weight: f64,
-    status: Option<crate::model::ReportStatus>,
-    status_label: &'static str,
-    percent: Option<f64>,
-    target_counts: &'a crate::derive::StatusCounts,
-    sample: bool,
-    last_update: Option<Date>,
-}
-
-impl<'a> TaskRow<'a> {
-    fn of(t: &'a TaskView) -> Self {
-        TaskRow {
-            id: &t.id,
-            path: &t.path,
-            number: &t.number,
-            title: &t.title,
-            url: &t.url,
-            section: &t.section,
-            lead: &t.lead,
-            responsible: &t.responsible,
-            responsible_label: &t.responsible_label,
-            units_note: &t.units_note,
-            weight: t.weight,
-            status: t.status,
-            status_label: t.status_label,
-            percent: t.percent,
-            target_counts: &t.target_counts,
-            sample: t.sample,
-            last_update: t.last_update,
         }
     }
 }
@@ -734,7 +600,7 @@ impl<'a> Neighbour<'a> {
     fn of(t: &'a TaskView) -> Self {
         Neighbour {
             number: &t.number,
-            title: &t.title,
+            title: &t.task.title,
             url: &t.url,
         }
     }
@@ -743,13 +609,13 @@ impl<'a> Neighbour<'a> {
 /// The 对此项有意见/纠错 link of a task page: the configured form, else a mailto with the plan
 /// and task in the subject.
 pub fn feedback_link(data: &SiteData, plan: &PlanView, task: &TaskView) -> Option<String> {
-    let subject = format!("[{}] {} {}", plan.title, task.number, task.title);
+    let subject = format!("[{}] {} {}", plan.title, task.number, task.task.title);
     if let Some(form) = &data.site.feedback.form_url {
         let sep = if form.contains('?') { '&' } else { '?' };
         return Some(format!(
             "{form}{sep}plan={}&task={}",
             enc(&plan.id),
-            enc(&task.id)
+            enc(task.id())
         ));
     }
     let email = data

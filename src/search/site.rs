@@ -81,7 +81,7 @@ fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
         body,
     });
     for task in &plan.tasks {
-        let mut body = task.text.clone();
+        let mut body = task.task.text.clone();
         for t in &task.targets {
             body.push('\n');
             body.push_str(&t.text);
@@ -100,7 +100,7 @@ fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
         }
         docs.push(SearchDoc {
             url: task.url.clone(),
-            title: task.title.clone(),
+            title: task.task.title.clone(),
             kind: "task",
             number: Some(task.number.clone()).filter(|n| !n.is_empty()),
             plan: Some(plan.title.clone()),

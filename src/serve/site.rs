@@ -365,7 +365,7 @@ impl Incremental {
             mark(2);
             let view = data.plans.first()?;
             let changed_task = |t: &crate::derive::TaskView| {
-                let old = before.and_then(|p| p.tasks.iter().find(|o| o.id == t.id));
+                let old = before.and_then(|p| p.tasks.iter().find(|o| o.id() == t.id()));
                 old.is_none_or(|o| serde_json::to_vec(o).ok() != serde_json::to_vec(t).ok())
             };
             let sink = MemorySink::new();
