@@ -361,6 +361,8 @@ pub struct Task {
     pub weight: Option<f64>,
     /// 完成时限: the date the task is due, as a 任务分工表 prints it.
     pub deadline: Option<Date>,
+    /// 备注: the remark a 任务分工表 prints beside the task.
+    pub remark: Option<String>,
     /// Checked by the loader.
     #[serde(
         default,

@@ -209,3 +209,35 @@ fn a_task_deadline_is_on_its_page_and_in_plans_json() {
     let without = read(&out, "plans/demo-plan/tasks/1/index.html");
     assert!(!without.contains("完成时限"));
 }
+
+/// A field of a task in tasks.toml is shown wherever the templates name it, with no code
+/// between: the task's 备注 (remark) is on its page, and a task without one shows none.
+#[test]
+fn a_task_remark_goes_from_tasks_toml_to_its_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&repo().join("tests/fixtures/basic"), &out);
+    let with = read(&out, "plans/demo-plan/tasks/2/index.html");
+    let shown = after(&with, "<dt>备注</dt>", "<dd>", "</dd>").map(text);
+    assert_eq!(shown.as_deref(), Some("与年度碳排放核算同步报送"));
+    let without = read(&out, "plans/demo-plan/tasks/1/index.html");
+    assert!(!without.contains("<dt>备注</dt>"));
+}
+
+/// A misspelt task field is refused with its line and column, as before the tasks were read
+/// straight into the model.
+#[test]
+fn an_unknown_task_field_is_a_located_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/fixtures/basic"), tmp.path());
+    let tasks = tmp.path().join("content/plans/demo-plan/tasks.toml");
+    let text = fs::read_to_string(&tasks).unwrap();
+    fs::write(&tasks, text.replacen("remark =", "remarks =", 1)).unwrap();
+    let out = gongkai(&["check", "--root", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("content/plans/demo-plan/tasks.toml:26:1: error: unknown field `remarks`"),
+        "{err}"
+    );
+}
