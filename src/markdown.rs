@@ -92,6 +92,30 @@ pub fn to_html_and_text(source: &str, heading_shift: u8) -> (String, String) {
     (html_of(events, source.len()), text)
 }
 
+/// [`to_html_and_text`]'s HTML alone, for a view that keeps only its Markdown and renders it
+/// where it is shown.
+pub fn html_of_body(source: &str, heading_shift: u8) -> String {
+    if let Some(text) = plain_paragraph(source) {
+        let mut html = String::with_capacity(text.len() + 8);
+        html.push_str("<p>");
+        html.push_str(text);
+        html.push_str("</p>\n");
+        return html;
+    }
+    to_html(source, heading_shift)
+}
+
+/// [`to_html_and_text`]'s plain text alone (see [`html_of_body`]).
+pub fn text_of_body(source: &str) -> String {
+    if let Some(text) = plain_paragraph(source) {
+        return text.to_string();
+    }
+    if source.bytes().any(|b| matches!(b, b'|' | b'~' | b'^')) {
+        return to_text(source);
+    }
+    text_of(html_events(source, 0).into_iter())
+}
+
 /// The text of `source` when it is a single line of plain text, which Markdown renders as one
 /// paragraph holding exactly that text: it starts with a letter (no block marker), ends without
 /// space, and has no character that could open markup (`*_[]<>&!`…), need escaping or be a
@@ -417,6 +441,11 @@ mod tests {
             assert_eq!(
                 to_html_and_text(source, 2),
                 (to_html(source, 2), to_text(source)),
+                "{source}"
+            );
+            assert_eq!(
+                to_html_and_text(source, 2),
+                (html_of_body(source, 2), text_of_body(source)),
                 "{source}"
             );
         }

@@ -47,7 +47,7 @@ pub mod guard;
 
 /// The file every staging folder holds until its commit, so that a killed build's leftover can
 /// be told apart from a folder someone else made under a similar name.
-pub const STAGING_MARK: &str = ".gongkai-staging";
+pub use crate::util::STAGING_MARK;
 
 /// Why a commit did not replace the output.
 #[derive(Debug)]

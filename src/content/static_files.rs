@@ -35,7 +35,7 @@ pub const RESERVED: [&str; 18] = [
     "targets",
     "units",
     "updates",
-    crate::output::STAGING_MARK,
+    crate::util::STAGING_MARK,
 ];
 
 /// The files under `root/static/`, by output path.

@@ -126,16 +126,27 @@ pub struct ReportView {
     pub measures: Vec<ReportMeasure>,
     pub evidence: Vec<Evidence>,
     pub corrections: Vec<Correction>,
-    /// The body as written (Markdown), for the progress export.
+    /// The body as written (Markdown). The site keeps only this; its HTML and plain text are
+    /// made where they are shown ([`ReportView::body_html`], [`ReportView::body_text`]), so a
+    /// large site does not hold every body three times.
     #[serde(skip)]
     pub body: String,
-    /// Sanitised HTML of the body.
-    pub body_html: String,
-    pub body_text: String,
     /// Working days between the reported date and publication, when published is given.
     pub delay_workdays: Option<i64>,
     pub late: bool,
     pub lead_units: Vec<String>,
+}
+
+impl ReportView {
+    /// Sanitised HTML of the body, headings below the task page's.
+    pub fn body_html(&self) -> String {
+        markdown::html_of_body(&self.body, 2)
+    }
+
+    /// The body's plain text (search, the 繁體 table).
+    pub fn body_text(&self) -> String {
+        markdown::text_of_body(&self.body)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -335,6 +346,9 @@ impl Serialize for Everything<'_> {
             for task in &plan.tasks {
                 seq.serialize_element(&task.targets)?;
                 seq.serialize_element(&task.reports)?;
+                for report in &task.reports {
+                    seq.serialize_element(&report.body_text())?;
+                }
             }
         }
         seq.end()
@@ -793,7 +807,6 @@ fn report_view(
     lead: &[UnitLink],
 ) -> ReportView {
     let delay = r.published.map(|p| workdays_between(r.date, p));
-    let (body_html, body_text) = markdown::to_html_and_text(&r.body, 2);
     ReportView {
         anchor: format!("report-{}", r.slug),
         task: task.id.0.clone(),
@@ -832,8 +845,6 @@ fn report_view(
         evidence: r.evidence.clone(),
         corrections: r.corrections.clone(),
         body: r.body.clone(),
-        body_html,
-        body_text,
         delay_workdays: delay,
         late: delay.is_some_and(|d| d > TIMELY_WORKDAYS),
         lead_units: lead.iter().map(|u| u.name.clone()).collect(),

@@ -133,7 +133,7 @@ pub fn atom_feed(
             );
         }
         esc(&mut s, &format!("<p>{}</p>", xml_escape(&r.plan_title)));
-        esc(&mut s, &r.body_html);
+        esc(&mut s, &r.body_html());
         s.push_str("</content>\n  </entry>\n");
     }
     s.push_str("</feed>\n");

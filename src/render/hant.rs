@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
 
-use crate::search::fold::is_han;
+use crate::util::fold::is_han;
 
 /// The longest stretch searched for a phrase around a character that converts by phrase.
 const MAX_PHRASE: usize = 6;
@@ -44,7 +44,7 @@ fn opencc() -> &'static OpenCC {
 /// Every Han code point that OpenCC `s2t` converts, on its own, to one other code point.
 fn char_table() -> &'static BTreeMap<char, char> {
     static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(|| crate::search::fold::single_char_table(opencc()))
+    TABLE.get_or_init(|| crate::util::fold::single_char_table(opencc()))
 }
 
 /// The table for a site whose text holds `runs` (runs of Han characters).

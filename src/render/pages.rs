@@ -512,7 +512,7 @@ struct TimelineReport<'a> {
     measures: &'a [crate::derive::ReportMeasure],
     evidence: &'a [crate::model::Evidence],
     corrections: &'a [crate::model::Correction],
-    body_html: &'a str,
+    body_html: String,
     delay_workdays: Option<i64>,
     late: bool,
 }
@@ -531,7 +531,7 @@ impl<'a> TimelineReport<'a> {
             measures: &r.measures,
             evidence: &r.evidence,
             corrections: &r.corrections,
-            body_html: &r.body_html,
+            body_html: r.body_html(),
             delay_workdays: r.delay_workdays,
             late: r.late,
         }

@@ -25,11 +25,13 @@
 //!
 //! Never: reads files, or writes anything itself; the same documents give the same bytes.
 
-pub mod fold;
 pub mod held;
 pub mod index;
 pub mod site;
 pub mod tokenize;
+
+/// The folding the index is made with, shared with the checks and the 繁體 switch.
+pub use crate::util::fold;
 
 /// One searchable document, as the site core hands it over.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -96,7 +96,7 @@ fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
         body.push_str(&units.join("、"));
         for r in &task.reports {
             body.push('\n');
-            body.push_str(&r.body_text);
+            body.push_str(&r.body_text());
         }
         docs.push(SearchDoc {
             url: task.url.clone(),

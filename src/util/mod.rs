@@ -1,10 +1,16 @@
-//! Helpers every stage needs, below all of them: escaping, number formatting, URLs, and the
+//! Helpers every stage needs, below all of them: escaping, number formatting, URLs, the
+//! Traditional → Simplified folding (checks, search and the 繁體 switch fold alike), and the
 //! hash `serve` detects changes with.
 //!
 //! Nothing here knows the site model or any stage; every stage may use it, and it uses none of
 //! them. (DESIGN §2: no module imports from a later stage.)
 
 pub mod escape;
+pub mod fold;
 pub mod hash;
 pub mod number;
 pub mod url;
+
+/// The file that marks a folder as a build's staging folder (`output`); a site's `static/`
+/// may not hold one (`content::static_files`).
+pub const STAGING_MARK: &str = ".gongkai-staging";

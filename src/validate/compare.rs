@@ -2,7 +2,7 @@
 //! catalogue's own checks.
 //!
 //! A target is matched by its metric name, folded (Traditional → Simplified, full-width →
-//! ASCII, by [`crate::search::fold`], the search's own folding) and stripped of a scope prefix
+//! ASCII, by [`crate::util::fold`], the search's own folding) and stripped of a scope prefix
 //! such as 全市, 市区, 县城 or 中心城区: `市区污水处理率`, `县城污水处理率` and `污水處理率` are
 //! all 污水处理率, the first two with their scope. Matching is exact after that: a name that
 //! is only similar is not guessed at (the catalogue lists it as an alias instead).
@@ -41,7 +41,7 @@ pub const SCOPES: [&str; 19] = [
 /// A printed metric name as the catalogue looks it up: folded, without spaces, without scope
 /// prefixes; and the scope it had (as folded), if any.
 pub fn metric_key(name: &str) -> (String, Option<String>) {
-    let folded: String = crate::search::fold::fold(name)
+    let folded: String = crate::util::fold::fold(name)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
