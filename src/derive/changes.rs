@@ -185,17 +185,17 @@ fn day_change(day: &[&ReportView]) -> Change {
     let mut plans: Vec<PlanReports> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for r in day {
-        let i = *index.entry(r.plan.as_str()).or_insert_with(|| {
+        let i = *index.entry(&*r.plan).or_insert_with(|| {
             plans.push(PlanReports {
-                plan_title: r.plan_title.clone(),
+                plan_title: r.plan_title.to_string(),
                 links: Vec::new(),
             });
             plans.len() - 1
         });
-        let number = r.task_number.as_str();
+        let number = &*r.task_number;
         plans[i].links.push(ReportLink {
             label: if number.is_empty() {
-                r.task_title.clone()
+                r.task_title.to_string()
             } else {
                 number.to_string()
             },

@@ -217,13 +217,13 @@ pub fn derive(content: &Content, plans: &[PlanView]) -> Comparison {
             .iter()
             .chain(p.tasks.iter().flat_map(|t| t.targets.iter()))
         {
-            add(t.metric.as_deref(), &|m, scope, printed| {
+            add(t.target.metric.as_deref(), &|m, scope, printed| {
                 let tr = &t.tracker;
                 let (basis, basis_label, converted_value, converted_latest) = basis(
                     m,
-                    t.comparator,
-                    t.value,
-                    t.unit.as_deref(),
+                    t.target.comparator,
+                    t.target.value,
+                    t.target.unit.as_deref(),
                     tr.latest.map(|l| l.value),
                 );
                 Row {
@@ -234,13 +234,13 @@ pub fn derive(content: &Content, plans: &[PlanView]) -> Comparison {
                     plan_title: p.title.clone(),
                     task: t.task.clone(),
                     task_title: t.task_title.clone(),
-                    target: t.id.clone(),
-                    text: t.text.clone(),
-                    comparator: t.comparator,
+                    target: t.id().to_string(),
+                    text: t.target.text.clone(),
+                    comparator: t.target.comparator,
                     comparator_label: t.comparator_label,
-                    value: t.value,
-                    unit: t.unit.clone(),
-                    year: t.year,
+                    value: t.target.value,
+                    unit: t.target.unit.clone(),
+                    year: t.target.year,
                     deadline: tr.deadline,
                     baseline_value: tr.baseline.as_ref().map(|b| b.value),
                     baseline_date: tr.baseline.as_ref().and_then(|b| b.date),
@@ -248,7 +248,7 @@ pub fn derive(content: &Content, plans: &[PlanView]) -> Comparison {
                         .baseline
                         .as_ref()
                         .and_then(|b| b.year)
-                        .or_else(|| t.baseline.as_ref().and_then(|b| b.year)),
+                        .or_else(|| t.target.baseline.as_ref().and_then(|b| b.year)),
                     latest_value: tr.latest.map(|l| l.value),
                     latest_date: tr.latest.map(|l| l.date),
                     status: t.status,

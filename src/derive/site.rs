@@ -1,6 +1,7 @@
 //! The site value: plans, tasks, targets, units and updates as pages show them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -80,42 +81,53 @@ pub struct MeasureView {
     pub corrected: Option<f64>,
 }
 
+/// A target as the pages show it: the target as written, flat (`t.text`, `t.value`, …), with
+/// its status, tracker and measurements.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetView {
-    pub id: String,
-    pub text: String,
-    pub metric: Option<String>,
-    pub year: Option<i32>,
-    pub value: Option<f64>,
-    pub unit: Option<String>,
-    pub comparator: Comparator,
+    #[serde(flatten)]
+    pub target: Target,
     pub comparator_label: &'static str,
-    pub baseline: Option<crate::model::Baseline>,
     pub status: TargetStatus,
     pub status_label: &'static str,
     pub symbol: &'static str,
     pub tracker: Tracker,
     pub measures: Vec<MeasureView>,
-    /// The inline SVG chart (trusted: generated here, every text in it escaped).
-    pub chart: String,
     pub task: Option<String>,
     pub task_title: Option<String>,
     pub plan: String,
     pub plan_title: String,
     pub url: String,
     pub sample: bool,
+    /// The date statuses are computed for, which the chart marks.
+    #[serde(skip)]
+    pub as_of: Date,
+}
+
+impl TargetView {
+    pub fn id(&self) -> &str {
+        self.target.id.as_str()
+    }
+
+    /// The inline SVG chart (trusted: generated here, every text in it escaped), made where it
+    /// is shown: a site of 100,000 targets does not hold them all.
+    pub fn chart(&self) -> String {
+        let points: Vec<(Date, f64)> = self.measures.iter().map(|m| (m.date, m.value)).collect();
+        tracker_svg(&self.target, &self.tracker, &points, self.as_of)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
     pub anchor: String,
-    pub task: String,
-    pub task_title: String,
+    // The task's and plan's names are shared by all the task's reports.
+    pub task: Arc<str>,
+    pub task_title: Arc<str>,
     /// The task's numbering as printed, e.g. "二(九)" (empty when it has none).
-    pub task_number: String,
-    pub task_url: String,
-    pub plan: String,
-    pub plan_title: String,
+    pub task_number: Arc<str>,
+    pub task_url: Arc<str>,
+    pub plan: Arc<str>,
+    pub plan_title: Arc<str>,
     pub date: Date,
     pub published: Option<Date>,
     pub status: ReportStatus,
@@ -134,7 +146,7 @@ pub struct ReportView {
     /// Working days between the reported date and publication, when published is given.
     pub delay_workdays: Option<i64>,
     pub late: bool,
-    pub lead_units: Vec<String>,
+    pub lead_units: Arc<[String]>,
 }
 
 impl ReportView {
@@ -152,7 +164,7 @@ impl ReportView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportMeasure {
     pub target: String,
-    pub target_text: String,
+    pub target_text: Arc<str>,
     pub value: f64,
     /// The unit to show: as written, else the target's.
     pub unit: Option<String>,
@@ -332,8 +344,8 @@ pub struct SiteData {
 }
 
 /// The whole site value with the parts that rows leave out of their serialisation (each
-/// plan's tasks, each task's targets and reports): for a scan of every string the site shows,
-/// such as the 繁體 table's.
+/// plan's tasks, each task's targets and reports) and those made where they are shown (report
+/// bodies' text, charts): for a scan of every string the site shows, such as the 繁體 table's.
 pub struct Everything<'a>(pub &'a SiteData);
 
 impl Serialize for Everything<'_> {
@@ -348,6 +360,9 @@ impl Serialize for Everything<'_> {
                 seq.serialize_element(&task.reports)?;
                 for report in &task.reports {
                     seq.serialize_element(&report.body_text())?;
+                }
+                for target in &task.targets {
+                    seq.serialize_element(&target.chart())?;
                 }
             }
         }
@@ -587,7 +602,6 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
             latest_report: latest_report.map(|r| r.status),
             as_of: as_of_date,
         });
-        let chart = tracker_svg(t, &tracker, &points, as_of_date);
         // Demonstration data shows through a target only where its figures (or, for a
         // qualitative target, its task's reports) are sample data.
         let sample = s.iter().any(|(_, _, r)| r.sample)
@@ -597,15 +611,8 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
             None => format!("{}#target-{}", plan_url(pid), t.id),
         };
         TargetView {
-            id: t.id.0.clone(),
-            text: t.text.clone(),
-            metric: t.metric.clone(),
-            year: t.year,
-            value: t.value,
-            unit: t.unit.clone(),
-            comparator: t.comparator,
+            target: t.clone(),
             comparator_label: t.comparator.label(),
-            baseline: t.baseline.clone(),
             status: tracker.status,
             status_label: tracker.status.label(),
             symbol: tracker.status.symbol(),
@@ -628,13 +635,13 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                 })
                 .collect(),
             tracker,
-            chart,
             task: task.map(|t| t.id.0.clone()),
             task_title: task.map(|t| t.title.clone()),
             plan: pid.to_string(),
             plan_title: plan.title.clone(),
             url,
             sample,
+            as_of: as_of_date,
         }
     };
 
@@ -665,10 +672,11 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                 .collect();
             let url = task_url(pid, task.id.as_str());
             let lead = unit_links(&task.lead, units);
+            let shared = TaskShared::new(plan, task, &url, &lead);
             let report_views: Vec<ReportView> = reports
                 .iter()
                 .rev()
-                .map(|r| report_view(r, plan, task, &url, &lead))
+                .map(|r| report_view(r, &shared))
                 .collect();
             TaskView {
                 task: Task {
@@ -799,22 +807,50 @@ fn sections(plan: &Plan) -> Vec<SectionView> {
     out
 }
 
-fn report_view(
-    r: &Report,
-    plan: &Plan,
-    task: &Task,
-    task_url: &str,
-    lead: &[UnitLink],
-) -> ReportView {
+/// What all of a task's reports share: the task's and plan's names, the lead units, and the
+/// texts of the targets they may measure (one copy each, however many reports).
+struct TaskShared<'a> {
+    task: Arc<str>,
+    task_title: Arc<str>,
+    task_number: Arc<str>,
+    task_url: Arc<str>,
+    plan: Arc<str>,
+    plan_title: Arc<str>,
+    lead_units: Arc<[String]>,
+    /// The task's targets, then the plan's, with their texts.
+    targets: Vec<(&'a Target, Arc<str>)>,
+}
+
+impl<'a> TaskShared<'a> {
+    fn new(plan: &'a Plan, task: &'a Task, task_url: &str, lead: &[UnitLink]) -> Self {
+        TaskShared {
+            task: task.id.as_str().into(),
+            task_title: task.title.as_str().into(),
+            task_number: task.path.concat().into(),
+            task_url: task_url.into(),
+            plan: plan.id.as_str().into(),
+            plan_title: plan.title.as_str().into(),
+            lead_units: lead.iter().map(|u| u.name.clone()).collect(),
+            targets: task
+                .targets
+                .iter()
+                .chain(plan.targets.iter())
+                .map(|t| (t, t.text.as_str().into()))
+                .collect(),
+        }
+    }
+}
+
+fn report_view(r: &Report, shared: &TaskShared) -> ReportView {
     let delay = r.published.map(|p| workdays_between(r.date, p));
     ReportView {
         anchor: format!("report-{}", r.slug),
-        task: task.id.0.clone(),
-        task_title: task.title.clone(),
-        task_number: task.path.concat(),
-        task_url: task_url.to_string(),
-        plan: plan.id.0.clone(),
-        plan_title: plan.title.clone(),
+        task: Arc::clone(&shared.task),
+        task_title: Arc::clone(&shared.task_title),
+        task_number: Arc::clone(&shared.task_number),
+        task_url: Arc::clone(&shared.task_url),
+        plan: Arc::clone(&shared.plan),
+        plan_title: Arc::clone(&shared.plan_title),
         date: r.date,
         published: r.published,
         status: r.status,
@@ -826,16 +862,15 @@ fn report_view(
             .measures
             .iter()
             .map(|m| {
-                let t = task
-                    .targets
-                    .iter()
-                    .chain(plan.targets.iter())
-                    .find(|t| t.id == m.target);
+                let t = shared.targets.iter().find(|(t, _)| t.id == m.target);
                 ReportMeasure {
                     target: m.target.0.clone(),
-                    target_text: t.map(|t| t.text.clone()).unwrap_or_default(),
+                    target_text: t.map_or_else(|| Arc::from(""), |(_, text)| Arc::clone(text)),
                     value: m.value,
-                    unit: m.unit.clone().or_else(|| t.and_then(|t| t.unit.clone())),
+                    unit: m
+                        .unit
+                        .clone()
+                        .or_else(|| t.and_then(|(t, _)| t.unit.clone())),
                     unit_as_written: m.unit.clone(),
                     as_of: m.as_of,
                     source: m.source.clone(),
@@ -847,7 +882,7 @@ fn report_view(
         body: r.body.clone(),
         delay_workdays: delay,
         late: delay.is_some_and(|d| d > TIMELY_WORKDAYS),
-        lead_units: lead.iter().map(|u| u.name.clone()).collect(),
+        lead_units: Arc::clone(&shared.lead_units),
     }
 }
 
@@ -888,8 +923,8 @@ fn derive_units(units: &[Unit], plans: &[PlanView], source: &[Plan]) -> Vec<Unit
                     .filter(|x| x.tracker.overdue || x.status == TargetStatus::Missed)
                 {
                     overdue.entry(u.as_str()).or_default().push(TargetRef {
-                        id: x.id.clone(),
-                        text: x.text.clone(),
+                        id: x.id().to_string(),
+                        text: x.target.text.clone(),
                         url: x.url.clone(),
                         status_label: x.status_label,
                     });

@@ -132,13 +132,13 @@ pub fn target_rows(p: &PlanView) -> Vec<u8> {
                 [
                     t.plan.as_str(),
                     &opt(&t.task),
-                    t.id.as_str(),
-                    t.text.as_str(),
-                    &opt(&t.metric),
-                    &opt(&t.year),
-                    &num(t.value),
-                    &opt(&t.unit),
-                    t.comparator.as_str(),
+                    t.id(),
+                    t.target.text.as_str(),
+                    &opt(&t.target.metric),
+                    &opt(&t.target.year),
+                    &num(t.target.value),
+                    &opt(&t.target.unit),
+                    t.target.comparator.as_str(),
                     &num(b.map(|b| b.value)),
                     &b.and_then(|b| b.date)
                         .map(|d| d.to_string())

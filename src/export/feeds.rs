@@ -144,7 +144,7 @@ pub fn atom_feed(
 pub(super) fn by_plan<'a>(updates: &[&'a ReportView]) -> HashMap<&'a str, Vec<&'a ReportView>> {
     let mut out: HashMap<&str, Vec<&ReportView>> = HashMap::new();
     for &r in updates {
-        out.entry(r.plan.as_str()).or_default().push(r);
+        out.entry(&*r.plan).or_default().push(r);
     }
     out
 }
@@ -172,10 +172,7 @@ pub(super) fn site_and_unit_feeds(
     // picks its reports without scanning every update.
     let mut by_task: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, r) in updates.iter().enumerate() {
-        by_task
-            .entry((r.plan.as_str(), r.task.as_str()))
-            .or_default()
-            .push(i);
+        by_task.entry((&*r.plan, &*r.task)).or_default().push(i);
     }
     let site = (
         "feed.xml".to_string(),

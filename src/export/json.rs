@@ -123,13 +123,13 @@ struct Target<'a> {
 fn target(t: &TargetView) -> Target<'_> {
     let tr = &t.tracker;
     Target {
-        id: &t.id,
-        text: &t.text,
-        metric: &t.metric,
-        year: t.year,
-        value: t.value,
-        unit: &t.unit,
-        comparator: t.comparator,
+        id: t.id(),
+        text: &t.target.text,
+        metric: &t.target.metric,
+        year: t.target.year,
+        value: t.target.value,
+        unit: &t.target.unit,
+        comparator: t.target.comparator,
         baseline: tr.baseline.as_ref(),
         latest: tr.latest.as_ref(),
         status: tr.status,

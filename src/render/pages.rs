@@ -141,8 +141,8 @@ impl Revised {
 
 fn row<'a>(t: &'a TargetView, revisions: Option<&Vec<crate::history::Revision>>) -> TargetRow<'a> {
     TargetRow {
-        id: &t.id,
-        text: &t.text,
+        id: t.id(),
+        text: &t.target.text,
         plan: &t.plan,
         plan_title: &t.plan_title,
         task: &t.task,
@@ -153,8 +153,8 @@ fn row<'a>(t: &'a TargetView, revisions: Option<&Vec<crate::history::Revision>>)
         symbol: t.symbol,
         latest: t.tracker.latest.as_ref().map(|p| p.value),
         latest_date: t.tracker.latest.as_ref().map(|p| p.date),
-        unit: &t.unit,
-        value: t.value,
+        unit: &t.target.unit,
+        value: t.target.value,
         comparator_label: t.comparator_label,
         deadline: t.tracker.deadline,
         overdue: t.tracker.overdue,
@@ -483,8 +483,17 @@ struct TaskPage<'a> {
     /// The non-empty lines of the task's text, one paragraph each (so the template needs no
     /// filter).
     paragraphs: Vec<&'a str>,
-    targets: &'a [TargetView],
+    targets: Vec<TargetCard<'a>>,
     reports: Vec<TimelineReport<'a>>,
+}
+
+/// A target as its task's page shows it: with its chart, made here (the site value does not
+/// hold the charts).
+#[derive(Serialize)]
+struct TargetCard<'a> {
+    #[serde(flatten)]
+    target: &'a TargetView,
+    chart: String,
 }
 
 impl<'a> TaskPage<'a> {
@@ -492,7 +501,14 @@ impl<'a> TaskPage<'a> {
         TaskPage {
             task: t,
             paragraphs: t.task.text.split('\n').filter(|p| !p.is_empty()).collect(),
-            targets: &t.targets,
+            targets: t
+                .targets
+                .iter()
+                .map(|target| TargetCard {
+                    target,
+                    chart: target.chart(),
+                })
+                .collect(),
             reports: t.reports.iter().map(TimelineReport::of).collect(),
         }
     }
@@ -772,7 +788,7 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
     let rows: Vec<tera::Value> = all
         .par_iter()
         .map(|t| {
-            let key = (t.plan.as_str(), t.task.as_deref(), t.id.as_str());
+            let key = (t.plan.as_str(), t.task.as_deref(), t.id());
             tera::Value::from_serializable(&row(t, revised.get(&key)))
         })
         .collect();

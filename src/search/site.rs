@@ -68,7 +68,7 @@ fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
         body.push('\n');
     }
     for t in &plan.targets {
-        body.push_str(&t.text);
+        body.push_str(&t.target.text);
         body.push('\n');
     }
     docs.push(SearchDoc {
@@ -84,7 +84,7 @@ fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
         let mut body = task.task.text.clone();
         for t in &task.targets {
             body.push('\n');
-            body.push_str(&t.text);
+            body.push_str(&t.target.text);
         }
         let units: Vec<&str> = task
             .lead
