@@ -195,7 +195,12 @@ fn prepare_linted(
             reuse
         }
     };
-    let mut data = derive_reusing(&content, inputs, reuse);
+    let mut content = content;
+    let mut data = match memo {
+        // `serve` keeps the plans as loaded for its next run.
+        Some(_) => derive_reusing(&content, inputs, reuse),
+        None => crate::derive::derive_freeing(&mut content, inputs),
+    };
     match memo.as_mut() {
         Some(m) => {
             m.units = content.units.clone();

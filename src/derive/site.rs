@@ -474,6 +474,36 @@ pub fn derive_reusing(
         .zip(reuse.into_par_iter())
         .map(|(p, kept)| kept.unwrap_or_else(|| derive_plan(p, as_of, &units_by_id)))
         .collect();
+    site_data(content, inputs, plans, as_of)
+}
+
+/// [`derive`] for a one-off build: each plan's progress reports are freed as soon as its view
+/// is derived (the view keeps all that the outputs show of them), so a large site does not
+/// hold its reports twice. Everything but the reports is left in `content`.
+pub fn derive_freeing(content: &mut Content, inputs: &Inputs) -> SiteData {
+    let as_of = as_of(content);
+    let units_by_id: HashMap<&str, &Unit> =
+        content.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let plans: Vec<PlanView> = content
+        .plans
+        .par_iter_mut()
+        .map(|p| {
+            let view = derive_plan(p, as_of, &units_by_id);
+            p.progress = Vec::new();
+            view
+        })
+        .collect();
+    site_data(content, inputs, plans, as_of)
+}
+
+/// The site value around its plans' views: units, totals, the catalogue, the change log and
+/// the comparison, from the views and what `content` holds besides the reports.
+fn site_data(
+    content: &Content,
+    inputs: &Inputs,
+    plans: Vec<PlanView>,
+    as_of: Option<Date>,
+) -> SiteData {
     let units = derive_units(&content.units, &plans, &content.plans);
     let target_counts = StatusCounts::from_statuses(
         plans
