@@ -452,7 +452,17 @@ pub fn write_all_cached(
                         .map(|f| f.2),
                 )
                 .collect();
-            let runs = crate::render::hant::han_runs(&crate::derive::Everything(data), &more);
+            // The site value's own strings, and each plan's parts side by side.
+            let mut runs = crate::render::hant::han_runs(data, &more);
+            runs.extend(
+                data.plans
+                    .par_iter()
+                    .map(|p| crate::render::hant::han_runs(&crate::derive::PlanParts(p), &[]))
+                    .reduce(std::collections::HashSet::new, |mut a, b| {
+                        a.extend(b);
+                        a
+                    }),
+            );
             let table = crate::render::hant::table_for(runs.iter().map(String::as_str));
             staging
                 .write("static/hant.js", &crate::render::hant::script(&table))

@@ -15,6 +15,18 @@
 //!   written back onto the plans and documents, so every output shows the same number); the
 //!   change log; the annual reports; site settings; the same metric across jurisdictions and
 //!   sources (`derive::compare`, matching by `validate::compare`'s catalogue);
+//!
+//!   The views carry the model's own values flat: a [`derive::TaskView`] serialises its
+//!   [`model::Task`] (read straight from `tasks.toml`) beside what derive adds, a
+//!   [`derive::TargetView`] its [`model::Target`], so a field added to the model reaches every
+//!   template as `task.<field>` with no other code. Serialised, a view is its row: a plan
+//!   leaves out its tasks, a task its targets and reports, and the page that shows them adds
+//!   them beside it (`render::pages`), so lists stay small. What is large and shown in one
+//!   place is made there, not held: a report keeps its body once, as written, and its HTML
+//!   and plain text are made by the task page, the feed, the search index and the 繁體 table;
+//!   a target's chart is drawn by its task page. [`derive::PlanParts`] is a plan with every
+//!   part, for scans of all the site's text. A one-off build frees each plan's loaded reports
+//!   as soon as the plan's view is derived (`derive::derive_freeing`); `serve` keeps them.
 //! - renderers over that value, which do not import each other: `render` (HTML pages, the
 //!   disclosure section among them), `search` (the index), `export` (open data, feeds,
 //!   sitemap); then `output` writes into a staging folder swapped in whole, and `mirror` adds
@@ -26,8 +38,8 @@
 //! (DESIGN §5 ⚑) that must not move when a page does. Every field is read from the value the
 //! pages render, so the two agree (`tests/one_model.rs` checks it on the built site).
 //!
-//! `util` (escaping, number formatting, URLs, the change-detection hash) sits below every stage; no module imports from
-//! a later stage. `build` strings the stages together; `import`, `mirror` and `serve` are the
+//! `util` (escaping, number formatting, URLs, the Traditional → Simplified folding, the
+//! change-detection hash) sits below every stage; no module imports from a later stage. `build` strings the stages together; `import`, `mirror` and `serve` are the
 //! other commands (`serve` holds the site in memory and rebuilds it incrementally).
 
 pub mod build;

@@ -343,27 +343,25 @@ pub struct SiteData {
     pub history: std::sync::Arc<crate::history::History>,
 }
 
-/// The whole site value with the parts that rows leave out of their serialisation (each
-/// plan's tasks, each task's targets and reports) and those made where they are shown (report
-/// bodies' text, charts): for a scan of every string the site shows, such as the 繁體 table's.
-pub struct Everything<'a>(pub &'a SiteData);
+/// The parts of a plan that its row leaves out of its serialisation (its tasks, their targets
+/// and reports) and those made where they are shown (report bodies' text, charts): with the
+/// site value's own serialisation, every string the site shows, for scans such as the 繁體
+/// table's (one plan at a time, side by side).
+pub struct PlanParts<'a>(pub &'a PlanView);
 
-impl Serialize for Everything<'_> {
+impl Serialize for PlanParts<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(None)?;
-        seq.serialize_element(self.0)?;
-        for plan in &self.0.plans {
-            seq.serialize_element(&plan.tasks)?;
-            for task in &plan.tasks {
-                seq.serialize_element(&task.targets)?;
-                seq.serialize_element(&task.reports)?;
-                for report in &task.reports {
-                    seq.serialize_element(&report.body_text())?;
-                }
-                for target in &task.targets {
-                    seq.serialize_element(&target.chart())?;
-                }
+        seq.serialize_element(&self.0.tasks)?;
+        for task in &self.0.tasks {
+            seq.serialize_element(&task.targets)?;
+            seq.serialize_element(&task.reports)?;
+            for report in &task.reports {
+                seq.serialize_element(&report.body_text())?;
+            }
+            for target in &task.targets {
+                seq.serialize_element(&target.chart())?;
             }
         }
         seq.end()
