@@ -30,7 +30,7 @@ fn every_task_plan_and_unit_of_the_fixture_site_is_a_search_document() {
         assert!(!d.title.is_empty());
     }
     let task = docs.iter().find(|d| d.kind == "task").unwrap();
-    assert!(task.plan.is_some() && task.body.contains(&data.plans[0].tasks[0].text[..]));
+    assert!(task.plan.is_some() && task.body.contains(&data.plans[0].tasks[0].task.text[..]));
     let files = build_index(&docs);
     assert_eq!(
         files,
