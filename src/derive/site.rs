@@ -91,7 +91,11 @@ pub struct TargetView {
     pub status: TargetStatus,
     pub status_label: &'static str,
     pub symbol: &'static str,
+    /// Left out of the row, with `measures`: the task page shows them (the target tables show
+    /// the latest value and deadline).
+    #[serde(skip)]
     pub tracker: Tracker,
+    #[serde(skip)]
     pub measures: Vec<MeasureView>,
     pub task: Option<String>,
     pub task_title: Option<String>,
@@ -117,6 +121,9 @@ impl TargetView {
     }
 }
 
+/// A progress report as the pages show it. Serialised, it is the report's row (the update
+/// lists): its measurements, evidence, corrections and body are left out, and its task page
+/// adds them.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
     pub anchor: String,
@@ -135,8 +142,11 @@ pub struct ReportView {
     pub percent: Option<f64>,
     pub reporter: Option<String>,
     pub sample: bool,
+    #[serde(skip)]
     pub measures: Vec<ReportMeasure>,
+    #[serde(skip)]
     pub evidence: Vec<Evidence>,
+    #[serde(skip)]
     pub corrections: Vec<Correction>,
     /// The body as written (Markdown). The site keeps only this; its HTML and plain text are
     /// made where they are shown ([`ReportView::body_html`], [`ReportView::body_text`]), so a
@@ -146,6 +156,7 @@ pub struct ReportView {
     /// Working days between the reported date and publication, when published is given.
     pub delay_workdays: Option<i64>,
     pub late: bool,
+    #[serde(skip)]
     pub lead_units: Arc<[String]>,
 }
 
@@ -358,9 +369,14 @@ impl Serialize for PlanParts<'_> {
             seq.serialize_element(&task.targets)?;
             seq.serialize_element(&task.reports)?;
             for report in &task.reports {
+                seq.serialize_element(&report.measures)?;
+                seq.serialize_element(&report.evidence)?;
+                seq.serialize_element(&report.corrections)?;
                 seq.serialize_element(&report.body_text())?;
             }
             for target in &task.targets {
+                seq.serialize_element(&target.tracker)?;
+                seq.serialize_element(&target.measures)?;
                 seq.serialize_element(&target.chart())?;
             }
         }

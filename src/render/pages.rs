@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use crate::derive::{PlanView, SiteData, TargetView, TaskView, UnitView};
+use crate::derive::{PlanView, ReportView, SiteData, TargetView, TaskView, UnitView};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::Date;
 use crate::output::Sink;
@@ -88,27 +88,16 @@ fn summary(p: &PlanView) -> PlanSummary<'_> {
     }
 }
 
-/// A target as the `targets/` tables show it (no chart).
+/// A target as the `targets/` tables show it: its row, with its latest value and deadline
+/// from its tracker, and its mark when it was weakened after publication.
 #[derive(Serialize)]
 struct TargetRow<'a> {
-    id: &'a str,
-    text: &'a str,
-    plan: &'a str,
-    plan_title: &'a str,
-    task: &'a Option<String>,
-    task_title: &'a Option<String>,
-    url: &'a str,
-    status: crate::derive::status::TargetStatus,
-    status_label: &'static str,
-    symbol: &'static str,
+    #[serde(flatten)]
+    target: &'a TargetView,
     latest: Option<f64>,
     latest_date: Option<Date>,
-    unit: &'a Option<String>,
-    value: Option<f64>,
-    comparator_label: &'static str,
     deadline: Option<Date>,
     overdue: bool,
-    sample: bool,
     /// The target was weakened after publication (修订记录): its status is computed against
     /// the changed target.
     revised: Option<Revised>,
@@ -141,24 +130,11 @@ impl Revised {
 
 fn row<'a>(t: &'a TargetView, revisions: Option<&Vec<crate::history::Revision>>) -> TargetRow<'a> {
     TargetRow {
-        id: t.id(),
-        text: &t.target.text,
-        plan: &t.plan,
-        plan_title: &t.plan_title,
-        task: &t.task,
-        task_title: &t.task_title,
-        url: &t.url,
-        status: t.status,
-        status_label: t.status_label,
-        symbol: t.symbol,
+        target: t,
         latest: t.tracker.latest.as_ref().map(|p| p.value),
         latest_date: t.tracker.latest.as_ref().map(|p| p.date),
-        unit: &t.target.unit,
-        value: t.target.value,
-        comparator_label: t.comparator_label,
         deadline: t.tracker.deadline,
         overdue: t.tracker.overdue,
-        sample: t.sample,
         revised: revisions.map(|r| Revised::of(t, r)),
     }
 }
@@ -322,7 +298,7 @@ pub fn render_site_cached(
         c.insert("plans", &summaries);
         c.insert("totals", &data.totals);
         c.insert("target_counts", &data.target_counts);
-        let latest: Vec<UpdateRow> = updates.iter().take(8).map(|r| UpdateRow::of(r)).collect();
+        let latest: Vec<&ReportView> = updates.iter().take(8).copied().collect();
         c.insert("updates", &latest);
     })?;
     pages.page("404.html", "404.html", "", false, |_| {})?;
@@ -493,6 +469,8 @@ struct TaskPage<'a> {
 struct TargetCard<'a> {
     #[serde(flatten)]
     target: &'a TargetView,
+    tracker: &'a crate::derive::status::Tracker,
+    measures: &'a [crate::derive::MeasureView],
     chart: String,
 }
 
@@ -506,6 +484,8 @@ impl<'a> TaskPage<'a> {
                 .iter()
                 .map(|target| TargetCard {
                     target,
+                    tracker: &target.tracker,
+                    measures: &target.measures,
                     chart: target.chart(),
                 })
                 .collect(),
@@ -514,85 +494,26 @@ impl<'a> TaskPage<'a> {
     }
 }
 
-/// A report in its task's timeline.
+/// A report in its task's timeline: its row, with its measurements, evidence, corrections and
+/// body, made here from the Markdown the site keeps.
 #[derive(Serialize)]
 struct TimelineReport<'a> {
-    anchor: &'a str,
-    date: Date,
-    published: Option<Date>,
-    status: crate::model::ReportStatus,
-    status_label: &'static str,
-    percent: Option<f64>,
-    reporter: &'a Option<String>,
-    sample: bool,
+    #[serde(flatten)]
+    report: &'a ReportView,
     measures: &'a [crate::derive::ReportMeasure],
     evidence: &'a [crate::model::Evidence],
     corrections: &'a [crate::model::Correction],
     body_html: String,
-    delay_workdays: Option<i64>,
-    late: bool,
 }
 
 impl<'a> TimelineReport<'a> {
-    fn of(r: &'a crate::derive::ReportView) -> Self {
+    fn of(report: &'a ReportView) -> Self {
         TimelineReport {
-            anchor: &r.anchor,
-            date: r.date,
-            published: r.published,
-            status: r.status,
-            status_label: r.status_label,
-            percent: r.percent,
-            reporter: &r.reporter,
-            sample: r.sample,
-            measures: &r.measures,
-            evidence: &r.evidence,
-            corrections: &r.corrections,
-            body_html: r.body_html(),
-            delay_workdays: r.delay_workdays,
-            late: r.late,
-        }
-    }
-}
-
-/// A report as the update lists (home page, `updates/`) show it: no body, measures or
-/// evidence.
-#[derive(Serialize)]
-struct UpdateRow<'a> {
-    anchor: &'a str,
-    task: &'a str,
-    task_title: &'a str,
-    task_url: &'a str,
-    plan: &'a str,
-    plan_title: &'a str,
-    date: Date,
-    published: Option<Date>,
-    status: crate::model::ReportStatus,
-    status_label: &'static str,
-    percent: Option<f64>,
-    reporter: &'a Option<String>,
-    sample: bool,
-    delay_workdays: Option<i64>,
-    late: bool,
-}
-
-impl<'a> UpdateRow<'a> {
-    fn of(r: &'a crate::derive::ReportView) -> Self {
-        UpdateRow {
-            anchor: &r.anchor,
-            task: &r.task,
-            task_title: &r.task_title,
-            task_url: &r.task_url,
-            plan: &r.plan,
-            plan_title: &r.plan_title,
-            date: r.date,
-            published: r.published,
-            status: r.status,
-            status_label: r.status_label,
-            percent: r.percent,
-            reporter: &r.reporter,
-            sample: r.sample,
-            delay_workdays: r.delay_workdays,
-            late: r.late,
+            report,
+            measures: &report.measures,
+            evidence: &report.evidence,
+            corrections: &report.corrections,
+            body_html: report.body_html(),
         }
     }
 }
@@ -857,7 +778,7 @@ fn render_updates(
             next: (page < n).then(|| updates_url(page + 1)),
         };
         let sample = chunk.iter().any(|r| r.sample);
-        let rows: Vec<UpdateRow> = chunk.iter().map(|r| UpdateRow::of(r)).collect();
+        let rows: Vec<&ReportView> = chunk.iter().map(|r| *r).collect();
         pages.page(&updates_url(page), "updates.html", "updates", sample, |c| {
             c.insert("updates", &rows);
             c.insert("pager", &pager);
