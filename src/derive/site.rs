@@ -223,6 +223,23 @@ impl TaskView {
     pub fn id(&self) -> &str {
         self.task.id.as_str()
     }
+
+    /// The task with every part its page shows, serialised: its row, its targets with their
+    /// trackers and measurements, its reports with theirs and their bodies. Two views of a
+    /// task whose `whole` serialises alike give the same page (`serve` compares them).
+    pub fn whole(&self) -> impl Serialize + '_ {
+        let targets: Vec<_> = self
+            .targets
+            .iter()
+            .map(|t| (t, &t.tracker, &t.measures))
+            .collect();
+        let reports: Vec<_> = self
+            .reports
+            .iter()
+            .map(|r| (r, &r.measures, &r.evidence, &r.corrections, &r.body))
+            .collect();
+        (self, targets, reports)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -778,7 +778,7 @@ fn render_updates(
             next: (page < n).then(|| updates_url(page + 1)),
         };
         let sample = chunk.iter().any(|r| r.sample);
-        let rows: Vec<&ReportView> = chunk.iter().map(|r| *r).collect();
+        let rows: Vec<&ReportView> = chunk.to_vec();
         pages.page(&updates_url(page), "updates.html", "updates", sample, |c| {
             c.insert("updates", &rows);
             c.insert("pager", &pager);

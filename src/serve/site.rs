@@ -366,7 +366,9 @@ impl Incremental {
             let view = data.plans.first()?;
             let changed_task = |t: &crate::derive::TaskView| {
                 let old = before.and_then(|p| p.tasks.iter().find(|o| o.id() == t.id()));
-                old.is_none_or(|o| serde_json::to_vec(o).ok() != serde_json::to_vec(t).ok())
+                old.is_none_or(|o| {
+                    serde_json::to_vec(&o.whole()).ok() != serde_json::to_vec(&t.whole()).ok()
+                })
             };
             let sink = MemorySink::new();
             render_plan_pages(&data, &held.renderer, &sink, view, &changed_task).ok()?;
