@@ -13,7 +13,10 @@
 //! 3:1 contrast on white, and `<title>`/`<desc>` carry a full Chinese text alternative (the
 //! measurements counted: the page lists each in the table under the chart). All text from
 //! content is escaped. Output is deterministic: numbers are printed with a fixed precision, and
-//! compact: shared presentation attributes sit on groups, grid lines and ticks are one path each.
+//! compact (a site holds one chart per numeric target): strokes, fills, dashes and fonts come
+//! from the stylesheet by class (`.tracker-chart` in style.css, where the colours are checked),
+//! grid lines, ticks and the measurement dots are one path each, the required path is two
+//! Bézier segments.
 
 use std::fmt::{self, Write};
 
@@ -27,15 +30,6 @@ const LEFT: f64 = 64.0;
 const RIGHT: f64 = 624.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 200.0;
-
-/// Colours (contrast on white): measurements 8.3:1, target 6.6:1, lines and text ≥ 7:1.
-const C_MEASURE: &str = "#1f4e9c";
-const C_TARGET: &str = "#a33a00";
-const C_REQUIRED: &str = "#555555";
-const C_INK: &str = "#333333";
-const C_GRID: &str = "#d9d9d9";
-/// A white outline behind labels that sit on lines, so they stay legible.
-const HALO: &str = r#" style="paint-order:stroke" stroke="white" stroke-width="3""#;
 
 /// Draw the tracker chart of a numeric target; empty when there is nothing to draw (a
 /// qualitative target, or neither a baseline nor a measurement on or before `as_of`).
@@ -106,47 +100,37 @@ pub fn tracker_svg(
     let desc = description(target, tracker, &points, as_of);
     let id = dom_id(target.id.as_str(), &title, &desc);
 
-    // A chart is about 5 kB, plus a few hundred bytes per measurement: reserve enough to write
+    // A chart is about 2.5 kB, plus a few dozen bytes per measurement: reserve enough to write
     // it without growing, then hand back the rest (the site holds thousands of charts).
-    let mut s = String::with_capacity(8 * 1024 + 320 * points.len());
+    let mut s = String::with_capacity(4 * 1024 + 64 * points.len());
+    // Inline in an HTML page: no `xmlns`; size, font and every stroke and fill come from the
+    // stylesheet (`.tracker-chart` in style.css), keyed by the class of each series.
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" class="tracker-chart status-{st}" font-family="inherit" font-size="12" fill="{C_INK}">"#,
+        r#"<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" class="tracker-chart status-{st}"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc><text class="title" x="{}" y="18">{}</text>"#,
+        esc(&title),
+        esc(&desc),
+        f1(LEFT),
+        esc(&truncate(&title, 40)),
         w = WIDTH,
         h = HEIGHT,
         id = id,
         st = status.as_str(),
     );
-    let _ = write!(
-        s,
-        r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        esc(&title),
-        esc(&desc),
-    );
-    // Visible title.
-    let _ = write!(
-        s,
-        r#"<text class="title" x="{}" y="18" font-weight="bold">{}</text>"#,
-        f1(LEFT),
-        esc(&truncate(&title, 40)),
-    );
 
     // Grid and value ticks: the grid lines as one path, the labels in one group.
     let ks = axis.k_lo..=axis.k_hi;
-    s.push_str(r#"<g class="y-axis"><path d=""#);
+    s.push_str(r#"<path class="grid" d=""#);
     for k in ks.clone() {
         let _ = write!(
             s,
-            "M{} {}H{}",
+            "M{} {}h{}",
             f1(LEFT),
             f1(y(k as f64 * axis.step)),
-            f1(RIGHT)
+            f1(RIGHT - LEFT)
         );
     }
-    let _ = write!(
-        s,
-        r#"" stroke="{C_GRID}" fill="none"/><g text-anchor="end">"#
-    );
+    s.push_str(r#""/><g class="y-axis">"#);
     for k in ks {
         let v = k as f64 * axis.step;
         let label = if short_unit {
@@ -171,7 +155,7 @@ pub fn tracker_svg(
             esc(&truncate(unit, 8)),
         );
     }
-    s.push_str("</g></g>");
+    s.push_str("</g>");
 
     // Time axis with year ticks: the axis and the ticks as one path, the years in one group.
     let ticks: Vec<(i32, f64)> = year_ticks(first, t_lo, t_hi)
@@ -180,18 +164,15 @@ pub fn tracker_svg(
         .collect();
     let _ = write!(
         s,
-        r#"<g class="x-axis"><path d="M{} {b}H{}"#,
+        r#"<path d="M{} {}h{}"#,
         f1(LEFT),
-        f1(RIGHT),
-        b = f1(BOTTOM),
+        f1(BOTTOM),
+        f1(RIGHT - LEFT),
     );
     for &(_, xx) in &ticks {
         let _ = write!(s, "M{} {}v4", f1(xx), f1(BOTTOM));
     }
-    let _ = write!(
-        s,
-        r#"" stroke="{C_INK}" fill="none"/><g text-anchor="middle">"#
-    );
+    s.push_str(r#""/><g class="x-axis">"#);
     for &(year, xx) in &ticks {
         let _ = write!(
             s,
@@ -200,16 +181,16 @@ pub fn tracker_svg(
             f1(BOTTOM + 16.0),
         );
     }
-    s.push_str("</g></g>");
+    s.push_str("</g>");
 
     // Target line (dash-dot), labelled.
     if let Some(t) = target_value {
-        let yy = f1(y(t));
         let _ = write!(
             s,
-            r#"<line class="target" x1="{}" y1="{yy}" x2="{}" y2="{yy}" stroke="{C_TARGET}" stroke-width="2" stroke-dasharray="10 3 2 3"/><text x="{}" y="{}" fill="{C_TARGET}"{HALO}>目标 {}</text>"#,
+            r#"<path class="target" d="M{} {}h{}"/><text class="halo target" x="{}" y="{}">目标 {}</text>"#,
             f1(LEFT),
-            f1(RIGHT),
+            f1(y(t)),
+            f1(RIGHT - LEFT),
             f1(LEFT + 4.0),
             f1(y(t) - 5.0),
             esc(&format!("{}{}", fmt_value(t), unit)),
@@ -219,81 +200,60 @@ pub fn tracker_svg(
     // Required path: baseline → target at the deadline, compounded at the required rate.
     if let (Some((t0, b)), Some(t), Some(d)) = (baseline, target_value, deadline) {
         if d > t0 {
-            let total = d.years_since(t0);
-            let steps = 24;
-            let mut pts = Vec::with_capacity(steps + 1);
-            for i in 0..=steps {
-                let frac = i as f64 / steps as f64;
-                let v = match tracker.required_rate {
-                    Some(r) if i < steps => b * (1.0 + r).powf(frac * total),
-                    _ if i == steps => t,
-                    _ => b + (t - b) * frac,
-                };
-                let xx = x(t0) + (x(d) - x(t0)) * frac;
-                pts.push((xx, y(v)));
-            }
             let _ = write!(
                 s,
-                r#"<polyline class="required" points="{}" fill="none" stroke="{C_REQUIRED}" stroke-width="1.5" stroke-dasharray="6 4"/>"#,
-                Coords(&pts)
+                r#"<path class="required" d="{}"/>"#,
+                required_path(
+                    (x(t0), x(d)),
+                    (b, t),
+                    tracker.required_rate,
+                    d.years_since(t0),
+                    &y
+                )
             );
         }
     }
 
     // Deadline (solid) and as-of (dotted) marks.
-    if let Some(d) = deadline {
+    let marks = deadline
+        .map(|d| ("deadline", "期限", d, TOP + 26.0))
+        .into_iter()
+        .chain(Some(("as-of", "截至", as_of, TOP + 12.0)));
+    for (class, label, d, ty) in marks {
         let xx = x(d);
         let (anchor, tx) = side(xx);
         let _ = write!(
             s,
-            r#"<line class="deadline" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-width="1.5"/><text x="{tx}" y="{ty}" text-anchor="{anchor}"{HALO}>期限 {d}</text>"#,
-            x = f1(xx),
-            t = f1(TOP),
-            b = f1(BOTTOM),
-            tx = f1(tx),
-            ty = f1(TOP + 26.0),
-        );
-    }
-    {
-        let xx = x(as_of);
-        let (anchor, tx) = side(xx);
-        let _ = write!(
-            s,
-            r#"<line class="as-of" x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="{C_INK}" stroke-dasharray="2 3"/><text x="{tx}" y="{ty}" text-anchor="{anchor}"{HALO}>截至 {as_of}</text>"#,
-            x = f1(xx),
-            t = f1(TOP),
-            b = f1(BOTTOM),
-            tx = f1(tx),
-            ty = f1(TOP + 12.0),
+            r#"<path class="{class}" d="M{} {}V{}"/><text class="halo{anchor}" x="{}" y="{}">{label} {d}</text>"#,
+            f1(xx),
+            f1(TOP),
+            f1(BOTTOM),
+            f1(tx),
+            f1(ty),
         );
     }
 
-    // Measurements: a solid line through filled circles.
+    // Measurements: a solid line through filled dots (zero-length round-capped strokes). Each
+    // point's date and value are in the description and the table under the chart (测量数据表),
+    // not repeated in a tooltip.
     if !points.is_empty() {
         let coords: Vec<(f64, f64)> = points.iter().map(|&(d, v)| (x(d), y(v))).collect();
         let _ = write!(
             s,
-            r#"<g class="measures" fill="{C_MEASURE}"><polyline points="{}" fill="none" stroke="{C_MEASURE}" stroke-width="2"/>"#,
+            r#"<polyline class="measures" points="{}"/><path class="dots" d=""#,
             Coords(&coords)
         );
-        for &(d, v) in &points {
-            // Each point's date and value are in the description and the table under the
-            // chart (测量数据表), not repeated in a tooltip.
-            let _ = write!(
-                s,
-                r#"<circle class="measure" cx="{}" cy="{}" r="3.5"/>"#,
-                f1(x(d)),
-                f1(y(v)),
-            );
+        for &(xx, yy) in &coords {
+            let _ = write!(s, "M{} {}h0", f1(xx), f1(yy));
         }
-        s.push_str("</g>");
+        s.push_str(r#""/>"#);
     }
 
     // Baseline: a hollow square.
     if let Some((t0, b)) = baseline {
         let _ = write!(
             s,
-            r#"<rect class="baseline" x="{}" y="{}" width="8" height="8" fill="white" stroke="{C_INK}" stroke-width="2"><title>{}</title></rect>"#,
+            r#"<rect class="baseline" x="{}" y="{}" width="8" height="8"><title>{}</title></rect>"#,
             f1(x(t0) - 4.0),
             f1(y(b) - 4.0),
             esc(&format!("基线 {t0}：{}{unit}", fmt_value(b))),
@@ -301,29 +261,56 @@ pub fn tracker_svg(
     }
 
     // Legend: the shape and dash of every series, named.
-    let ly = HEIGHT - 16.0;
-    let _ = write!(
-        s,
-        concat!(
-            r#"<g class="legend">"#,
-            r#"<line x1="64" y1="{l}" x2="84" y2="{l}" stroke="{m}" stroke-width="2"/><circle cx="74" cy="{l}" r="3.5" fill="{m}"/><text x="88" y="{t}">测量值</text>"#,
-            r#"<rect x="150" y="{r}" width="8" height="8" fill="white" stroke="{ink}" stroke-width="2"/><text x="164" y="{t}">基线</text>"#,
-            r#"<line x1="210" y1="{l}" x2="240" y2="{l}" stroke="{req}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="244" y="{t}">所需路径</text>"#,
-            r#"<line x1="310" y1="{l}" x2="340" y2="{l}" stroke="{tg}" stroke-width="2" stroke-dasharray="10 3 2 3"/><text x="344" y="{t}">目标值</text>"#,
-            r#"<line x1="400" y1="{l}" x2="420" y2="{l}" stroke="{ink}" stroke-dasharray="2 3"/><text x="424" y="{t}">截至日期</text>"#,
-            "</g>"
-        ),
-        ink = C_INK,
-        m = C_MEASURE,
-        req = C_REQUIRED,
-        tg = C_TARGET,
-        l = f1(ly),
-        r = f1(ly - 4.0),
-        t = f1(ly + 4.0),
-    );
-    s.push_str("</svg>");
+    s.push_str(concat!(
+        r#"<g class="legend"><path class="measures" d="M64 244h20"/><path class="dots" d="M74 244h0"/><text x="88" y="248">测量值</text>"#,
+        r#"<rect class="baseline" x="150" y="240" width="8" height="8"/><text x="164" y="248">基线</text>"#,
+        r#"<path class="required" d="M210 244h30"/><text x="244" y="248">所需路径</text>"#,
+        r#"<path class="target" d="M310 244h30"/><text x="344" y="248">目标值</text>"#,
+        r#"<path class="as-of" d="M400 244h20"/><text x="424" y="248">截至日期</text></g></svg>"#,
+    ));
     s.shrink_to_fit();
     s
+}
+
+/// The required path from the baseline `(x0, b)` to the target `(x1, t)` at the deadline, as
+/// SVG path data. At a constant required rate `r` the value grows as `b·(1+r)^years`: two cubic
+/// Bézier segments whose control points follow the curve's tangents (Hermite form) trace it to
+/// well under a pixel. Without a rate (or one no curve follows) the path is a straight line.
+fn required_path(
+    (x0, x1): (f64, f64),
+    (b, t): (f64, f64),
+    rate: Option<f64>,
+    years: f64,
+    y: &impl Fn(f64) -> f64,
+) -> String {
+    let growth = rate.map(|r| (1.0 + r).ln() * years);
+    let curve = growth.filter(|g| g.is_finite() && *g != 0.0 && b.is_finite() && b != 0.0);
+    let Some(g) = curve else {
+        return format!("M{} {}L{} {}", f1(x0), f1(y(b)), f1(x1), f1(y(t)));
+    };
+    // Along s ∈ [0, 1]: value v(s) = b·e^(g·s), chart point (x0 + (x1-x0)·s, y(v(s))).
+    let value = |s: f64| if s >= 1.0 { t } else { b * (g * s).exp() };
+    // dy/ds: y is linear in the value, so dy/ds = (y(1) - y(0)) · dv/ds for a unit value step.
+    let dy_dv = y(1.0) - y(0.0);
+    let slope = |s: f64| dy_dv * b * g * (g * s).exp();
+    let segments = 2;
+    let h = 1.0 / segments as f64;
+    let dx = (x1 - x0) * h / 3.0;
+    let mut d = format!("M{} {}", f1(x0), f1(y(b)));
+    for i in 0..segments {
+        let (sa, sb) = (i as f64 * h, (i + 1) as f64 * h);
+        let _ = write!(
+            d,
+            "C{} {} {} {} {} {}",
+            f1(x0 + (x1 - x0) * sa + dx),
+            f1(y(value(sa)) + slope(sa) * h / 3.0),
+            f1(x0 + (x1 - x0) * sb - dx),
+            f1(y(value(sb)) - slope(sb) * h / 3.0),
+            f1(x0 + (x1 - x0) * sb),
+            f1(y(value(sb))),
+        );
+    }
+    d
 }
 
 /// The text alternative: everything the chart shows, in words.
@@ -519,12 +506,13 @@ impl fmt::Display for Coords<'_> {
     }
 }
 
-/// Label placement beside a vertical mark: to its right, or to its left near the right edge.
+/// Label placement beside a vertical mark: to its right, or to its left near the right edge
+/// (the class ` end` anchors the text at its end).
 fn side(x: f64) -> (&'static str, f64) {
     if x > (LEFT + RIGHT) / 2.0 {
-        ("end", x - 4.0)
+        (" end", x - 4.0)
     } else {
-        ("start", x + 4.0)
+        ("", x + 4.0)
     }
 }
 
@@ -707,6 +695,40 @@ mod tests {
         attr_str(svg, open, name).parse().expect("number")
     }
 
+    /// The first point (`M x y`) of the path data of the first element starting with `open`.
+    fn path_start(svg: &str, open: &str) -> (f64, f64) {
+        let d = attr_str(svg, open, "d");
+        let (x, rest) = d
+            .strip_prefix('M')
+            .expect("starts with M")
+            .split_once(' ')
+            .unwrap();
+        let y: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+            .collect();
+        (x.parse().expect("x"), y.parse().expect("y"))
+    }
+
+    #[test]
+    fn the_required_path_follows_the_compounded_curve() {
+        // From 100 to 200 over ten years: the curve b·(1+r)^t, r = 2^(1/10) - 1.
+        let y = |v: f64| 300.0 - v;
+        let r = 2f64.powf(0.1) - 1.0;
+        let d = required_path((0.0, 100.0), (100.0, 200.0), Some(r), 10.0, &y);
+        assert!(d.starts_with("M0 200C"), "{d}");
+        assert!(
+            d.ends_with(" 100 100"),
+            "ends at the target at the deadline: {d}"
+        );
+        // The middle of the path (the end of the first segment) is on the curve: 100·√2.
+        let mid = format!(" 50 {}", f1(y(100.0 * 2f64.sqrt())));
+        assert!(d.contains(&mid), "{mid} in {d}");
+        // Without a rate it is a straight line.
+        let line = required_path((0.0, 100.0), (100.0, 200.0), None, 10.0, &y);
+        assert_eq!(line, "M0 200L100 100");
+    }
+
     #[test]
     fn numbers_print_as_the_float_formatter_prints_them() {
         for v in crate::derive::status::tests::number_samples() {
@@ -828,8 +850,8 @@ mod tests {
     fn point_above_the_target_is_drawn_above_the_target_line() {
         let t = sample_target("x");
         let svg = chart(&t, &[(d("2024-06-30"), 99.0)], "2024-06-30");
-        let target_y = attr(&svg, "<line class=\"target\"", "y1");
-        let point_y = attr(&svg, "<circle class=\"measure\"", "cy");
+        let target_y = path_start(&svg, "<path class=\"target\"").1;
+        let point_y = path_start(&svg, "<path class=\"dots\"").1;
         assert!(
             point_y < target_y,
             "point {point_y} should be above target line {target_y}"

@@ -178,24 +178,14 @@ fn plan(p: &PlanView) -> Plan<'_> {
     }
 }
 
-/// A plan's element of `plans.json`, as it stands in the file: pretty-printed and indented to
-/// its place in the `plans` array (JSON strings hold no raw line breaks, so indenting every line
-/// is exact).
+/// A plan's element of `plans.json`, as it stands in the file: compact, without whitespace
+/// (the file is read by programs; at ten thousand tasks indentation was a third of it).
 pub fn plan_json(p: &PlanView) -> String {
-    let one = serde_json::to_string_pretty(&plan(p)).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(one.len() + one.len() / 8);
-    for (i, line) in one.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str("    ");
-        out.push_str(line);
-    }
-    out
+    serde_json::to_string(&plan(p)).unwrap_or_else(|_| "{}".into())
 }
 
 /// `plans.json` from its plans' elements ([`plan_json`], in plan order): the same bytes as
-/// pretty-printing the whole document at once.
+/// printing the whole document at once.
 pub fn plans_json_of<'a>(head: Head, plans: impl ExactSizeIterator<Item = &'a str>) -> String {
     let head = Root {
         generator: "gongkai",
@@ -206,18 +196,17 @@ pub fn plans_json_of<'a>(head: Head, plans: impl ExactSizeIterator<Item = &'a st
         jurisdictions: head.jurisdictions,
         plans: Vec::new(),
     };
-    let mut s = serde_json::to_string_pretty(&head).unwrap_or_else(|_| "{}".into());
+    let mut s = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
     if plans.len() > 0 {
-        // `"plans": []` becomes the array with its elements.
-        s.truncate(s.len() - "[]\n}".len());
-        s.push_str("[\n");
+        // `"plans":[]` becomes the array with its elements.
+        s.truncate(s.len() - "]}".len());
         for (i, p) in plans.enumerate() {
             if i > 0 {
-                s.push_str(",\n");
+                s.push(',');
             }
             s.push_str(p);
         }
-        s.push_str("\n  ]\n}");
+        s.push_str("]}");
     }
     s.push('\n');
     s
@@ -243,7 +232,7 @@ mod tests {
             jurisdictions: head.jurisdictions,
             plans,
         };
-        serde_json::to_string_pretty(&root).unwrap() + "\n"
+        serde_json::to_string(&root).unwrap() + "\n"
     }
 
     #[test]

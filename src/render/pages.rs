@@ -12,7 +12,7 @@ use crate::derive::{PlanView, ReportView, SiteData, TargetView, TaskView, UnitVi
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::Date;
 use crate::output::Sink;
-use crate::util::url::{canonical_url, enc, root_of};
+use crate::util::url::{canonical_url, enc, enc_iri, root_of};
 
 /// Updates listed per page on `updates/`: a row is about 450 bytes, so a page stays near
 /// 100 kB, and a portal with a million reports gets 5,000 pages rather than 20,000.
@@ -561,7 +561,7 @@ pub fn feedback_link(data: &SiteData, plan: &PlanView, task: &TaskView) -> Optio
         .email
         .as_ref()
         .or(data.site.publisher.email.as_ref())?;
-    Some(format!("mailto:{email}?subject={}", enc(&subject)))
+    Some(format!("mailto:{email}?subject={}", enc_iri(&subject)))
 }
 
 #[derive(Serialize)]

@@ -73,6 +73,25 @@ pub fn enc(s: &str) -> String {
     out
 }
 
+/// Like [`enc`], but non-ASCII characters other than controls, spaces and noncharacters are
+/// kept as they are: an IRI, which HTML allows in an `href` and a browser percent-encodes into
+/// exactly what [`enc`] writes when it follows the link — a third of the bytes for Chinese
+/// text (a mailto subject on every task page).
+pub fn enc_iri(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        let n = c as u32;
+        let noncharacter = (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE;
+        if c.is_ascii() || c.is_control() || c.is_whitespace() || noncharacter {
+            out.push_str(&enc(c.encode_utf8(&mut buf)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A page URL without its `index.html` (the form search engines and people share).
 pub fn pretty(url: &str) -> String {
     url.strip_suffix("index.html").unwrap_or(url).to_string()
@@ -132,5 +151,10 @@ mod tests {
         assert_eq!(enc("a b&c"), "a%20b%26c");
         assert_eq!(enc("绿"), "%E7%BB%BF");
         assert_eq!(enc("[x] 1~2/\n"), "%5Bx%5D%201~2%2F%0A");
+        // As an IRI: the Chinese text stays, everything else is encoded as before.
+        assert_eq!(
+            enc_iri("[绿色] 一(一)\u{3000}x\u{fdd0}"),
+            "%5B绿色%5D%20一%28一%29%E3%80%80x%EF%B7%90"
+        );
     }
 }

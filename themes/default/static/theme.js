@@ -115,8 +115,22 @@
   var hant = load(keys.hant) === "1";
   if (hant) applyHant(true);
 
+  // The switches work only with this script, so it writes them into the places the page keeps
+  // for them (hidden without script; a place keeps its height, so nothing moves). A theme whose
+  // pages still carry their own buttons keeps them.
+  function place(selector, html) {
+    var el = document.querySelector(selector);
+    if (el && !el.querySelector("button")) el.innerHTML = html;
+    return el;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    var box = document.querySelector(".text-size");
+    place(".reader-modes", '<button type="button" data-mode="care" aria-pressed="false">关怀版</button>' +
+      ' <button type="button" data-mode="hant" aria-pressed="false" lang="zh-Hant">繁體</button>');
+    var box = place(".text-size", '字号:<button type="button" data-size="small" aria-label="A− 缩小字号">A−</button>' +
+      '<button type="button" data-size="normal" aria-label="A 标准字号">A</button>' +
+      '<button type="button" data-size="large" aria-label="A+ 放大字号">A+</button>' +
+      '<button type="button" data-size="xlarge" aria-label="A++ 特大字号">A++</button>');
     if (box) {
       box.addEventListener("click", function (ev) {
         var size = ev.target.getAttribute && ev.target.getAttribute("data-size");
