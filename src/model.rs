@@ -383,52 +383,87 @@ fn checked_by_loader<'de, D: Deserializer<'de>, T: Default>(d: D) -> Result<T, D
 }
 
 /// A heading that groups tasks (一、主要任务; (一)…).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     pub path: Vec<String>,
     pub title: String,
 }
 
 /// An item of the closing part of a plan (保障措施): not a task, shown on the plan page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Safeguard {
+    #[serde(default)]
     pub path: Vec<String>,
     pub title: String,
+    #[serde(default)]
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Period {
     pub start: i32,
     pub end: i32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A plan: its `plan.toml`, read straight from the file as [`Task`] is (a field added here is
+/// read, type-checked and shown by the templates as `plan.<field>` with no other code), with
+/// its tasks, original text and progress reports loaded beside it. The fields marked "checked
+/// by the loader" are read again with their positions (`content::plans`); those the pages
+/// show in a derived form (the 索引号 the catalogue confirms or assigns, sections with their
+/// tasks, target trackers) are not serialised here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Plan {
+    /// Checked by the loader (it is the folder's name).
     pub id: PlanId,
     pub title: String,
     pub jurisdiction: Option<String>,
     pub issuer: Option<String>,
     pub doc_number: Option<String>,
+    #[serde(skip_serializing)]
     pub index_number: Option<String>,
+    #[serde(default)]
     pub categories: Vec<String>,
+    #[serde(default)]
     pub keywords: Vec<String>,
     pub written: Option<Date>,
     pub published: Option<Date>,
     pub validity: Option<String>,
+    /// Checked by the loader.
+    #[serde(default, deserialize_with = "checked_by_loader")]
     pub period: Option<Period>,
     pub summary: Option<String>,
     pub goals: Option<String>,
+    #[serde(default, rename = "section", skip_serializing)]
     pub sections: Vec<Section>,
+    #[serde(default, rename(deserialize = "safeguard"))]
     pub safeguards: Vec<Safeguard>,
+    /// Checked by the loader.
+    #[serde(
+        default,
+        rename = "target",
+        skip_serializing,
+        deserialize_with = "checked_by_loader"
+    )]
     pub targets: Vec<Target>,
+    /// The file holding the original text, when not `source.txt` (checked by the loader).
+    #[serde(skip_serializing)]
+    pub source: Option<String>,
+    /// How often the plan's progress is reported: "monthly", "quarterly", "half-yearly",
+    /// "yearly" (the inspection lint's measure of a stale column; checked by the loader).
+    #[serde(skip_serializing)]
+    pub reporting: Option<String>,
+    #[serde(skip)]
     pub tasks: Vec<Task>,
     /// The original text (原文), when the plan folder has one.
     #[serde(skip)]
     pub source_text: Option<String>,
+    #[serde(skip)]
     pub progress: Vec<Report>,
-    /// How many days may pass between progress reports (plan.toml's `reporting`); without it,
-    /// a quarter.
+    /// How many days may pass between progress reports (`reporting`); without it, a quarter.
     #[serde(skip)]
     pub reporting_days: Option<u32>,
     #[serde(skip)]
@@ -447,6 +482,64 @@ pub fn reporting_days(name: &str) -> Option<u32> {
 }
 
 impl Plan {
+    /// The plan as `plan.toml` gives it, without its tasks, targets, sections, reports and
+    /// original text (a plan's view carries this beside its derived parts). Every field is
+    /// named, so a field added to [`Plan`] is decided here.
+    pub fn head(&self) -> Plan {
+        let Plan {
+            id,
+            title,
+            jurisdiction,
+            issuer,
+            doc_number,
+            index_number,
+            categories,
+            keywords,
+            written,
+            published,
+            validity,
+            period,
+            summary,
+            goals,
+            sections: _,
+            safeguards,
+            targets: _,
+            source,
+            reporting,
+            tasks: _,
+            source_text: _,
+            progress: _,
+            reporting_days,
+            origin,
+        } = self;
+        Plan {
+            id: id.clone(),
+            title: title.clone(),
+            jurisdiction: jurisdiction.clone(),
+            issuer: issuer.clone(),
+            doc_number: doc_number.clone(),
+            index_number: index_number.clone(),
+            categories: categories.clone(),
+            keywords: keywords.clone(),
+            written: *written,
+            published: *published,
+            validity: validity.clone(),
+            period: *period,
+            summary: summary.clone(),
+            goals: goals.clone(),
+            sections: Vec::new(),
+            safeguards: safeguards.clone(),
+            targets: Vec::new(),
+            source: source.clone(),
+            reporting: reporting.clone(),
+            tasks: Vec::new(),
+            source_text: None,
+            progress: Vec::new(),
+            reporting_days: *reporting_days,
+            origin: origin.clone(),
+        }
+    }
+
     pub fn task(&self, id: &str) -> Option<&Task> {
         self.tasks.iter().find(|t| t.id.0 == id)
     }

@@ -9,63 +9,17 @@ use toml::Spanned;
 use super::site::is_url_segment;
 use super::{files, progress, SourceFile};
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
-use crate::model::{
-    Baseline, Comparator, Period, Plan, PlanId, Safeguard, Section, Target, TargetId, Task, UnitRef,
-};
+use crate::model::{Baseline, Comparator, Period, Plan, Target, TargetId, Task, UnitRef};
 
+/// `plan.toml` read again for the fields checked with their positions (the rest is read by
+/// the model's own reading, [`Plan`]'s `Deserialize`).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPlan {
+struct LocatedPlan {
     id: Spanned<String>,
-    title: String,
-    jurisdiction: Option<String>,
-    issuer: Option<String>,
-    doc_number: Option<String>,
-    index_number: Option<String>,
-    #[serde(default)]
-    categories: Vec<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    written: Option<Spanned<Datetime>>,
-    published: Option<Spanned<Datetime>>,
-    validity: Option<String>,
-    period: Option<Spanned<RawPeriod>>,
-    source: Option<String>,
-    summary: Option<String>,
-    goals: Option<String>,
-    #[serde(default)]
-    section: Vec<RawSection>,
-    #[serde(default)]
-    safeguard: Vec<RawSafeguard>,
+    period: Option<Spanned<Period>>,
     #[serde(default)]
     target: Vec<Spanned<RawTarget>>,
-    /// How often the plan's progress is reported: "monthly", "quarterly", "half-yearly",
-    /// "yearly" (the inspection lint's measure of a stale column).
     reporting: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPeriod {
-    start: i32,
-    end: i32,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSection {
-    path: Vec<String>,
-    title: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSafeguard {
-    #[serde(default)]
-    path: Vec<String>,
-    title: String,
-    #[serde(default)]
-    text: String,
 }
 
 /// `tasks.toml`, read as the model's tasks: every field, its type and the unknown ones.
@@ -129,7 +83,9 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
         return None;
     }
     let file = files::read(root, &plan_path, diags)?;
-    let raw: RawPlan = match toml::from_str(&file.text) {
+    let read = toml::from_str::<Plan>(&file.text)
+        .and_then(|plan| Ok((plan, toml::from_str::<LocatedPlan>(&file.text)?)));
+    let (mut plan, located) = match read {
         Ok(r) => r,
         Err(e) => {
             diags.push(file.toml_error(0, &e));
@@ -137,11 +93,11 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
         }
     };
     let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let id = raw.id.get_ref();
+    let id = located.id.get_ref();
     if id != folder {
         diags.push(
             file.error(
-                raw.id.span().start,
+                located.id.span().start,
                 format!("plan id \"{id}\" differs from its folder name \"{folder}\""),
             )
             .with_help(
@@ -151,13 +107,13 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
     } else if !is_url_segment(id) {
         diags.push(
             file.error(
-                raw.id.span().start,
+                located.id.span().start,
                 format!("plan id \"{id}\" cannot be used in a URL"),
             )
             .with_help("use lowercase ASCII letters, digits and '-', e.g. \"wuhan-yangtze-2022\""),
         );
     }
-    let period = raw.period.as_ref().and_then(|p| {
+    plan.period = located.period.as_ref().and_then(|p| {
         let r = p.get_ref();
         if r.start > r.end {
             diags.push(file.error(
@@ -166,25 +122,22 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
             ));
             None
         } else {
-            Some(Period {
-                start: r.start,
-                end: r.end,
-            })
+            Some(*r)
         }
     });
-    let targets = raw
+    plan.targets = located
         .target
         .into_iter()
         .filter_map(|t| target(&file, 0, t, diags))
         .collect();
 
-    let source_text = {
-        let name = raw.source.as_deref().unwrap_or("source.txt");
+    plan.source_text = {
+        let name = plan.source.as_deref().unwrap_or("source.txt");
         let p = dir.join(name);
         if p.is_file() {
             files::read(root, &p, diags).map(|f| f.text)
         } else {
-            if raw.source.is_some() {
+            if plan.source.is_some() {
                 diags.push(
                     file.error(0, format!("source \"{name}\" not found in the plan folder"))
                         .with_help(
@@ -196,10 +149,10 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
         }
     };
 
-    let tasks = load_tasks(root, &dir.join("tasks.toml"), diags);
-    let progress = progress::load_dir(root, &dir.join("progress"), diags);
+    plan.tasks = load_tasks(root, &dir.join("tasks.toml"), diags);
+    plan.progress = progress::load_dir(root, &dir.join("progress"), diags);
 
-    let reporting_days = raw.reporting.as_ref().and_then(|r| {
+    plan.reporting_days = located.reporting.as_ref().and_then(|r| {
         let days = crate::model::reporting_days(r.get_ref());
         if days.is_none() {
             diags.push(
@@ -212,51 +165,14 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
         }
         days
     });
-    Some(Plan {
-        reporting_days,
-        id: PlanId(raw.id.into_inner()),
-        title: raw.title,
-        jurisdiction: raw.jurisdiction,
-        issuer: raw.issuer,
-        doc_number: raw.doc_number,
-        index_number: raw.index_number,
-        categories: raw.categories,
-        keywords: raw.keywords,
-        written: raw.written.as_ref().and_then(|d| file.date(0, d, diags)),
-        published: raw.published.as_ref().and_then(|d| file.date(0, d, diags)),
-        validity: raw.validity,
-        period,
-        summary: raw.summary,
-        goals: raw.goals,
-        sections: raw
-            .section
-            .into_iter()
-            .map(|s| Section {
-                path: s.path,
-                title: s.title,
-            })
-            .collect(),
-        safeguards: raw
-            .safeguard
-            .into_iter()
-            .map(|s| Safeguard {
-                path: s.path,
-                title: s.title,
-                text: s.text,
-            })
-            .collect(),
-        targets,
-        tasks,
-        source_text,
-        progress,
-        origin: file.origin(0),
-    })
+    plan.origin = file.origin(0);
+    Some(plan)
 }
 
 /// The plan-level targets of a `plan.toml` already read (the history compares old versions).
 pub(super) fn parse_plan_targets(file: &SourceFile, diags: &mut Diagnostics) -> Vec<Target> {
-    match toml::from_str::<RawPlan>(&file.text) {
-        Ok(raw) => raw
+    match toml::from_str::<LocatedPlan>(&file.text) {
+        Ok(located) => located
             .target
             .into_iter()
             .filter_map(|t| target(file, 0, t, diags))

@@ -208,6 +208,7 @@ pub fn derive(content: &Content, plans: &[PlanView]) -> Comparison {
     };
     for p in plans {
         let place = p
+            .plan
             .jurisdiction
             .as_ref()
             .map(|j| jurisdictions.get(j).cloned().unwrap_or_else(|| j.clone()))
@@ -230,8 +231,8 @@ pub fn derive(content: &Content, plans: &[PlanView]) -> Comparison {
                     jurisdiction: place.clone(),
                     scope,
                     metric: printed.to_string(),
-                    plan: p.id.clone(),
-                    plan_title: p.title.clone(),
+                    plan: p.id().to_string(),
+                    plan_title: p.plan.title.clone(),
                     task: t.task.clone(),
                     task_title: t.task_title.clone(),
                     target: t.id().to_string(),

@@ -253,33 +253,24 @@ pub struct SectionView {
     pub tasks: Vec<usize>,
 }
 
+/// A plan as the pages show it: the plan as `plan.toml` gives it, flat (`plan.title`,
+/// `plan.issuer`, and any field added to [`Plan`]; see [`Plan::head`]), with what derive adds.
+/// Serialised, it is the plan's page without its tasks (see [`TaskView`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanView {
-    pub id: String,
-    pub title: String,
-    pub jurisdiction: Option<String>,
-    pub issuer: Option<String>,
-    pub doc_number: Option<String>,
+    #[serde(flatten)]
+    pub plan: Plan,
     /// 索引号: as printed in plan.toml, or assigned by the catalogue (see `index_assigned`).
     pub index_number: Option<String>,
     /// True when `index_number` was assigned from `site.toml`'s `catalogue_prefix`.
     pub index_assigned: bool,
-    pub categories: Vec<String>,
-    pub keywords: Vec<String>,
-    pub written: Option<Date>,
-    pub published: Option<Date>,
-    pub validity: Option<String>,
     pub void: bool,
-    pub period: Option<crate::model::Period>,
-    pub summary: Option<String>,
-    pub goals: Option<String>,
     pub url: String,
     pub source_url: Option<String>,
     /// The original text (原文), for its own page; not repeated in every context.
     #[serde(skip)]
     pub source_text: Option<String>,
     pub sections: Vec<SectionView>,
-    pub safeguards: Vec<crate::model::Safeguard>,
     pub targets: Vec<TargetView>,
     /// Left out when serialised: pages that list them add them (see [`TaskView`]).
     #[serde(skip)]
@@ -291,6 +282,12 @@ pub struct PlanView {
     pub report_count: usize,
     pub sample: bool,
     pub last_update: Option<Date>,
+}
+
+impl PlanView {
+    pub fn id(&self) -> &str {
+        self.plan.id.as_str()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -797,22 +794,10 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
     };
 
     PlanView {
-        id: pid.to_string(),
-        title: plan.title.clone(),
-        jurisdiction: plan.jurisdiction.clone(),
-        issuer: plan.issuer.clone(),
-        doc_number: plan.doc_number.clone(),
+        plan: plan.head(),
         index_number: plan.index_number.clone(),
         index_assigned: false,
-        categories: plan.categories.clone(),
-        keywords: plan.keywords.clone(),
-        written: plan.written,
-        published: plan.published,
-        validity: plan.validity.clone(),
         void: plan.is_void(),
-        period: plan.period,
-        summary: plan.summary.clone(),
-        goals: plan.goals.clone(),
         url: plan_url(pid),
         source_url: plan
             .source_text
@@ -820,7 +805,6 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
             .map(|_| format!("plans/{pid}/source/index.html")),
         source_text: plan.source_text.clone(),
         sections: sections(plan),
-        safeguards: plan.safeguards.clone(),
         targets,
         weighted: plan.tasks.iter().any(|t| t.weight.is_some()),
         tasks,
@@ -956,8 +940,8 @@ fn derive_units(units: &[Unit], plans: &[PlanView], source: &[Plan]) -> Vec<Unit
     for (pv, p) in plans.iter().zip(source) {
         for (tv, t) in pv.tasks.iter().zip(&p.tasks) {
             let r = |role| UnitTaskRef {
-                plan: pv.id.clone(),
-                plan_title: pv.title.clone(),
+                plan: pv.id().to_string(),
+                plan_title: pv.plan.title.clone(),
                 task: tv.id().to_string(),
                 number: tv.number.clone(),
                 title: tv.task.title.clone(),

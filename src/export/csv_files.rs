@@ -86,7 +86,7 @@ pub fn task_rows(p: &PlanView) -> Vec<u8> {
                 w,
                 &TASK_COLUMNS,
                 [
-                    p.id.as_str(),
+                    p.id(),
                     t.id(),
                     t.number.as_str(),
                     t.task.title.as_str(),
@@ -206,7 +206,7 @@ pub fn progress_rows(p: &PlanView) -> Vec<u8> {
                         w,
                         &PROGRESS_COLUMNS,
                         [
-                            p.id.as_str(),
+                            p.id(),
                             t.id(),
                             &date,
                             &published,

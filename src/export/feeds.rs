@@ -151,11 +151,11 @@ pub(super) fn by_plan<'a>(updates: &[&'a ReportView]) -> HashMap<&'a str, Vec<&'
 
 /// A plan's own feed, `plans/<id>/feed.xml`, of its reports newest first.
 pub(super) fn plan_feed(data: &SiteData, p: &PlanView, reports: &[&ReportView]) -> Vec<u8> {
-    let path = format!("plans/{}/feed.xml", p.id);
+    let path = format!("plans/{}/feed.xml", p.id());
     atom_feed(
         data,
         &path,
-        &format!("{} · 进展动态", p.title),
+        &format!("{} · 进展动态", p.plan.title),
         &p.url,
         reports,
     )

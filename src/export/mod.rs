@@ -102,7 +102,7 @@ where
         .par_iter()
         .map(|p| {
             let make = || {
-                let reports = by_plan.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
+                let reports = by_plan.get(p.id()).map_or(&[][..], Vec::as_slice);
                 PlanExports::of(data, p, reports)
             };
             match cache {
@@ -142,7 +142,7 @@ where
             rayon::join(
                 || {
                     data.plans.iter().zip(&pieces).try_for_each(|(p, x)| {
-                        emit(&format!("plans/{}/feed.xml", p.id), &x.feed)
+                        emit(&format!("plans/{}/feed.xml", p.id()), &x.feed)
                     })?;
                     feeds::site_and_unit_feeds(data, updates)
                         .iter()
@@ -200,12 +200,12 @@ pub fn sitemap(base: &str, data: &SiteData) -> String {
         ("data/".into(), data.as_of),
     ];
     for p in &data.plans {
-        urls.push((pretty(&p.url), p.last_update.or(p.published)));
+        urls.push((pretty(&p.url), p.last_update.or(p.plan.published)));
         if let Some(s) = &p.source_url {
-            urls.push((pretty(s), p.published));
+            urls.push((pretty(s), p.plan.published));
         }
         for t in &p.tasks {
-            urls.push((pretty(&t.url), t.last_update.or(p.published)));
+            urls.push((pretty(&t.url), t.last_update.or(p.plan.published)));
         }
     }
     for u in &data.units {

@@ -185,7 +185,7 @@ impl History {
     /// [`History::weakened`] for a plan's page, each naming its task and linking to it when
     /// the task is still in the plan.
     pub fn weakened_in(&self, plan: &crate::derive::PlanView) -> Vec<Revision> {
-        let mut out = self.weakened(&plan.id);
+        let mut out = self.weakened(plan.id());
         for r in &mut out {
             r.name_task(plan);
         }
@@ -196,7 +196,7 @@ impl History {
     /// its plan and task: the newest [`WeakenedLog::SHOWN`], and the count of each plan.
     pub fn weakened_log(&self, plans: &[crate::derive::PlanView]) -> WeakenedLog {
         let by_id: std::collections::HashMap<&str, &crate::derive::PlanView> =
-            plans.iter().map(|p| (p.id.as_str(), p)).collect();
+            plans.iter().map(|p| (p.id(), p)).collect();
         let weakened = self.changes.iter().filter(|c| c.kind.weakens());
         let mut log = WeakenedLog::default();
         let mut counts: std::collections::HashMap<&str, usize> = Default::default();
@@ -207,7 +207,7 @@ impl History {
                 let mut r = Revision::of(c);
                 if let Some(plan) = by_id.get(c.plan.as_str()) {
                     r.name_task(plan);
-                    r.plan_title = Some(plan.title.clone());
+                    r.plan_title = Some(plan.plan.title.clone());
                     r.plan_url = Some(plan.url.clone());
                 }
                 log.items.push(r);
@@ -216,8 +216,8 @@ impl History {
         log.plans = plans
             .iter()
             .filter_map(|p| {
-                let n = *counts.get(p.id.as_str())?;
-                Some((p.title.clone(), p.url.clone(), n))
+                let n = *counts.get(p.id())?;
+                Some((p.plan.title.clone(), p.url.clone(), n))
             })
             .collect();
         log

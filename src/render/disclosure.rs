@@ -108,7 +108,9 @@ struct Link {
 /// An interpretation belongs to the plan whose title (without 《》) its title contains.
 fn interprets(doc: &DisclosureDoc, plan: &PlanView) -> bool {
     doc.kind.as_deref() == Some("interpretation")
-        && doc.title.contains(plan.title.trim_matches(['《', '》']))
+        && doc
+            .title
+            .contains(plan.plan.title.trim_matches(['《', '》']))
 }
 
 /// A channel of 监督与反馈.
@@ -316,12 +318,12 @@ pub fn render(
         .plans
         .iter()
         .map(|p| StatutoryPlan {
-            title: &p.title,
+            title: &p.plan.title,
             url: &p.url,
             source_url: &p.source_url,
-            targets_url: format!("targets/plan/{}/index.html", p.id),
+            targets_url: format!("targets/plan/{}/index.html", p.id()),
             entry: entries.iter().find(|e| e.url == p.url),
-            period: p.period,
+            period: p.plan.period,
             tasks: p.tasks.len(),
             targets: p.target_counts.total,
             reports: p.report_count,
@@ -466,7 +468,7 @@ pub fn render(
             .iter()
             .filter(|p| interprets(d, p))
             .map(|p| Link {
-                title: p.title.clone(),
+                title: p.plan.title.clone(),
                 url: p.url.clone(),
             })
             .collect();

@@ -70,13 +70,13 @@ pub fn site_value(site: &crate::model::SiteConfig) -> tera::Value {
 
 fn summary(p: &PlanView) -> PlanSummary<'_> {
     PlanSummary {
-        id: &p.id,
-        title: &p.title,
-        issuer: &p.issuer,
-        doc_number: &p.doc_number,
-        published: p.published,
-        written: p.written,
-        validity: &p.validity,
+        id: p.id(),
+        title: &p.plan.title,
+        issuer: &p.plan.issuer,
+        doc_number: &p.plan.doc_number,
+        published: p.plan.published,
+        written: p.plan.written,
+        validity: &p.plan.validity,
         void: p.void,
         url: &p.url,
         tasks: p.tasks.len(),
@@ -383,7 +383,7 @@ fn render_plan(pages: &Pages, plan: &PlanView, sum: &tera::Value) -> Result<(), 
             .chain(plan.source_url.as_deref())
             .chain(plan.tasks.iter().map(|t| t.url.as_str()))
             .collect();
-        if cache.unchanged_plan(&plan.id, &paths) {
+        if cache.unchanged_plan(plan.id(), &paths) {
             return Ok(());
         }
     }
@@ -423,7 +423,7 @@ fn render_task_pages(
             c.insert("feedback", &feedback_link(pages.data, plan, task));
             c.insert(
                 "revisions",
-                &pages.data.history.for_task(&plan.id, task.id()),
+                &pages.data.history.for_task(plan.id(), task.id()),
             );
         })
     })
@@ -546,12 +546,12 @@ impl<'a> Neighbour<'a> {
 /// The 对此项有意见/纠错 link of a task page: the configured form, else a mailto with the plan
 /// and task in the subject.
 pub fn feedback_link(data: &SiteData, plan: &PlanView, task: &TaskView) -> Option<String> {
-    let subject = format!("[{}] {} {}", plan.title, task.number, task.task.title);
+    let subject = format!("[{}] {} {}", plan.plan.title, task.number, task.task.title);
     if let Some(form) = &data.site.feedback.form_url {
         let sep = if form.contains('?') { '&' } else { '?' };
         return Some(format!(
             "{form}{sep}plan={}&task={}",
-            enc(&plan.id),
+            enc(plan.id()),
             enc(task.id())
         ));
     }
@@ -662,13 +662,13 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
         }
     }
     for p in &data.plans {
-        let ts = pick(&|t| t.plan == p.id);
+        let ts = pick(&|t| t.plan == p.id());
         views.push((
             View {
                 kind: "plan",
-                key: p.id.clone(),
-                label: p.title.clone(),
-                url: format!("targets/plan/{}/index.html", p.id),
+                key: p.id().to_string(),
+                label: p.plan.title.clone(),
+                url: format!("targets/plan/{}/index.html", p.id()),
                 count: ts.len(),
             },
             ts,

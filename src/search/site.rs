@@ -60,9 +60,14 @@ pub fn documents(data: &SiteData) -> Vec<SearchDoc> {
 fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
     let mut docs = Vec::with_capacity(plan.tasks.len() + 1);
     let mut body = String::new();
-    for part in [&plan.doc_number, &plan.issuer, &plan.summary, &plan.goals]
-        .into_iter()
-        .flatten()
+    for part in [
+        &plan.plan.doc_number,
+        &plan.plan.issuer,
+        &plan.plan.summary,
+        &plan.plan.goals,
+    ]
+    .into_iter()
+    .flatten()
     {
         body.push_str(part);
         body.push('\n');
@@ -73,7 +78,7 @@ fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
     }
     docs.push(SearchDoc {
         url: plan.url.clone(),
-        title: plan.title.clone(),
+        title: plan.plan.title.clone(),
         kind: "plan",
         number: None,
         plan: None,
@@ -103,7 +108,7 @@ fn plan_documents(plan: &PlanView) -> Vec<SearchDoc> {
             title: task.task.title.clone(),
             kind: "task",
             number: Some(task.number.clone()).filter(|n| !n.is_empty()),
-            plan: Some(plan.title.clone()),
+            plan: Some(plan.plan.title.clone()),
             status: Some(task.status_label.to_string()).filter(|s| !s.is_empty()),
             body,
         });

@@ -163,7 +163,7 @@ struct ExportPieces<'a> {
 
 impl PlanCache for ExportPieces<'_> {
     fn plan_exports(&self, plan: &PlanView, make: &dyn Fn() -> PlanExports) -> Arc<PlanExports> {
-        let id = plan.id.as_str();
+        let id = plan.id();
         let pieces = match self.previous.get(id) {
             Some(kept) if self.same.contains(id) => kept.clone(),
             _ => Arc::new(make()),
@@ -357,7 +357,7 @@ impl Incremental {
             // Derived alone, the plan would be numbered as the only document of the
             // catalogue: it keeps the 索引号 the full build gave it (reports move no document
             // of the catalogue). A plan the last build did not hold waits for the rebuild.
-            let old = &self.memo.views.get(data.plans.first()?.id.as_str())?.1;
+            let old = &self.memo.views.get(data.plans.first()?.id())?.1;
             let before = Some(old);
             let view = data.plans.first_mut()?;
             view.index_number = old.index_number.clone();
@@ -424,7 +424,7 @@ impl Incremental {
             (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
             _ => true,
         };
-        let plan_ids: Vec<String> = data.plans.iter().map(|p| p.id.clone()).collect();
+        let plan_ids: Vec<String> = data.plans.iter().map(|p| p.id().to_string()).collect();
         let (site, units, as_of) = (data.site.clone(), self.memo.units.clone(), data.as_of);
         let Some(renderer) = Renderer::new(&theme, &mut diags) else {
             return Err(diags);
@@ -437,7 +437,7 @@ impl Incremental {
             .iter()
             .zip(&data.plans)
             .map(|(key, view)| {
-                let revisions = data.history.plan_fingerprint(&view.id);
+                let revisions = data.history.plan_fingerprint(view.id());
                 key.map(|k| hash::of(&(k, &view.index_number, view.index_assigned, revisions)))
             })
             .collect();
@@ -592,7 +592,7 @@ impl Incremental {
         self.memo.views = std::mem::take(&mut data.plans)
             .into_iter()
             .zip(&keys)
-            .filter_map(|(view, k)| Some((view.id.clone(), ((*k)?, view))))
+            .filter_map(|(view, k)| Some((view.id().to_string(), ((*k)?, view))))
             .collect();
         if stats.history_read {
             // Kept for the next `build` (or `serve`); failing to is no error of the site.
