@@ -16,10 +16,11 @@
 //!   change log; the annual reports; site settings; the same metric across jurisdictions and
 //!   sources (`derive::compare`, matching by `validate::compare`'s catalogue);
 //!
-//!   The views carry the model's own values flat: a [`derive::TaskView`] serialises its
-//!   [`model::Task`] (read straight from `tasks.toml`) beside what derive adds, a
-//!   [`derive::TargetView`] its [`model::Target`], so a field added to the model reaches every
-//!   template as `task.<field>` with no other code. Serialised, a view is its row: a plan
+//!   The views carry the model's own values flat: a [`derive::PlanView`] serialises its
+//!   [`model::Plan`] and a [`derive::TaskView`] its [`model::Task`] (each read straight from
+//!   `plan.toml` or `tasks.toml`) beside what derive adds, a [`derive::TargetView`] its
+//!   [`model::Target`], so a field added to the model reaches every template as
+//!   `plan.<field>` or `task.<field>` with no other code. Serialised, a view is its row: a plan
 //!   leaves out its tasks, a task its targets and reports, and the page that shows them adds
 //!   them beside it (`render::pages`), so lists stay small. What is large and shown in one
 //!   place is made there, not held: a report keeps its body once, as written, and its HTML
