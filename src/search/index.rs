@@ -21,12 +21,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io;
+use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use super::fold::{fold_into, is_han, t2s_table};
 use super::tokenize::{for_each_piece, Piece, Tok, MAX_GRAM};
-use super::SearchDoc;
+use super::{DocSource, SearchDoc};
+use crate::output::Sink;
 
 /// The number of characters of a document's body kept in its record (for the snippet).
 pub const HEAD_CHARS: usize = 600;
@@ -308,10 +312,6 @@ pub(super) fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
     }
 }
 
-/// How many consecutive documents make one run of the build: many runs per thread, so the
-/// threads share the work out evenly, and a run's buffers stay small.
-const CHUNK: usize = 256;
-
 pub(super) const IN_HEAD: u32 = 1;
 pub(super) const IN_TITLE: u32 = 2;
 
@@ -564,22 +564,16 @@ pub(super) fn doc_terms(vocab: &mut Vocab, doc: &SearchDoc) -> DocTerms {
     DocTerms { keys, long_words }
 }
 
-/// Time spent tokenizing, for `GONGKAI_SEARCH_TIMING`.
+/// Time spent reading documents (making and tokenizing them), for `GONGKAI_SEARCH_TIMING`.
 static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// The postings of a run of consecutive documents, by the run's term numbers: term `t`'s
-/// are `post[starts[t]..starts[t + 1]]`.
+/// The postings of a run of consecutive documents: the terms it holds (not every term of the
+/// vocabulary that read it), and the `l`th one's postings are `post[starts[l]..starts[l + 1]]`.
 struct RunPostings {
     keys: Vec<Key>,
     starts: Vec<u32>,
     post: Vec<u32>,
     long_words: Vec<(Key, String)>,
-}
-
-impl RunPostings {
-    fn list(&self, t: usize) -> &[u32] {
-        &self.post[self.starts[t] as usize..self.starts[t + 1] as usize]
-    }
 }
 
 /// Terms are sorted into groups of `1 << GROUP_BITS` consecutive numbers first.
@@ -640,13 +634,52 @@ fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> R
         post[next[t as usize] as usize] = p;
         next[t as usize] += 1;
     }
+    // The run keeps only the terms it holds: the vocabulary grows with every run the thread
+    // reads, and every run keeping all of it made memory grow with runs × terms.
+    let mut keys = Vec::new();
+    let mut kept = vec![0u32];
+    let mut long = Vec::new();
+    for t in 0..terms {
+        if starts[t + 1] > starts[t] {
+            let k = vocab.keys[t];
+            keys.push(k);
+            kept.push(starts[t + 1]);
+            if k & LONG_FLAG != 0 {
+                long.push(k);
+            }
+        }
+    }
+    long.sort_unstable();
+    let long_words = vocab
+        .long_words
+        .iter()
+        .filter(|(k, _)| long.binary_search(k).is_ok())
+        .cloned()
+        .collect();
     RunPostings {
-        keys: vocab.keys.clone(),
-        starts,
+        keys,
+        starts: kept,
         post,
-        long_words: vocab.long_words.clone(),
+        long_words,
     }
 }
+
+/// A run's postings, as [`Postings`] keeps them.
+struct Run {
+    starts: Vec<u32>,
+    post: Vec<u32>,
+    /// The run's terms as (number in the index, number in the run), sorted.
+    order: Vec<(u32, u32)>,
+}
+
+impl Run {
+    fn list(&self, l: u32) -> &[u32] {
+        &self.post[self.starts[l as usize] as usize..self.starts[l as usize + 1] as usize]
+    }
+}
+
+/// How many consecutive terms [`Postings::for_each_list`] puts together at a time.
+const TERM_BLOCK: u32 = 1024;
 
 /// Every term's postings: the sorted document numbers, each shifted left by two with its
 /// flags below. They stay in the runs that read them, and a term's are put together when it
@@ -654,82 +687,137 @@ fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> R
 pub(super) struct Postings {
     /// Every term's key, by term number.
     pub(super) keys: Vec<Key>,
-    runs: Vec<RunPostings>,
-    /// For each run, the run's number of every term (or [`NONE`]; terms first met after the
-    /// run are left out).
-    locals: Vec<Vec<u32>>,
+    runs: Vec<Run>,
     /// The text of the long words (see [`Key`]).
     pub(super) long_words: HashMap<Key, String>,
 }
 
 impl Postings {
-    /// Term `t`'s postings, appended to `out`.
-    pub(super) fn list_into(&self, t: usize, out: &mut Vec<u32>) {
-        for (run, local) in self.runs.iter().zip(&self.locals) {
-            if let Some(&l) = local.get(t).filter(|&&l| l != NONE) {
-                out.extend_from_slice(run.list(l as usize));
+    /// Calls `f` with every term of `terms`, in order, and its postings.
+    pub(super) fn for_each_list(&self, terms: Range<u32>, mut f: impl FnMut(u32, &[u32])) {
+        let mut list = Vec::new();
+        // The (term, run, the run's number of the term) of a block of terms, by term and run.
+        let mut spans: Vec<(u32, u32, u32)> = Vec::new();
+        let mut from = terms.start;
+        while from < terms.end {
+            let to = terms.end.min(from.saturating_add(TERM_BLOCK));
+            spans.clear();
+            for (r, run) in self.runs.iter().enumerate() {
+                let at = run.order.partition_point(|&(t, _)| t < from);
+                spans.extend(
+                    run.order[at..]
+                        .iter()
+                        .take_while(|&&(t, _)| t < to)
+                        .map(|&(t, l)| (t, r as u32, l)),
+                );
             }
+            spans.sort_unstable();
+            for term in spans.chunk_by(|a, b| a.0 == b.0) {
+                list.clear();
+                for &(_, r, l) in term {
+                    list.extend_from_slice(self.runs[r as usize].list(l));
+                }
+                f(term[0].0, &list);
+            }
+            from = to;
         }
+    }
+
+    /// Roughly how many bytes of memory the postings take.
+    fn heap_bytes(&self) -> usize {
+        self.keys.capacity() * std::mem::size_of::<Key>()
+            + self
+                .runs
+                .iter()
+                .map(|r| (r.starts.capacity() + r.post.capacity() + 2 * r.order.capacity()) * 4)
+                .sum::<usize>()
     }
 
     /// Every term's (text, entry value), by term number.
     pub(super) fn entries(&self, total: u32) -> Vec<(String, String)> {
-        (0..self.keys.len())
+        let terms = self.keys.len() as u32;
+        (0..terms.div_ceil(TERM_BLOCK))
             .into_par_iter()
-            .map_init(Vec::new, |list, t| {
-                list.clear();
-                self.list_into(t, list);
-                (
-                    key_text(self.keys[t], &self.long_words),
-                    encode_value(list, total),
-                )
+            .flat_map_iter(|b| {
+                let mut out = Vec::with_capacity(TERM_BLOCK as usize);
+                let block = b * TERM_BLOCK..terms.min((b + 1) * TERM_BLOCK);
+                self.for_each_list(block, |t, list| {
+                    out.push((
+                        key_text(self.keys[t as usize], &self.long_words),
+                        encode_value(list, total),
+                    ))
+                });
+                out
             })
             .collect()
     }
 }
 
-/// Reads every document (see [`Vocab`]) and gives the postings of every term.
-pub(super) fn postings(docs: &[SearchDoc]) -> Postings {
+/// How many consecutive documents make one run of the build: many runs per thread, so the
+/// threads share the work out evenly, and a run's documents and buffers stay small. Record
+/// files never straddle two runs.
+const CHUNK: usize = 256;
+const _: () = assert!(CHUNK % RECORDS_PER_FILE == 0);
+
+/// Reads every document of `source` (see [`Vocab`]), a run at a time, and gives the postings
+/// of every term. Each run's record files are written to `records` as soon as it is read, and
+/// its documents let go.
+pub(super) fn postings<S: DocSource + ?Sized>(
+    source: &S,
+    records: &dyn Sink,
+) -> Result<Postings, (String, io::Error)> {
     let t = std::time::Instant::now();
-    let runs: Vec<RunPostings> = docs
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map_init(RunScratch::default, |scratch, (c, run)| {
-            run_postings(c * CHUNK, run, scratch)
+    let total = source.count();
+    let runs: Vec<RunPostings> = (0..total.div_ceil(CHUNK))
+        .into_par_iter()
+        .map_init(RunScratch::default, |scratch, c| {
+            let range = c * CHUNK..total.min(c * CHUNK + CHUNK);
+            let docs = source.docs(range.clone());
+            let run = run_postings(range.start, &docs, scratch);
+            for (i, group) in docs.chunks(RECORDS_PER_FILE).enumerate() {
+                let (path, bytes) = records_file(range.start / RECORDS_PER_FILE + i, group);
+                records.write(&path, &bytes).map_err(|e| (path, e))?;
+            }
+            Ok(run)
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     TOKENIZE_NANOS.store(
         t.elapsed().as_nanos() as u64,
         std::sync::atomic::Ordering::Relaxed,
     );
-    // Every term's number in the whole index, and its number in each run.
+    // Every term's number in the whole index, in the order the runs first hold it.
     let mut ids: FxMap<Key, u32> = FxMap::default();
     let mut keys: Vec<Key> = Vec::new();
-    let locals: Vec<Vec<u32>> = runs
-        .iter()
+    let mut long_words = HashMap::new();
+    let runs = runs
+        .into_iter()
         .map(|run| {
-            let mut local = vec![NONE; keys.len()];
-            for (l, &k) in run.keys.iter().enumerate() {
-                let t = *ids.entry(k).or_insert_with(|| {
-                    keys.push(k);
-                    local.push(NONE);
-                    keys.len() as u32 - 1
-                });
-                local[t as usize] = l as u32;
+            let mut order: Vec<(u32, u32)> = run
+                .keys
+                .iter()
+                .enumerate()
+                .map(|(l, &k)| {
+                    let t = *ids.entry(k).or_insert_with(|| {
+                        keys.push(k);
+                        keys.len() as u32 - 1
+                    });
+                    (t, l as u32)
+                })
+                .collect();
+            order.sort_unstable();
+            long_words.extend(run.long_words);
+            Run {
+                starts: run.starts,
+                post: run.post,
+                order,
             }
-            local
         })
         .collect();
-    let long_words = runs
-        .iter()
-        .flat_map(|r| r.long_words.iter().cloned())
-        .collect();
-    Postings {
+    Ok(Postings {
         keys,
         runs,
-        locals,
         long_words,
-    }
+    })
 }
 
 /// The head of a body as the record keeps it.
@@ -749,13 +837,25 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Builds every search file (see [`super`]).
+/// Builds every search file (see [`super`]), sorted by path.
 pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let total = docs.len() as u32;
+    let files = Collect::default();
+    match write_index(docs, &files) {
+        Ok(()) => files.into_sorted(),
+        Err(_) => unreachable!("collecting files never fails"),
+    }
+}
+
+/// Writes every search file of `source` to `sink` (see [`super::write_index`]).
+pub(super) fn write_index<S: DocSource + ?Sized>(
+    source: &S,
+    sink: &dyn Sink,
+) -> Result<(), (String, io::Error)> {
+    let total = source.count() as u32;
     let timing = timing();
     let started = std::time::Instant::now();
-    let postings = postings(docs);
-    report_postings(timing, started);
+    let postings = postings(source, sink)?;
+    report_postings(timing, started, &postings);
     let entries = postings.entries(total);
     drop(postings);
     if timing {
@@ -765,11 +865,34 @@ pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             started.elapsed()
         );
     }
-    let (files, _) = assemble(docs, &entries);
+    write_parts(&entries, total, sink)?;
     if timing {
         eprintln!("search: files {:.2?}", started.elapsed());
     }
-    files
+    Ok(())
+}
+
+/// A sink that keeps the files written to it, for [`build`] and [`super::held`].
+#[derive(Default)]
+pub(super) struct Collect(Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Sink for Collect {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
+impl Collect {
+    /// The files written, sorted by path.
+    pub(super) fn into_sorted(self) -> Vec<(String, Vec<u8>)> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
 }
 
 /// Is `GONGKAI_SEARCH_TIMING` set (the build then reports its phases on stderr)?
@@ -777,13 +900,15 @@ pub(super) fn timing() -> bool {
     std::env::var_os("GONGKAI_SEARCH_TIMING").is_some()
 }
 
-pub(super) fn report_postings(timing: bool, started: std::time::Instant) {
+pub(super) fn report_postings(timing: bool, started: std::time::Instant, postings: &Postings) {
     if timing {
         let tok = TOKENIZE_NANOS.load(std::sync::atomic::Ordering::Relaxed);
         eprintln!(
-            "search: postings {:.2?} (tokenizing {:.2}s)",
+            "search: postings {:.2?} (reading {:.2}s; {:.1} MB in {} runs)",
             started.elapsed(),
-            tok as f64 / 1e9
+            tok as f64 / 1e9,
+            postings.heap_bytes() as f64 / 1e6,
+            postings.runs.len()
         );
     }
 }
@@ -807,13 +932,13 @@ pub(super) fn part_of(text: &str, parts: usize) -> usize {
 /// writes them.
 pub(super) type Layout = Vec<Vec<u32>>;
 
-/// Every search file from the documents and the terms' entries (text, value), and their
-/// [`Layout`].
-pub(super) fn assemble(
-    docs: &[SearchDoc],
+/// Writes `search/meta.js`, `search/fold.js` and every part from the terms' entries (text,
+/// value) to `sink`, and gives their [`Layout`].
+pub(super) fn write_parts(
     entries: &[(String, String)],
-) -> (Vec<(String, Vec<u8>)>, Layout) {
-    let total = docs.len() as u32;
+    total: u32,
+    sink: &dyn Sink,
+) -> Result<Layout, (String, io::Error)> {
     let size: usize = entries.iter().map(|(k, v)| entry_size(k, v)).sum();
     let parts = part_count(size);
     let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
@@ -823,31 +948,17 @@ pub(super) fn assemble(
     by_part
         .par_iter_mut()
         .for_each(|p| p.sort_unstable_by(|&a, &b| entries[a as usize].cmp(&entries[b as usize])));
-
-    let mut files: Vec<(String, Vec<u8>)> =
-        Vec::with_capacity(parts + docs.len().div_ceil(RECORDS_PER_FILE) + 2);
-    files.push(meta_file(total, parts));
-    files.push(fold_file());
-    let part_files: Vec<(String, Vec<u8>)> = by_part
-        .par_iter()
-        .enumerate()
-        .map(|(n, es)| {
-            part_file(
-                n,
-                es.iter()
-                    .map(|&i| (&entries[i as usize].0[..], &entries[i as usize].1[..])),
-            )
-        })
-        .collect();
-    files.extend(part_files);
-    let doc_files: Vec<(String, Vec<u8>)> = docs
-        .par_chunks(RECORDS_PER_FILE)
-        .enumerate()
-        .map(|(n, group)| records_file(n, group))
-        .collect();
-    files.extend(doc_files);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    (files, by_part)
+    let write = |(path, bytes): (String, Vec<u8>)| sink.write(&path, &bytes).map_err(|e| (path, e));
+    write(meta_file(total, parts))?;
+    write(fold_file())?;
+    by_part.par_iter().enumerate().try_for_each(|(n, es)| {
+        write(part_file(
+            n,
+            es.iter()
+                .map(|&i| (&entries[i as usize].0[..], &entries[i as usize].1[..])),
+        ))
+    })?;
+    Ok(by_part)
 }
 
 /// `search/meta.js`.
