@@ -180,8 +180,14 @@ fn decode_set_into(s: &str, out: &mut Vec<u32>) {
 /// sorted document numbers, each shifted left by two with [`IN_HEAD`] and [`IN_TITLE`] below.
 pub(super) fn encode_value(list: &[u32], total: u32) -> String {
     let mut out = Vec::with_capacity(list.len() + 16);
+    write_value(&mut out, list, total);
+    ascii(out)
+}
+
+/// Appends [`encode_value`]'s text to `out`.
+fn write_value(out: &mut Vec<u8>, list: &[u32], total: u32) {
     out.extend_from_slice(b"[\"");
-    write_ids(&mut out, list.iter().map(|v| v >> 2), list.len(), total);
+    write_ids(out, list.iter().map(|v| v >> 2), list.len(), total);
     // Positions in the list of the documents with the flag.
     for flag in [IN_HEAD, IN_TITLE] {
         out.extend_from_slice(b"\",\"");
@@ -191,12 +197,56 @@ pub(super) fn encode_value(list: &[u32], total: u32) -> String {
             count => {
                 let positions =
                     (0..list.len() as u32).filter(move |&i| list[i as usize] & flag != 0);
-                write_ids(&mut out, positions, count, list.len() as u32);
+                write_ids(out, positions, count, list.len() as u32);
             }
         }
     }
     out.extend_from_slice(b"\"]");
-    ascii(out)
+}
+
+/// The length of [`encode_value`]'s text, without making it.
+pub(super) fn value_len(list: &[u32], total: u32) -> usize {
+    let (mut head, mut title) = (0, 0);
+    for &v in list {
+        head += (v & IN_HEAD != 0) as usize;
+        title += (v & IN_TITLE != 0) as usize;
+    }
+    let mut len = 10 + ids_len(list.iter().map(|v| v >> 2), list.len(), total);
+    for (flag, count) in [(IN_HEAD, head), (IN_TITLE, title)] {
+        len += match count {
+            0 => 0,
+            count if count == list.len() => 1,
+            count => ids_len(
+                (0..list.len() as u32).filter(|&i| list[i as usize] & flag != 0),
+                count,
+                list.len() as u32,
+            ),
+        };
+    }
+    len
+}
+
+/// The length of [`write_ids`]'s text, without making it.
+fn ids_len(ids: impl Iterator<Item = u32>, count: usize, total: u32) -> usize {
+    let bitmap_len = (total as usize).div_ceil(6);
+    if count <= bitmap_len + 1 {
+        let mut len = 0;
+        let mut prev: i64 = -1;
+        for id in ids {
+            let gap = (id as i64 - prev - 1) as u64;
+            len += if gap < 32 {
+                1
+            } else {
+                (64 - gap.leading_zeros()).div_ceil(5) as usize
+            };
+            prev = id as i64;
+            if len > bitmap_len + 1 {
+                return 1 + bitmap_len;
+            }
+        }
+        return len;
+    }
+    1 + bitmap_len
 }
 
 /// The postings [`encode_value`] was given, back from its output.
@@ -568,12 +618,29 @@ pub(super) fn doc_terms(vocab: &mut Vocab, doc: &SearchDoc) -> DocTerms {
 static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The postings of a run of consecutive documents: the terms it holds (not every term of the
-/// vocabulary that read it), and the `l`th one's postings are `post[starts[l]..starts[l + 1]]`.
+/// vocabulary that read it), and the `l`th one's postings as [`Run::bytes`] holds them.
 struct RunPostings {
     keys: Vec<Key>,
-    starts: Vec<u32>,
-    post: Vec<u32>,
+    run: Run,
     long_words: Vec<(Key, String)>,
+}
+
+/// A run's postings, compressed: a term's are `bytes[starts[l]..starts[l + 1]]`, each posting
+/// as a LEB128 varint of its gap from the one before (from `first - 1` for the first), shifted
+/// left by two, with its flags below. Most gaps in a run of a few hundred documents are small,
+/// so a posting takes a byte where a `u32` took four.
+struct Run {
+    first: u32,
+    starts: Vec<u32>,
+    bytes: Vec<u8>,
+    /// The last document of each term's postings, counted from `first`.
+    lasts: Vec<u8>,
+}
+
+impl Run {
+    fn piece(&self, l: usize) -> &[u8] {
+        &self.bytes[self.starts[l] as usize..self.starts[l + 1] as usize]
+    }
 }
 
 /// Terms are sorted into groups of `1 << GROUP_BITS` consecutive numbers first.
@@ -586,6 +653,7 @@ struct RunScratch {
     vocab: Vocab,
     pairs: Vec<(u32, u32)>,
     grouped: Vec<(u32, u32)>,
+    post: Vec<u32>,
 }
 
 /// The postings of `docs`, the first of which is document number `first`.
@@ -594,6 +662,7 @@ fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> R
         vocab,
         pairs,
         grouped,
+        post,
     } = scratch;
     // Every document's (term, posting), one document after the other.
     pairs.clear();
@@ -629,26 +698,39 @@ fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> R
         next[g] += 1;
     }
     let mut next = starts.clone();
-    let mut post = vec![0u32; grouped.len()];
+    post.clear();
+    post.resize(grouped.len(), 0);
     for &(t, p) in grouped.iter() {
         post[next[t as usize] as usize] = p;
         next[t as usize] += 1;
     }
-    // The run keeps only the terms it holds: the vocabulary grows with every run the thread
-    // reads, and every run keeping all of it made memory grow with runs × terms.
+    // The run keeps only the terms it holds (the vocabulary grows with every run the thread
+    // reads), their postings compressed (see [`Run`]).
     let mut keys = Vec::new();
     let mut kept = vec![0u32];
+    let mut lasts = Vec::new();
+    let mut bytes = Vec::with_capacity(post.len() + post.len() / 8);
     let mut long = Vec::new();
     for t in 0..terms {
-        if starts[t + 1] > starts[t] {
-            let k = vocab.keys[t];
-            keys.push(k);
-            kept.push(starts[t + 1]);
-            if k & LONG_FLAG != 0 {
-                long.push(k);
-            }
+        let list = &post[starts[t] as usize..starts[t + 1] as usize];
+        if list.is_empty() {
+            continue;
         }
+        let k = vocab.keys[t];
+        keys.push(k);
+        if k & LONG_FLAG != 0 {
+            long.push(k);
+        }
+        let mut prev = (first as u32).wrapping_sub(1);
+        for &p in list {
+            let doc = p >> 2;
+            push_leb(&mut bytes, (doc.wrapping_sub(prev) - 1) << 2 | p & 3);
+            prev = doc;
+        }
+        kept.push(bytes.len() as u32);
+        lasts.push((prev - first as u32) as u8);
     }
+    bytes.shrink_to_fit();
     long.sort_unstable();
     let long_words = vocab
         .long_words
@@ -658,96 +740,111 @@ fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> R
         .collect();
     RunPostings {
         keys,
-        starts: kept,
-        post,
+        run: Run {
+            first: first as u32,
+            starts: kept,
+            bytes,
+            lasts,
+        },
         long_words,
     }
 }
 
-/// A run's postings, as [`Postings`] keeps them.
-struct Run {
-    starts: Vec<u32>,
-    post: Vec<u32>,
-    /// The run's terms as (number in the index, number in the run), sorted.
-    order: Vec<(u32, u32)>,
-}
-
-impl Run {
-    fn list(&self, l: u32) -> &[u32] {
-        &self.post[self.starts[l as usize] as usize..self.starts[l as usize + 1] as usize]
+#[inline]
+fn push_leb(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
     }
+    out.push(n as u8);
 }
 
-/// How many consecutive terms [`Postings::for_each_list`] puts together at a time.
-const TERM_BLOCK: u32 = 1024;
+/// Reads a LEB128 varint at the start of `bytes`: its value and length.
+#[inline]
+fn read_leb(bytes: &[u8]) -> (u32, usize) {
+    let (mut n, mut shift) = (0u32, 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        n |= ((b & 0x7F) as u32) << shift;
+        if b & 0x80 == 0 {
+            return (n, i + 1);
+        }
+        shift += 7;
+    }
+    (n, bytes.len())
+}
+
+/// How many bytes [`push_leb`] writes for `n`.
+fn leb_len(n: u32) -> usize {
+    (32 - (n | 1).leading_zeros()).div_ceil(7) as usize
+}
 
 /// Every term's postings: the sorted document numbers, each shifted left by two with its
-/// flags below. They stay in the runs that read them, and a term's are put together when it
-/// is encoded, so that the index's largest data is never held twice.
+/// flags below, compressed as a run's are (see [`Run`]) but counted from -1, and each term's
+/// in one place, so that reading a term's postings reads one stretch of memory.
 pub(super) struct Postings {
     /// Every term's key, by term number.
     pub(super) keys: Vec<Key>,
-    runs: Vec<Run>,
+    /// Term `t`'s postings are `bytes[starts[t]..starts[t + 1]]`.
+    starts: Vec<usize>,
+    bytes: Vec<u8>,
     /// The text of the long words (see [`Key`]).
     pub(super) long_words: HashMap<Key, String>,
 }
 
 impl Postings {
+    /// Term `t`'s postings, appended to `out`.
+    #[inline]
+    pub(super) fn list_into(&self, t: u32, out: &mut Vec<u32>) {
+        let bytes = &self.bytes[self.starts[t as usize]..self.starts[t as usize + 1]];
+        // At most one posting per byte.
+        out.reserve(bytes.len());
+        let mut doc = u32::MAX;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let n = if b < 0x80 {
+                i += 1;
+                b as u32
+            } else {
+                let (n, len) = read_leb(&bytes[i..]);
+                i += len;
+                n
+            };
+            doc = doc.wrapping_add((n >> 2) + 1);
+            out.push(doc << 2 | n & 3);
+        }
+    }
+
     /// Calls `f` with every term of `terms`, in order, and its postings.
     pub(super) fn for_each_list(&self, terms: Range<u32>, mut f: impl FnMut(u32, &[u32])) {
         let mut list = Vec::new();
-        // The (term, run, the run's number of the term) of a block of terms, by term and run.
-        let mut spans: Vec<(u32, u32, u32)> = Vec::new();
-        let mut from = terms.start;
-        while from < terms.end {
-            let to = terms.end.min(from.saturating_add(TERM_BLOCK));
-            spans.clear();
-            for (r, run) in self.runs.iter().enumerate() {
-                let at = run.order.partition_point(|&(t, _)| t < from);
-                spans.extend(
-                    run.order[at..]
-                        .iter()
-                        .take_while(|&&(t, _)| t < to)
-                        .map(|&(t, l)| (t, r as u32, l)),
-                );
-            }
-            spans.sort_unstable();
-            for term in spans.chunk_by(|a, b| a.0 == b.0) {
-                list.clear();
-                for &(_, r, l) in term {
-                    list.extend_from_slice(self.runs[r as usize].list(l));
-                }
-                f(term[0].0, &list);
-            }
-            from = to;
+        for t in terms {
+            list.clear();
+            self.list_into(t, &mut list);
+            f(t, &list);
         }
     }
 
     /// Roughly how many bytes of memory the postings take.
     fn heap_bytes(&self) -> usize {
         self.keys.capacity() * std::mem::size_of::<Key>()
-            + self
-                .runs
-                .iter()
-                .map(|r| (r.starts.capacity() + r.post.capacity() + 2 * r.order.capacity()) * 4)
-                .sum::<usize>()
+            + self.starts.capacity() * std::mem::size_of::<usize>()
+            + self.bytes.capacity()
+    }
+
+    /// The text of term `t`.
+    fn text(&self, t: u32) -> String {
+        key_text(self.keys[t as usize], &self.long_words)
     }
 
     /// Every term's (text, entry value), by term number.
     pub(super) fn entries(&self, total: u32) -> Vec<(String, String)> {
-        let terms = self.keys.len() as u32;
-        (0..terms.div_ceil(TERM_BLOCK))
+        (0..self.keys.len() as u32)
             .into_par_iter()
-            .flat_map_iter(|b| {
-                let mut out = Vec::with_capacity(TERM_BLOCK as usize);
-                let block = b * TERM_BLOCK..terms.min((b + 1) * TERM_BLOCK);
-                self.for_each_list(block, |t, list| {
-                    out.push((
-                        key_text(self.keys[t as usize], &self.long_words),
-                        encode_value(list, total),
-                    ))
-                });
-                out
+            .map_init(Vec::new, |list, t| {
+                list.clear();
+                self.list_into(t, list);
+                (self.text(t), encode_value(list, total))
             })
             .collect()
     }
@@ -757,7 +854,9 @@ impl Postings {
 /// threads share the work out evenly, and a run's documents and buffers stay small. Record
 /// files never straddle two runs.
 const CHUNK: usize = 256;
-const _: () = assert!(CHUNK % RECORDS_PER_FILE == 0);
+const _: () = assert!(CHUNK.is_multiple_of(RECORDS_PER_FILE));
+// A run keeps its terms' last documents as offsets of a byte.
+const _: () = assert!(CHUNK <= 256);
 
 /// Reads every document of `source` (see [`Vocab`]), a run at a time, and gives the postings
 /// of every term. Each run's record files are written to `records` as soon as it is read, and
@@ -785,37 +884,72 @@ pub(super) fn postings<S: DocSource + ?Sized>(
         t.elapsed().as_nanos() as u64,
         std::sync::atomic::Ordering::Relaxed,
     );
-    // Every term's number in the whole index, in the order the runs first hold it.
+    // Every term's number in the whole index, in the order the runs first hold it, and the
+    // runs that hold each term.
     let mut ids: FxMap<Key, u32> = FxMap::default();
     let mut keys: Vec<Key> = Vec::new();
     let mut long_words = HashMap::new();
-    let runs = runs
-        .into_iter()
+    let numbers: Vec<Vec<u32>> = runs
+        .iter()
         .map(|run| {
-            let mut order: Vec<(u32, u32)> = run
-                .keys
+            run.keys
                 .iter()
-                .enumerate()
-                .map(|(l, &k)| {
-                    let t = *ids.entry(k).or_insert_with(|| {
+                .map(|&k| {
+                    *ids.entry(k).or_insert_with(|| {
                         keys.push(k);
                         keys.len() as u32 - 1
-                    });
-                    (t, l as u32)
+                    })
                 })
-                .collect();
-            order.sort_unstable();
-            long_words.extend(run.long_words);
-            Run {
-                starts: run.starts,
-                post: run.post,
-                order,
-            }
+                .collect()
         })
         .collect();
+    drop(ids);
+    // Each term's postings in one place, run after run: a run's bytes as they are, but for the
+    // first gap, counted from the term's last document in the runs before instead of from the
+    // run's start. Sized first, then filled, letting each run go once copied.
+    let terms = keys.len();
+    let mut last = vec![u32::MAX; terms];
+    let mut starts = vec![0usize; terms + 1];
+    let pieces =
+        |run: &Run, numbers: &[u32], last: &mut [u32], f: &mut dyn FnMut(u32, u32, &[u8])| {
+            for (l, &t) in numbers.iter().enumerate() {
+                let piece = run.piece(l);
+                let (first, len) = read_leb(piece);
+                let doc = run.first + (first >> 2);
+                let gap = (doc.wrapping_sub(last[t as usize]) - 1) << 2 | first & 3;
+                f(t, gap, &piece[len..]);
+                last[t as usize] = run.first + run.lasts[l] as u32;
+            }
+        };
+    for (run, numbers) in runs.iter().zip(&numbers) {
+        pieces(&run.run, numbers, &mut last, &mut |t, gap, rest| {
+            starts[t as usize + 1] += leb_len(gap) + rest.len();
+        });
+    }
+    for t in 0..terms {
+        starts[t + 1] += starts[t];
+    }
+    let mut bytes = vec![0u8; starts[terms]];
+    let mut next = starts.clone();
+    last.fill(u32::MAX);
+    for (run, numbers) in runs.into_iter().zip(numbers) {
+        pieces(&run.run, &numbers, &mut last, &mut |t, mut gap, rest| {
+            let at = &mut next[t as usize];
+            while gap >= 0x80 {
+                bytes[*at] = gap as u8 | 0x80;
+                gap >>= 7;
+                *at += 1;
+            }
+            bytes[*at] = gap as u8;
+            bytes[*at + 1..*at + 1 + rest.len()].copy_from_slice(rest);
+            *at += 1 + rest.len();
+        });
+        long_words.extend(run.long_words);
+    }
     Ok(Postings {
         keys,
-        runs,
+        starts,
+        bytes,
         long_words,
     })
 }
@@ -856,20 +990,71 @@ pub(super) fn write_index<S: DocSource + ?Sized>(
     let started = std::time::Instant::now();
     let postings = postings(source, sink)?;
     report_postings(timing, started, &postings);
-    let entries = postings.entries(total);
-    drop(postings);
+    write_parts_from(&postings, total, sink)?;
     if timing {
         eprintln!(
-            "search: {} terms encoded {:.2?}",
-            entries.len(),
+            "search: {} terms encoded, files {:.2?}",
+            postings.keys.len(),
             started.elapsed()
         );
     }
-    write_parts(&entries, total, sink)?;
-    if timing {
-        eprintln!("search: files {:.2?}", started.elapsed());
-    }
     Ok(())
+}
+
+/// Writes `search/meta.js`, `search/fold.js` and every part straight from the postings, as
+/// [`write_parts`] writes them from the entries. A first pass measures every term's entry (the
+/// number of parts follows from their total size); the second encodes each part's entries
+/// again as it writes the part. The entries are never all held: at 100,000 tasks they are
+/// hundreds of megabytes, and encoding twice costs far less than that.
+fn write_parts_from(
+    postings: &Postings,
+    total: u32,
+    sink: &dyn Sink,
+) -> Result<(), (String, io::Error)> {
+    let terms = postings.keys.len() as u32;
+    let texts: Vec<String> = (0..terms)
+        .into_par_iter()
+        .map(|t| postings.text(t))
+        .collect();
+    let size: usize = (0..terms)
+        .into_par_iter()
+        .map_init(Vec::new, |list, t| {
+            list.clear();
+            postings.list_into(t, list);
+            entry_len(texts[t as usize].len(), value_len(list, total))
+        })
+        .sum();
+    let parts = part_count(size);
+    let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
+    for (t, text) in texts.iter().enumerate() {
+        by_part[part_of(text, parts)].push(t as u32);
+    }
+    // By text, as `write_parts` sorts the entries: no two terms have the same text.
+    by_part
+        .par_iter_mut()
+        .for_each(|p| p.sort_unstable_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize])));
+    let write = |(path, bytes): (String, Vec<u8>)| sink.write(&path, &bytes).map_err(|e| (path, e));
+    write(meta_file(total, parts))?;
+    write(fold_file())?;
+    by_part
+        .par_iter()
+        .enumerate()
+        .try_for_each_init(Vec::new, |list, (n, ts)| {
+            let values: Vec<String> = ts
+                .iter()
+                .map(|&t| {
+                    list.clear();
+                    postings.list_into(t, list);
+                    encode_value(list, total)
+                })
+                .collect();
+            write(part_file(
+                n,
+                ts.iter()
+                    .zip(&values)
+                    .map(|(&t, v)| (&texts[t as usize][..], &v[..])),
+            ))
+        })
 }
 
 /// A sink that keeps the files written to it, for [`build`] and [`super::held`].
@@ -904,11 +1089,11 @@ pub(super) fn report_postings(timing: bool, started: std::time::Instant, posting
     if timing {
         let tok = TOKENIZE_NANOS.load(std::sync::atomic::Ordering::Relaxed);
         eprintln!(
-            "search: postings {:.2?} (reading {:.2}s; {:.1} MB in {} runs)",
+            "search: postings {:.2?} (reading {:.2}s; {:.1} MB for {} terms)",
             started.elapsed(),
             tok as f64 / 1e9,
             postings.heap_bytes() as f64 / 1e6,
-            postings.runs.len()
+            postings.keys.len()
         );
     }
 }
@@ -920,7 +1105,12 @@ pub(super) fn part_count(size: usize) -> usize {
 
 /// The bytes one term's entry counts for in choosing the number of parts.
 pub(super) fn entry_size(text: &str, value: &str) -> usize {
-    text.len() + value.len() + 4
+    entry_len(text.len(), value.len())
+}
+
+/// [`entry_size`] from the lengths of the term's text and value.
+fn entry_len(text: usize, value: usize) -> usize {
+    text + value + 4
 }
 
 /// The part a term goes to.
@@ -1053,6 +1243,37 @@ mod tests {
         }
         assert!(encode_set(&(0..900).collect::<Vec<_>>(), 1000).starts_with('~'));
         assert!(!encode_set(&[3, 900], 1000).starts_with('~'));
+    }
+
+    #[test]
+    fn value_len_is_the_length_of_the_value() {
+        // Sparse and dense sets, with no, some and every document flagged.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as u32
+        };
+        for total in [1, 5, 64, 1000] {
+            for density in [1, 3, 10, 60, 100] {
+                let mut list = Vec::new();
+                for d in 0..total {
+                    if next() % 100 < density {
+                        list.push((d << 2) | (next() % 4));
+                    }
+                }
+                for list in [
+                    list.clone(),
+                    list.iter().map(|v| v & !3).collect(),
+                    list.iter().map(|v| v | 3).collect(),
+                ] {
+                    assert_eq!(
+                        value_len(&list, total),
+                        encode_value(&list, total).len(),
+                        "{total} {density}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
