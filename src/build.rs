@@ -421,9 +421,7 @@ pub fn write_all_cached(
                 // `serve` patches the index it holds (`search::Held`) itself.
                 return Ok(());
             }
-            crate::search::build_index(&crate::search::site::documents(data))
-                .into_par_iter()
-                .try_for_each(|(path, bytes)| staging.write(&path, &bytes).map_err(|e| (path, e)))
+            crate::search::write_index(&crate::search::site::SiteDocs::new(data), staging)
                 .map_err(io_error)
         })
     };

@@ -37,7 +37,8 @@ use rayon::prelude::*;
 
 use super::index::{
     self, decode_value, doc_terms, encode_value, entry_size, key_text, part_count, part_file,
-    part_of, part_path, records_file, records_path, FxMap, Key, Postings, Vocab, RECORDS_PER_FILE,
+    part_of, part_path, records_file, records_path, Collect, FxMap, Key, Postings, Vocab,
+    RECORDS_PER_FILE,
 };
 use super::SearchDoc;
 
@@ -106,8 +107,11 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
     let total = docs.len() as u32;
     let timing = index::timing();
     let started = Instant::now();
-    let postings = index::postings(docs);
-    index::report_postings(timing, started);
+    let files = Collect::default();
+    let Ok(postings) = index::postings(docs, &files) else {
+        unreachable!("collecting files never fails")
+    };
+    index::report_postings(timing, started, &postings);
     let entries = postings.entries(total);
     if timing {
         eprintln!("search: held entries {:.2?}", started.elapsed());
@@ -123,7 +127,10 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
         .map(|(i, &k)| (k, i as u32))
         .collect();
     drop(postings);
-    let (files, layout) = index::assemble(docs, &entries);
+    let Ok(layout) = index::write_parts(&entries, total, &files) else {
+        unreachable!("collecting files never fails")
+    };
+    let files = files.into_sorted();
     let part_hashes = file_hashes(&files, "search/p/", layout.len());
     let group_hashes = file_hashes(&files, "search/d/", docs.len().div_ceil(RECORDS_PER_FILE));
     let size = entries.iter().map(|(k, v)| entry_size(k, v)).sum();
@@ -504,11 +511,7 @@ fn invert(postings: &Postings, docs: usize) -> Vec<Box<[u8]>> {
             let end = (start + chunk).min(docs);
             let mut out: Vec<Vec<u8>> = vec![Vec::new(); end - start];
             let mut next = vec![0u32; end - start];
-            let mut list = Vec::new();
-            for t in 0..postings.keys.len() {
-                list.clear();
-                postings.list_into(t, &mut list);
-                let t = t as u32;
+            postings.for_each_list(0..postings.keys.len() as u32, |t, list| {
                 let from = list.partition_point(|&v| ((v >> 2) as usize) < start);
                 for &v in &list[from..] {
                     let d = (v >> 2) as usize;
@@ -519,7 +522,7 @@ fn invert(postings: &Postings, docs: usize) -> Vec<Box<[u8]>> {
                     push_leb(&mut out[i], ((t - next[i]) << 2 | v & 3) as u64);
                     next[i] = t + 1;
                 }
-            }
+            });
             out.into_iter().map(Vec::into_boxed_slice)
         })
         .collect()

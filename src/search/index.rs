@@ -21,12 +21,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io;
+use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use super::fold::{fold_into, is_han, t2s_table};
 use super::tokenize::{for_each_piece, Piece, Tok, MAX_GRAM};
-use super::SearchDoc;
+use super::{DocSource, SearchDoc};
+use crate::output::Sink;
 
 /// The number of characters of a document's body kept in its record (for the snippet).
 pub const HEAD_CHARS: usize = 600;
@@ -176,8 +180,14 @@ fn decode_set_into(s: &str, out: &mut Vec<u32>) {
 /// sorted document numbers, each shifted left by two with [`IN_HEAD`] and [`IN_TITLE`] below.
 pub(super) fn encode_value(list: &[u32], total: u32) -> String {
     let mut out = Vec::with_capacity(list.len() + 16);
+    write_value(&mut out, list, total);
+    ascii(out)
+}
+
+/// Appends [`encode_value`]'s text to `out`.
+fn write_value(out: &mut Vec<u8>, list: &[u32], total: u32) {
     out.extend_from_slice(b"[\"");
-    write_ids(&mut out, list.iter().map(|v| v >> 2), list.len(), total);
+    write_ids(out, list.iter().map(|v| v >> 2), list.len(), total);
     // Positions in the list of the documents with the flag.
     for flag in [IN_HEAD, IN_TITLE] {
         out.extend_from_slice(b"\",\"");
@@ -187,12 +197,56 @@ pub(super) fn encode_value(list: &[u32], total: u32) -> String {
             count => {
                 let positions =
                     (0..list.len() as u32).filter(move |&i| list[i as usize] & flag != 0);
-                write_ids(&mut out, positions, count, list.len() as u32);
+                write_ids(out, positions, count, list.len() as u32);
             }
         }
     }
     out.extend_from_slice(b"\"]");
-    ascii(out)
+}
+
+/// The length of [`encode_value`]'s text, without making it.
+pub(super) fn value_len(list: &[u32], total: u32) -> usize {
+    let (mut head, mut title) = (0, 0);
+    for &v in list {
+        head += (v & IN_HEAD != 0) as usize;
+        title += (v & IN_TITLE != 0) as usize;
+    }
+    let mut len = 10 + ids_len(list.iter().map(|v| v >> 2), list.len(), total);
+    for (flag, count) in [(IN_HEAD, head), (IN_TITLE, title)] {
+        len += match count {
+            0 => 0,
+            count if count == list.len() => 1,
+            count => ids_len(
+                (0..list.len() as u32).filter(|&i| list[i as usize] & flag != 0),
+                count,
+                list.len() as u32,
+            ),
+        };
+    }
+    len
+}
+
+/// The length of [`write_ids`]'s text, without making it.
+fn ids_len(ids: impl Iterator<Item = u32>, count: usize, total: u32) -> usize {
+    let bitmap_len = (total as usize).div_ceil(6);
+    if count <= bitmap_len + 1 {
+        let mut len = 0;
+        let mut prev: i64 = -1;
+        for id in ids {
+            let gap = (id as i64 - prev - 1) as u64;
+            len += if gap < 32 {
+                1
+            } else {
+                (64 - gap.leading_zeros()).div_ceil(5) as usize
+            };
+            prev = id as i64;
+            if len > bitmap_len + 1 {
+                return 1 + bitmap_len;
+            }
+        }
+        return len;
+    }
+    1 + bitmap_len
 }
 
 /// The postings [`encode_value`] was given, back from its output.
@@ -307,10 +361,6 @@ pub(super) fn key_text(k: Key, long_words: &HashMap<Key, String>) -> String {
             .collect()
     }
 }
-
-/// How many consecutive documents make one run of the build: many runs per thread, so the
-/// threads share the work out evenly, and a run's buffers stay small.
-const CHUNK: usize = 256;
 
 pub(super) const IN_HEAD: u32 = 1;
 pub(super) const IN_TITLE: u32 = 2;
@@ -518,7 +568,6 @@ impl Vocab {
         self.add_text(&folded, IN_TITLE);
         folded.clear();
         fold_into(&doc.body, &mut folded);
-        self.add_text(&folded, 0);
         // The head, cut where no word run is split (a cut "2025" would add "20").
         let wordish = |c: char| (c.is_alphanumeric() && !is_han(c)) || c == '.' || c == '%';
         let mut head_end = folded.len().min(HEAD_CHARS);
@@ -530,6 +579,16 @@ impl Vocab {
             head_end -= 1;
         }
         self.add_text(&folded[..head_end], IN_HEAD);
+        // The rest of the body, from as far back as an n-gram across the cut starts: up to
+        // three Han characters before it (the terms wholly in the head are held already, and
+        // no word run crosses the cut). Reading the head twice cost a sixth of the reading.
+        let mut rest = head_end;
+        while rest + MAX_GRAM > head_end + 1 && rest > 0 && is_han(folded[rest - 1]) {
+            rest -= 1;
+        }
+        if rest < folded.len() {
+            self.add_text(&folded[rest..], 0);
+        }
         self.folded = folded;
     }
 
@@ -564,21 +623,32 @@ pub(super) fn doc_terms(vocab: &mut Vocab, doc: &SearchDoc) -> DocTerms {
     DocTerms { keys, long_words }
 }
 
-/// Time spent tokenizing, for `GONGKAI_SEARCH_TIMING`.
+/// Time spent reading documents (making and tokenizing them), for `GONGKAI_SEARCH_TIMING`.
 static TOKENIZE_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// The postings of a run of consecutive documents, by the run's term numbers: term `t`'s
-/// are `post[starts[t]..starts[t + 1]]`.
+/// The postings of a run of consecutive documents: the terms it holds (not every term of the
+/// vocabulary that read it), and the `l`th one's postings as [`Run::bytes`] holds them.
 struct RunPostings {
     keys: Vec<Key>,
-    starts: Vec<u32>,
-    post: Vec<u32>,
+    run: Run,
     long_words: Vec<(Key, String)>,
 }
 
-impl RunPostings {
-    fn list(&self, t: usize) -> &[u32] {
-        &self.post[self.starts[t] as usize..self.starts[t + 1] as usize]
+/// A run's postings, compressed: a term's are `bytes[starts[l]..starts[l + 1]]`, each posting
+/// as a LEB128 varint of its gap from the one before (from `first - 1` for the first), shifted
+/// left by two, with its flags below. Most gaps in a run of a few hundred documents are small,
+/// so a posting takes a byte where a `u32` took four.
+struct Run {
+    first: u32,
+    starts: Vec<u32>,
+    bytes: Vec<u8>,
+    /// The last document of each term's postings, counted from `first`.
+    lasts: Vec<u8>,
+}
+
+impl Run {
+    fn piece(&self, l: usize) -> &[u8] {
+        &self.bytes[self.starts[l] as usize..self.starts[l + 1] as usize]
     }
 }
 
@@ -592,6 +662,7 @@ struct RunScratch {
     vocab: Vocab,
     pairs: Vec<(u32, u32)>,
     grouped: Vec<(u32, u32)>,
+    post: Vec<u32>,
 }
 
 /// The postings of `docs`, the first of which is document number `first`.
@@ -600,6 +671,7 @@ fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> R
         vocab,
         pairs,
         grouped,
+        post,
     } = scratch;
     // Every document's (term, posting), one document after the other.
     pairs.clear();
@@ -635,101 +707,260 @@ fn run_postings(first: usize, docs: &[SearchDoc], scratch: &mut RunScratch) -> R
         next[g] += 1;
     }
     let mut next = starts.clone();
-    let mut post = vec![0u32; grouped.len()];
+    post.clear();
+    post.resize(grouped.len(), 0);
     for &(t, p) in grouped.iter() {
         post[next[t as usize] as usize] = p;
         next[t as usize] += 1;
     }
+    // The run keeps only the terms it holds (the vocabulary grows with every run the thread
+    // reads), their postings compressed (see [`Run`]).
+    let mut keys = Vec::new();
+    let mut kept = vec![0u32];
+    let mut lasts = Vec::new();
+    let mut bytes = Vec::with_capacity(post.len() + post.len() / 8);
+    let mut long = Vec::new();
+    for t in 0..terms {
+        let list = &post[starts[t] as usize..starts[t + 1] as usize];
+        if list.is_empty() {
+            continue;
+        }
+        let k = vocab.keys[t];
+        keys.push(k);
+        if k & LONG_FLAG != 0 {
+            long.push(k);
+        }
+        let mut prev = (first as u32).wrapping_sub(1);
+        for &p in list {
+            let doc = p >> 2;
+            push_leb(&mut bytes, (doc.wrapping_sub(prev) - 1) << 2 | p & 3);
+            prev = doc;
+        }
+        kept.push(bytes.len() as u32);
+        lasts.push((prev - first as u32) as u8);
+    }
+    bytes.shrink_to_fit();
+    long.sort_unstable();
+    let long_words = vocab
+        .long_words
+        .iter()
+        .filter(|(k, _)| long.binary_search(k).is_ok())
+        .cloned()
+        .collect();
     RunPostings {
-        keys: vocab.keys.clone(),
-        starts,
-        post,
-        long_words: vocab.long_words.clone(),
+        keys,
+        run: Run {
+            first: first as u32,
+            starts: kept,
+            bytes,
+            lasts,
+        },
+        long_words,
     }
 }
 
+#[inline]
+fn push_leb(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads a LEB128 varint at the start of `bytes`: its value and length.
+#[inline]
+fn read_leb(bytes: &[u8]) -> (u32, usize) {
+    let (mut n, mut shift) = (0u32, 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        n |= ((b & 0x7F) as u32) << shift;
+        if b & 0x80 == 0 {
+            return (n, i + 1);
+        }
+        shift += 7;
+    }
+    (n, bytes.len())
+}
+
+/// How many bytes [`push_leb`] writes for `n`.
+fn leb_len(n: u32) -> usize {
+    (32 - (n | 1).leading_zeros()).div_ceil(7) as usize
+}
+
 /// Every term's postings: the sorted document numbers, each shifted left by two with its
-/// flags below. They stay in the runs that read them, and a term's are put together when it
-/// is encoded, so that the index's largest data is never held twice.
+/// flags below, compressed as a run's are (see [`Run`]) but counted from -1, and each term's
+/// in one place, so that reading a term's postings reads one stretch of memory.
 pub(super) struct Postings {
     /// Every term's key, by term number.
     pub(super) keys: Vec<Key>,
-    runs: Vec<RunPostings>,
-    /// For each run, the run's number of every term (or [`NONE`]; terms first met after the
-    /// run are left out).
-    locals: Vec<Vec<u32>>,
+    /// Term `t`'s postings are `bytes[starts[t]..starts[t + 1]]`.
+    starts: Vec<usize>,
+    bytes: Vec<u8>,
     /// The text of the long words (see [`Key`]).
     pub(super) long_words: HashMap<Key, String>,
 }
 
 impl Postings {
     /// Term `t`'s postings, appended to `out`.
-    pub(super) fn list_into(&self, t: usize, out: &mut Vec<u32>) {
-        for (run, local) in self.runs.iter().zip(&self.locals) {
-            if let Some(&l) = local.get(t).filter(|&&l| l != NONE) {
-                out.extend_from_slice(run.list(l as usize));
-            }
+    #[inline]
+    pub(super) fn list_into(&self, t: u32, out: &mut Vec<u32>) {
+        let bytes = &self.bytes[self.starts[t as usize]..self.starts[t as usize + 1]];
+        // At most one posting per byte.
+        out.reserve(bytes.len());
+        let mut doc = u32::MAX;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let n = if b < 0x80 {
+                i += 1;
+                b as u32
+            } else {
+                let (n, len) = read_leb(&bytes[i..]);
+                i += len;
+                n
+            };
+            doc = doc.wrapping_add((n >> 2) + 1);
+            out.push(doc << 2 | n & 3);
         }
+    }
+
+    /// Calls `f` with every term of `terms`, in order, and its postings.
+    pub(super) fn for_each_list(&self, terms: Range<u32>, mut f: impl FnMut(u32, &[u32])) {
+        let mut list = Vec::new();
+        for t in terms {
+            list.clear();
+            self.list_into(t, &mut list);
+            f(t, &list);
+        }
+    }
+
+    /// Roughly how many bytes of memory the postings take.
+    fn heap_bytes(&self) -> usize {
+        self.keys.capacity() * std::mem::size_of::<Key>()
+            + self.starts.capacity() * std::mem::size_of::<usize>()
+            + self.bytes.capacity()
+    }
+
+    /// The text of term `t`.
+    fn text(&self, t: u32) -> String {
+        key_text(self.keys[t as usize], &self.long_words)
     }
 
     /// Every term's (text, entry value), by term number.
     pub(super) fn entries(&self, total: u32) -> Vec<(String, String)> {
-        (0..self.keys.len())
+        (0..self.keys.len() as u32)
             .into_par_iter()
             .map_init(Vec::new, |list, t| {
                 list.clear();
                 self.list_into(t, list);
-                (
-                    key_text(self.keys[t], &self.long_words),
-                    encode_value(list, total),
-                )
+                (self.text(t), encode_value(list, total))
             })
             .collect()
     }
 }
 
-/// Reads every document (see [`Vocab`]) and gives the postings of every term.
-pub(super) fn postings(docs: &[SearchDoc]) -> Postings {
+/// How many consecutive documents make one run of the build: many runs per thread, so the
+/// threads share the work out evenly, and a run's documents and buffers stay small. Record
+/// files never straddle two runs.
+const CHUNK: usize = 256;
+const _: () = assert!(CHUNK.is_multiple_of(RECORDS_PER_FILE));
+// A run keeps its terms' last documents as offsets of a byte.
+const _: () = assert!(CHUNK <= 256);
+
+/// Reads every document of `source` (see [`Vocab`]), a run at a time, and gives the postings
+/// of every term. Each run's record files are written to `records` as soon as it is read, and
+/// its documents let go.
+pub(super) fn postings<S: DocSource + ?Sized>(
+    source: &S,
+    records: &dyn Sink,
+) -> Result<Postings, (String, io::Error)> {
     let t = std::time::Instant::now();
-    let runs: Vec<RunPostings> = docs
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map_init(RunScratch::default, |scratch, (c, run)| {
-            run_postings(c * CHUNK, run, scratch)
+    let total = source.count();
+    let runs: Vec<RunPostings> = (0..total.div_ceil(CHUNK))
+        .into_par_iter()
+        .map_init(RunScratch::default, |scratch, c| {
+            let range = c * CHUNK..total.min(c * CHUNK + CHUNK);
+            let docs = source.docs(range.clone());
+            let run = run_postings(range.start, &docs, scratch);
+            for (i, group) in docs.chunks(RECORDS_PER_FILE).enumerate() {
+                let (path, bytes) = records_file(range.start / RECORDS_PER_FILE + i, group);
+                records.write(&path, &bytes).map_err(|e| (path, e))?;
+            }
+            Ok(run)
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     TOKENIZE_NANOS.store(
         t.elapsed().as_nanos() as u64,
         std::sync::atomic::Ordering::Relaxed,
     );
-    // Every term's number in the whole index, and its number in each run.
+    // Every term's number in the whole index, in the order the runs first hold it, and the
+    // runs that hold each term.
     let mut ids: FxMap<Key, u32> = FxMap::default();
     let mut keys: Vec<Key> = Vec::new();
-    let locals: Vec<Vec<u32>> = runs
+    let mut long_words = HashMap::new();
+    let numbers: Vec<Vec<u32>> = runs
         .iter()
         .map(|run| {
-            let mut local = vec![NONE; keys.len()];
-            for (l, &k) in run.keys.iter().enumerate() {
-                let t = *ids.entry(k).or_insert_with(|| {
-                    keys.push(k);
-                    local.push(NONE);
-                    keys.len() as u32 - 1
-                });
-                local[t as usize] = l as u32;
-            }
-            local
+            run.keys
+                .iter()
+                .map(|&k| {
+                    *ids.entry(k).or_insert_with(|| {
+                        keys.push(k);
+                        keys.len() as u32 - 1
+                    })
+                })
+                .collect()
         })
         .collect();
-    let long_words = runs
-        .iter()
-        .flat_map(|r| r.long_words.iter().cloned())
-        .collect();
-    Postings {
-        keys,
-        runs,
-        locals,
-        long_words,
+    drop(ids);
+    // Each term's postings in one place, run after run: a run's bytes as they are, but for the
+    // first gap, counted from the term's last document in the runs before instead of from the
+    // run's start. Sized first, then filled, letting each run go once copied.
+    let terms = keys.len();
+    let mut last = vec![u32::MAX; terms];
+    let mut starts = vec![0usize; terms + 1];
+    let pieces =
+        |run: &Run, numbers: &[u32], last: &mut [u32], f: &mut dyn FnMut(u32, u32, &[u8])| {
+            for (l, &t) in numbers.iter().enumerate() {
+                let piece = run.piece(l);
+                let (first, len) = read_leb(piece);
+                let doc = run.first + (first >> 2);
+                let gap = (doc.wrapping_sub(last[t as usize]) - 1) << 2 | first & 3;
+                f(t, gap, &piece[len..]);
+                last[t as usize] = run.first + run.lasts[l] as u32;
+            }
+        };
+    for (run, numbers) in runs.iter().zip(&numbers) {
+        pieces(&run.run, numbers, &mut last, &mut |t, gap, rest| {
+            starts[t as usize + 1] += leb_len(gap) + rest.len();
+        });
     }
+    for t in 0..terms {
+        starts[t + 1] += starts[t];
+    }
+    let mut bytes = vec![0u8; starts[terms]];
+    let mut next = starts.clone();
+    last.fill(u32::MAX);
+    for (run, numbers) in runs.into_iter().zip(numbers) {
+        pieces(&run.run, &numbers, &mut last, &mut |t, mut gap, rest| {
+            let at = &mut next[t as usize];
+            while gap >= 0x80 {
+                bytes[*at] = gap as u8 | 0x80;
+                gap >>= 7;
+                *at += 1;
+            }
+            bytes[*at] = gap as u8;
+            bytes[*at + 1..*at + 1 + rest.len()].copy_from_slice(rest);
+            *at += 1 + rest.len();
+        });
+        long_words.extend(run.long_words);
+    }
+    Ok(Postings {
+        keys,
+        starts,
+        bytes,
+        long_words,
+    })
 }
 
 /// The head of a body as the record keeps it.
@@ -749,27 +980,113 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Builds every search file (see [`super`]).
+/// Builds every search file (see [`super`]), sorted by path.
 pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let total = docs.len() as u32;
+    let files = Collect::default();
+    match write_index(docs, &files) {
+        Ok(()) => files.into_sorted(),
+        Err(_) => unreachable!("collecting files never fails"),
+    }
+}
+
+/// Writes every search file of `source` to `sink` (see [`super::write_index`]).
+pub(super) fn write_index<S: DocSource + ?Sized>(
+    source: &S,
+    sink: &dyn Sink,
+) -> Result<(), (String, io::Error)> {
+    let total = source.count() as u32;
     let timing = timing();
     let started = std::time::Instant::now();
-    let postings = postings(docs);
-    report_postings(timing, started);
-    let entries = postings.entries(total);
-    drop(postings);
+    let postings = postings(source, sink)?;
+    report_postings(timing, started, &postings);
+    write_parts_from(&postings, total, sink)?;
     if timing {
         eprintln!(
-            "search: {} terms encoded {:.2?}",
-            entries.len(),
+            "search: {} terms encoded, files {:.2?}",
+            postings.keys.len(),
             started.elapsed()
         );
     }
-    let (files, _) = assemble(docs, &entries);
-    if timing {
-        eprintln!("search: files {:.2?}", started.elapsed());
+    Ok(())
+}
+
+/// Writes `search/meta.js`, `search/fold.js` and every part straight from the postings, as
+/// [`write_parts`] writes them from the entries. A first pass measures every term's entry (the
+/// number of parts follows from their total size); the second encodes each part's entries
+/// again as it writes the part. The entries are never all held: at 100,000 tasks they are
+/// hundreds of megabytes, and encoding twice costs far less than that.
+fn write_parts_from(
+    postings: &Postings,
+    total: u32,
+    sink: &dyn Sink,
+) -> Result<(), (String, io::Error)> {
+    let terms = postings.keys.len() as u32;
+    let texts: Vec<String> = (0..terms)
+        .into_par_iter()
+        .map(|t| postings.text(t))
+        .collect();
+    let size: usize = (0..terms)
+        .into_par_iter()
+        .map_init(Vec::new, |list, t| {
+            list.clear();
+            postings.list_into(t, list);
+            entry_len(texts[t as usize].len(), value_len(list, total))
+        })
+        .sum();
+    let parts = part_count(size);
+    let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
+    for (t, text) in texts.iter().enumerate() {
+        by_part[part_of(text, parts)].push(t as u32);
     }
-    files
+    // By text, as `write_parts` sorts the entries: no two terms have the same text.
+    by_part
+        .par_iter_mut()
+        .for_each(|p| p.sort_unstable_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize])));
+    let write = |(path, bytes): (String, Vec<u8>)| sink.write(&path, &bytes).map_err(|e| (path, e));
+    write(meta_file(total, parts))?;
+    write(fold_file())?;
+    by_part
+        .par_iter()
+        .enumerate()
+        .try_for_each_init(Vec::new, |list, (n, ts)| {
+            let values: Vec<String> = ts
+                .iter()
+                .map(|&t| {
+                    list.clear();
+                    postings.list_into(t, list);
+                    encode_value(list, total)
+                })
+                .collect();
+            write(part_file(
+                n,
+                ts.iter()
+                    .zip(&values)
+                    .map(|(&t, v)| (&texts[t as usize][..], &v[..])),
+            ))
+        })
+}
+
+/// A sink that keeps the files written to it, for [`build`] and [`super::held`].
+#[derive(Default)]
+pub(super) struct Collect(Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Sink for Collect {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
+impl Collect {
+    /// The files written, sorted by path.
+    pub(super) fn into_sorted(self) -> Vec<(String, Vec<u8>)> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
 }
 
 /// Is `GONGKAI_SEARCH_TIMING` set (the build then reports its phases on stderr)?
@@ -777,13 +1094,15 @@ pub(super) fn timing() -> bool {
     std::env::var_os("GONGKAI_SEARCH_TIMING").is_some()
 }
 
-pub(super) fn report_postings(timing: bool, started: std::time::Instant) {
+pub(super) fn report_postings(timing: bool, started: std::time::Instant, postings: &Postings) {
     if timing {
         let tok = TOKENIZE_NANOS.load(std::sync::atomic::Ordering::Relaxed);
         eprintln!(
-            "search: postings {:.2?} (tokenizing {:.2}s)",
+            "search: postings {:.2?} (reading {:.2}s; {:.1} MB for {} terms)",
             started.elapsed(),
-            tok as f64 / 1e9
+            tok as f64 / 1e9,
+            postings.heap_bytes() as f64 / 1e6,
+            postings.keys.len()
         );
     }
 }
@@ -795,7 +1114,12 @@ pub(super) fn part_count(size: usize) -> usize {
 
 /// The bytes one term's entry counts for in choosing the number of parts.
 pub(super) fn entry_size(text: &str, value: &str) -> usize {
-    text.len() + value.len() + 4
+    entry_len(text.len(), value.len())
+}
+
+/// [`entry_size`] from the lengths of the term's text and value.
+fn entry_len(text: usize, value: usize) -> usize {
+    text + value + 4
 }
 
 /// The part a term goes to.
@@ -807,13 +1131,13 @@ pub(super) fn part_of(text: &str, parts: usize) -> usize {
 /// writes them.
 pub(super) type Layout = Vec<Vec<u32>>;
 
-/// Every search file from the documents and the terms' entries (text, value), and their
-/// [`Layout`].
-pub(super) fn assemble(
-    docs: &[SearchDoc],
+/// Writes `search/meta.js`, `search/fold.js` and every part from the terms' entries (text,
+/// value) to `sink`, and gives their [`Layout`].
+pub(super) fn write_parts(
     entries: &[(String, String)],
-) -> (Vec<(String, Vec<u8>)>, Layout) {
-    let total = docs.len() as u32;
+    total: u32,
+    sink: &dyn Sink,
+) -> Result<Layout, (String, io::Error)> {
     let size: usize = entries.iter().map(|(k, v)| entry_size(k, v)).sum();
     let parts = part_count(size);
     let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
@@ -823,31 +1147,17 @@ pub(super) fn assemble(
     by_part
         .par_iter_mut()
         .for_each(|p| p.sort_unstable_by(|&a, &b| entries[a as usize].cmp(&entries[b as usize])));
-
-    let mut files: Vec<(String, Vec<u8>)> =
-        Vec::with_capacity(parts + docs.len().div_ceil(RECORDS_PER_FILE) + 2);
-    files.push(meta_file(total, parts));
-    files.push(fold_file());
-    let part_files: Vec<(String, Vec<u8>)> = by_part
-        .par_iter()
-        .enumerate()
-        .map(|(n, es)| {
-            part_file(
-                n,
-                es.iter()
-                    .map(|&i| (&entries[i as usize].0[..], &entries[i as usize].1[..])),
-            )
-        })
-        .collect();
-    files.extend(part_files);
-    let doc_files: Vec<(String, Vec<u8>)> = docs
-        .par_chunks(RECORDS_PER_FILE)
-        .enumerate()
-        .map(|(n, group)| records_file(n, group))
-        .collect();
-    files.extend(doc_files);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    (files, by_part)
+    let write = |(path, bytes): (String, Vec<u8>)| sink.write(&path, &bytes).map_err(|e| (path, e));
+    write(meta_file(total, parts))?;
+    write(fold_file())?;
+    by_part.par_iter().enumerate().try_for_each(|(n, es)| {
+        write(part_file(
+            n,
+            es.iter()
+                .map(|&i| (&entries[i as usize].0[..], &entries[i as usize].1[..])),
+        ))
+    })?;
+    Ok(by_part)
 }
 
 /// `search/meta.js`.
@@ -942,6 +1252,37 @@ mod tests {
         }
         assert!(encode_set(&(0..900).collect::<Vec<_>>(), 1000).starts_with('~'));
         assert!(!encode_set(&[3, 900], 1000).starts_with('~'));
+    }
+
+    #[test]
+    fn value_len_is_the_length_of_the_value() {
+        // Sparse and dense sets, with no, some and every document flagged.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as u32
+        };
+        for total in [1, 5, 64, 1000] {
+            for density in [1, 3, 10, 60, 100] {
+                let mut list = Vec::new();
+                for d in 0..total {
+                    if next() % 100 < density {
+                        list.push((d << 2) | (next() % 4));
+                    }
+                }
+                for list in [
+                    list.clone(),
+                    list.iter().map(|v| v & !3).collect(),
+                    list.iter().map(|v| v | 3).collect(),
+                ] {
+                    assert_eq!(
+                        value_len(&list, total),
+                        encode_value(&list, total).len(),
+                        "{total} {density}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

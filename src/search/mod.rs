@@ -23,7 +23,19 @@
 //! only the search files whose bytes change: the parts holding the edited documents' changed
 //! terms and their record groups.
 //!
-//! Never: reads files, or writes anything itself; the same documents give the same bytes.
+//! A build makes the documents a run at a time from the derived site ([`site::SiteDocs`], a
+//! [`DocSource`]) and writes the files through the build's sink as they are made
+//! ([`write_index`]): what stays until the end is the terms' postings, never the documents'
+//! text or the whole index's bytes.
+//!
+//! Never: reads files, or writes anything but through the sink it is handed; the same
+//! documents give the same bytes.
+
+use std::borrow::Cow;
+use std::io;
+use std::ops::Range;
+
+use crate::output::Sink;
 
 pub mod held;
 pub mod index;
@@ -52,7 +64,32 @@ pub struct SearchDoc {
     pub body: String,
 }
 
+/// The site's documents, numbered from 0 in site order, made a range at a time: a build asks
+/// for a few hundred at once and lets them go once read, so the whole site's text is never
+/// held as documents.
+pub trait DocSource: Sync {
+    /// How many documents there are.
+    fn count(&self) -> usize;
+    /// Documents `range.start` to `range.end - 1`, in order.
+    fn docs(&self, range: Range<usize>) -> Cow<'_, [SearchDoc]>;
+}
+
+impl DocSource for [SearchDoc] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn docs(&self, range: Range<usize>) -> Cow<'_, [SearchDoc]> {
+        Cow::Borrowed(&self[range])
+    }
+}
+
 /// Every search file, as (path relative to the output root, bytes), sorted by path.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     index::build(docs)
+}
+
+/// Writes every search file of `source`'s documents to `sink`, each as soon as it is made;
+/// the bytes are [`build_index`]'s. On failure, the path that could not be written.
+pub fn write_index(source: &dyn DocSource, sink: &dyn Sink) -> Result<(), (String, io::Error)> {
+    index::write_index(source, sink)
 }
