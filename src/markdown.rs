@@ -120,7 +120,7 @@ pub fn text_of_body(source: &str) -> String {
 /// paragraph holding exactly that text: it starts with a letter (no block marker), ends without
 /// space, and has no character that could open markup (`*_[]<>&!`…), need escaping or be a
 /// control character. Most progress reports are such a line; they skip the parser.
-fn plain_paragraph(source: &str) -> Option<&str> {
+pub fn plain_paragraph(source: &str) -> Option<&str> {
     let line = source.strip_suffix('\n').unwrap_or(source);
     let first = line.chars().next()?;
     let last = line.chars().next_back()?;

@@ -153,6 +153,10 @@ pub struct ReportView {
     /// large site does not hold every body three times.
     #[serde(skip)]
     pub body: String,
+    /// The body is one plain paragraph (most reports): its text is the body itself, and its
+    /// HTML that text in a `<p>` (see [`markdown::plain_paragraph`]); found once, at derive.
+    #[serde(skip)]
+    pub plain: bool,
     /// Working days between the reported date and publication, when published is given.
     pub delay_workdays: Option<i64>,
     pub late: bool,
@@ -163,12 +167,23 @@ pub struct ReportView {
 impl ReportView {
     /// Sanitised HTML of the body, headings below the task page's.
     pub fn body_html(&self) -> String {
-        markdown::html_of_body(&self.body, 2)
+        match self.plain_text() {
+            Some(text) => format!("<p>{text}</p>\n"),
+            None => markdown::html_of_body(&self.body, 2),
+        }
     }
 
     /// The body's plain text (search, the 繁體 table).
-    pub fn body_text(&self) -> String {
-        markdown::text_of_body(&self.body)
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        match self.plain_text() {
+            Some(text) => text.into(),
+            None => markdown::text_of_body(&self.body).into(),
+        }
+    }
+
+    fn plain_text(&self) -> Option<&str> {
+        self.plain
+            .then(|| self.body.strip_suffix('\n').unwrap_or(&self.body))
     }
 }
 
@@ -925,6 +940,7 @@ fn report_view(r: &Report, shared: &TaskShared) -> ReportView {
         evidence: r.evidence.clone(),
         corrections: r.corrections.clone(),
         body: r.body.clone(),
+        plain: markdown::plain_paragraph(&r.body).is_some(),
         delay_workdays: delay,
         late: delay.is_some_and(|d| d > TIMELY_WORKDAYS),
         lead_units: Arc::clone(&shared.lead_units),
