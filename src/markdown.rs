@@ -77,12 +77,7 @@ pub fn to_html(source: &str, heading_shift: u8) -> String {
 /// progress report) share one parse.
 pub fn to_html_and_text(source: &str, heading_shift: u8) -> (String, String) {
     if let Some(text) = plain_paragraph(source) {
-        // Sized exactly: the site keeps every report's HTML.
-        let mut html = String::with_capacity(text.len() + 8);
-        html.push_str("<p>");
-        html.push_str(text);
-        html.push_str("</p>\n");
-        return (html, text.to_string());
+        return (paragraph_html(text), text.to_string());
     }
     if source.bytes().any(|b| matches!(b, b'|' | b'~' | b'^')) {
         return (to_html(source, heading_shift), to_text(source));
@@ -96,13 +91,19 @@ pub fn to_html_and_text(source: &str, heading_shift: u8) -> (String, String) {
 /// where it is shown.
 pub fn html_of_body(source: &str, heading_shift: u8) -> String {
     if let Some(text) = plain_paragraph(source) {
-        let mut html = String::with_capacity(text.len() + 8);
-        html.push_str("<p>");
-        html.push_str(text);
-        html.push_str("</p>\n");
-        return html;
+        return paragraph_html(text);
     }
     to_html(source, heading_shift)
+}
+
+/// The HTML of a [`plain_paragraph`]'s text: the text in a `<p>`, as the parser would give it
+/// (sized exactly).
+pub fn paragraph_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 8);
+    html.push_str("<p>");
+    html.push_str(text);
+    html.push_str("</p>\n");
+    html
 }
 
 /// [`to_html_and_text`]'s plain text alone (see [`html_of_body`]).

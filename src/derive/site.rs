@@ -168,7 +168,7 @@ impl ReportView {
     /// Sanitised HTML of the body, headings below the task page's.
     pub fn body_html(&self) -> String {
         match self.plain_text() {
-            Some(text) => format!("<p>{text}</p>\n"),
+            Some(text) => markdown::paragraph_html(text),
             None => markdown::html_of_body(&self.body, 2),
         }
     }
@@ -745,7 +745,8 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                 .collect();
             let url = task_url(pid, task.id.as_str());
             let lead = unit_links(&task.lead, units);
-            let shared = TaskShared::new(plan, task, &url, &lead);
+            let number = task.path.concat();
+            let shared = TaskShared::new(plan, task, &number, &url, &lead);
             let report_views: Vec<ReportView> = reports
                 .iter()
                 .rev()
@@ -758,7 +759,7 @@ fn derive_plan(plan: &Plan, as_of: Option<Date>, units: &HashMap<&str, &Unit>) -
                     targets: Vec::new(),
                     ..task.clone()
                 },
-                number: task.path.concat(),
+                number,
                 plan: pid.to_string(),
                 plan_title: plan.title.clone(),
                 section: section_title(&task.path),
@@ -882,11 +883,17 @@ struct TaskShared<'a> {
 }
 
 impl<'a> TaskShared<'a> {
-    fn new(plan: &'a Plan, task: &'a Task, task_url: &str, lead: &[UnitLink]) -> Self {
+    fn new(
+        plan: &'a Plan,
+        task: &'a Task,
+        number: &str,
+        task_url: &str,
+        lead: &[UnitLink],
+    ) -> Self {
         TaskShared {
             task: task.id.as_str().into(),
             task_title: task.title.as_str().into(),
-            task_number: task.path.concat().into(),
+            task_number: number.into(),
             task_url: task_url.into(),
             plan: plan.id.as_str().into(),
             plan_title: plan.title.as_str().into(),
