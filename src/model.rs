@@ -359,7 +359,9 @@ pub struct Task {
     /// Relative weight in the plan's roll-up (default 1). Checked by the loader.
     #[serde(default, skip_serializing, deserialize_with = "checked_by_loader")]
     pub weight: Option<f64>,
-    /// 完成时限: the date the task is due, as a 任务分工表 prints it.
+    /// 完成时限: the date the task is due, as a 任务分工表 prints it. Checked by the loader (a
+    /// date with a time is one error, not the loss of the file's tasks).
+    #[serde(default, deserialize_with = "checked_by_loader")]
     pub deadline: Option<Date>,
     /// 备注: the remark a 任务分工表 prints beside the task.
     pub remark: Option<String>,
@@ -429,7 +431,11 @@ pub struct Plan {
     pub categories: Vec<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Checked by the loader, as `published`.
+    #[serde(default, deserialize_with = "checked_by_loader")]
     pub written: Option<Date>,
+    /// Checked by the loader (a date with a time is one error, not the loss of the plan).
+    #[serde(default, deserialize_with = "checked_by_loader")]
     pub published: Option<Date>,
     pub validity: Option<String>,
     /// Checked by the loader.
@@ -775,5 +781,25 @@ mod tests {
                 format!("\"{printed}\"")
             );
         }
+    }
+
+    /// A date field added to the model is read from TOML as a plain date; a time is refused
+    /// with the value's position (the loader reads today's date fields itself, located).
+    #[test]
+    fn a_model_date_reads_a_plain_toml_date_and_refuses_a_time() {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            on: Date,
+        }
+        let row: Row = toml::from_str("on = 2024-06-30").unwrap();
+        assert_eq!(row.on, Date::from_ymd(2024, 6, 30).unwrap());
+        let err = toml::from_str::<Row>("on = 2024-06-30T10:00:00")
+            .err()
+            .unwrap();
+        assert!(
+            err.message().contains("expected a date such as 2024-06-30"),
+            "{err}"
+        );
+        assert_eq!(err.span().map(|s| s.start), Some(5));
     }
 }

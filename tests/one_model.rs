@@ -241,3 +241,26 @@ fn an_unknown_task_field_is_a_located_error() {
         "{err}"
     );
 }
+
+/// A deadline with a time is one located error; the file's other tasks still load (no report
+/// is left pointing at a task that vanished).
+#[test]
+fn a_deadline_with_a_time_is_one_located_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/fixtures/basic"), tmp.path());
+    let tasks = tmp.path().join("content/plans/demo-plan/tasks.toml");
+    let text = fs::read_to_string(&tasks).unwrap();
+    fs::write(
+        &tasks,
+        text.replacen("deadline = 2025-06-30", "deadline = 2025-06-30T10:00:00", 1),
+    )
+    .unwrap();
+    let out = gongkai(&["check", "--root", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("content/plans/demo-plan/tasks.toml:25:12: error: expected a date"),
+        "{err}"
+    );
+    assert!(err.contains("1 error(s)"), "{err}");
+}

@@ -16,6 +16,8 @@ use crate::model::{Baseline, Comparator, Period, Plan, Target, TargetId, Task, U
 #[derive(Deserialize)]
 struct LocatedPlan {
     id: Spanned<String>,
+    written: Option<Spanned<Datetime>>,
+    published: Option<Spanned<Datetime>>,
     period: Option<Spanned<Period>>,
     #[serde(default)]
     target: Vec<Spanned<RawTarget>>,
@@ -46,6 +48,7 @@ struct LocatedTask {
     #[serde(default)]
     responsible: Vec<Spanned<String>>,
     weight: Option<Spanned<f64>>,
+    deadline: Option<Spanned<Datetime>>,
     #[serde(default)]
     target: Vec<Spanned<RawTarget>>,
 }
@@ -113,6 +116,14 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
             .with_help("use lowercase ASCII letters, digits and '-', e.g. \"wuhan-yangtze-2022\""),
         );
     }
+    plan.written = located
+        .written
+        .as_ref()
+        .and_then(|d| file.date(0, d, diags));
+    plan.published = located
+        .published
+        .as_ref()
+        .and_then(|d| file.date(0, d, diags));
     plan.period = located.period.as_ref().and_then(|p| {
         let r = p.get_ref();
         if r.start > r.end {
@@ -249,6 +260,7 @@ pub(super) fn parse_tasks(file: &SourceFile, diags: &mut Diagnostics) -> Vec<Tas
                     })
                     .collect()
             };
+            task.deadline = l.deadline.as_ref().and_then(|d| file.date(0, d, diags));
             task.lead = units(l.lead);
             task.responsible = units(l.responsible);
             task.targets = l
