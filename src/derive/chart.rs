@@ -42,12 +42,7 @@ pub fn tracker_svg(
     if target.comparator == Comparator::Qualitative {
         return String::new();
     }
-    let mut points: Vec<(Date, f64)> = measures
-        .iter()
-        .copied()
-        .filter(|(d, v)| *d <= as_of && v.is_finite())
-        .collect();
-    points.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let points = shown_points(measures, as_of);
     let baseline = tracker
         .baseline
         .as_ref()
@@ -95,8 +90,7 @@ pub fn tracker_svg(
     let unit = target.unit.as_deref().unwrap_or("");
     let short_unit = unit.chars().count() <= 2;
     let status = tracker.status;
-    let name = target.metric.as_deref().unwrap_or(&target.text);
-    let title = format!("{}：{}{}", name, status.symbol(), status.label());
+    let title = title(target, tracker);
     let desc = description(target, tracker, &points, as_of);
     let id = dom_id(target.id.as_str(), &title, &desc);
 
@@ -270,6 +264,61 @@ pub fn tracker_svg(
     ));
     s.shrink_to_fit();
     s
+}
+
+/// The words a chart shows besides numbers and dates (its title, shortened title, description,
+/// unit and labels), each string as the chart holds it, without drawing it: for scans of a site's
+/// text such as the 繁體 table's. A target drawn without a chart may still give words.
+pub fn chart_words(
+    target: &Target,
+    tracker: &Tracker,
+    measures: &[(Date, f64)],
+    as_of: Date,
+) -> Vec<String> {
+    if target.comparator == Comparator::Qualitative {
+        return Vec::new();
+    }
+    let title = title(target, tracker);
+    let points = shown_points(measures, as_of);
+    let mut words = vec![
+        truncate(&title, 40),
+        description(target, tracker, &points, as_of),
+        title,
+    ];
+    words.extend(target.unit.clone());
+    words.extend(LABELS.iter().map(|l| l.to_string()));
+    words
+}
+
+/// The fixed labels of a chart (its axes, marks and legend).
+const LABELS: [&str; 9] = [
+    "单位",
+    "目标",
+    "期限",
+    "截至",
+    "基线",
+    "测量值",
+    "所需路径",
+    "目标值",
+    "截至日期",
+];
+
+/// The measurements a chart shows: those on or before `as_of`, by date.
+fn shown_points(measures: &[(Date, f64)], as_of: Date) -> Vec<(Date, f64)> {
+    let mut points: Vec<(Date, f64)> = measures
+        .iter()
+        .copied()
+        .filter(|(d, v)| *d <= as_of && v.is_finite())
+        .collect();
+    points.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    points
+}
+
+/// The chart's title: the metric (or the target's text) and the status.
+fn title(target: &Target, tracker: &Tracker) -> String {
+    let name = target.metric.as_deref().unwrap_or(&target.text);
+    let status = tracker.status;
+    format!("{}：{}{}", name, status.symbol(), status.label())
 }
 
 /// The required path from the baseline `(x0, b)` to the target `(x1, t)` at the deadline, as
@@ -917,5 +966,56 @@ mod tests {
         t.unit = Some("万吨标准煤".into());
         let svg = chart(&t, &measures(), "2024-06-30");
         assert!(svg.contains("单位：万吨标准煤"));
+    }
+
+    /// The runs of Han characters in `text`.
+    fn han_runs(text: &str) -> std::collections::BTreeSet<String> {
+        text.split(|c: char| !crate::util::fold::is_han(c))
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_han_run_a_chart_shows_is_among_its_words() {
+        let mut long_unit = sample_target("到2025年,单位地区生产总值能耗下降13.5%");
+        long_unit.unit = Some("万吨标准煤".into());
+        let mut decrease = sample_target("到2025年,化学需氧量排放较2021年下降10%");
+        decrease.comparator = Comparator::DecreaseBy;
+        decrease.value = Some(10.0);
+        decrease.unit = Some("万吨".into());
+        let mut long_title = sample_target("x");
+        long_title.metric = Some(
+            "城市生活垃圾资源化利用率与农村生活污水治理率及其他各项指标合计完成情况的综合评价值"
+                .into(),
+        );
+        let mut no_metric = sample_target("到2026年,既有建筑节能改造面积达到70万平方米");
+        no_metric.metric = None;
+        no_metric.unit = Some("万平方米".into());
+        let cases = [
+            (
+                sample_target("到2025年,污水处理率达到98%以上"),
+                measures(),
+                "2024-06-30",
+            ),
+            (long_unit, measures(), "2024-06-30"),
+            (decrease, measures(), "2024-06-30"),
+            (long_title, vec![(d("2023-12-31"), 96.3)], "2024-06-30"),
+            (no_metric, measures(), "2027-06-30"),
+        ];
+        for (target, measures, as_of) in cases {
+            let tracker = assess(&TrackerInput {
+                target: &target,
+                plan_end: None,
+                measures: &measures,
+                latest_report: None,
+                as_of: d(as_of),
+            });
+            let svg = tracker_svg(&target, &tracker, &measures, d(as_of));
+            assert!(!svg.is_empty());
+            let words = han_runs(&chart_words(&target, &tracker, &measures, d(as_of)).join("\n"));
+            let missing: Vec<String> = han_runs(&svg).difference(&words).cloned().collect();
+            assert!(missing.is_empty(), "{}: {missing:?}", target.text);
+        }
     }
 }

@@ -116,8 +116,16 @@ impl TargetView {
     /// The inline SVG chart (trusted: generated here, every text in it escaped), made where it
     /// is shown: a site of 100,000 targets does not hold them all.
     pub fn chart(&self) -> String {
-        let points: Vec<(Date, f64)> = self.measures.iter().map(|m| (m.date, m.value)).collect();
-        tracker_svg(&self.target, &self.tracker, &points, self.as_of)
+        tracker_svg(&self.target, &self.tracker, &self.points(), self.as_of)
+    }
+
+    /// The words of its chart, without drawing it (see [`super::chart::chart_words`]).
+    pub fn chart_words(&self) -> Vec<String> {
+        super::chart::chart_words(&self.target, &self.tracker, &self.points(), self.as_of)
+    }
+
+    fn points(&self) -> Vec<(Date, f64)> {
+        self.measures.iter().map(|m| (m.date, m.value)).collect()
     }
 }
 
@@ -384,7 +392,7 @@ pub struct SiteData {
 }
 
 /// The parts of a plan that its row leaves out of its serialisation (its tasks, their targets
-/// and reports) and those made where they are shown (report bodies' text, charts): with the
+/// and reports) and those made where they are shown (report bodies' text, the words of charts): with the
 /// site value's own serialisation, every string the site shows, for scans such as the 繁體
 /// table's (one plan at a time, side by side).
 pub struct PlanParts<'a>(pub &'a PlanView);
@@ -406,7 +414,7 @@ impl Serialize for PlanParts<'_> {
             for target in &task.targets {
                 seq.serialize_element(&target.tracker)?;
                 seq.serialize_element(&target.measures)?;
-                seq.serialize_element(&target.chart())?;
+                seq.serialize_element(&target.chart_words())?;
             }
         }
         seq.end()
