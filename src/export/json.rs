@@ -187,6 +187,20 @@ pub fn plan_json(p: &PlanView) -> String {
 /// `plans.json` from its plans' elements ([`plan_json`], in plan order): the same bytes as
 /// printing the whole document at once.
 pub fn plans_json_of<'a>(head: Head, plans: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let (mut s, close) = plans_json_ends(head);
+    for (i, p) in plans.enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(p);
+    }
+    s.push_str(close);
+    s
+}
+
+/// What comes before the plans' elements in `plans.json` (the head, up to `"plans":[`) and
+/// after them: the document is the first, the elements separated by commas, then the second.
+pub fn plans_json_ends(head: Head) -> (String, &'static str) {
     let head = Root {
         generator: "gongkai",
         version: VERSION,
@@ -197,19 +211,14 @@ pub fn plans_json_of<'a>(head: Head, plans: impl ExactSizeIterator<Item = &'a st
         plans: Vec::new(),
     };
     let mut s = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
-    if plans.len() > 0 {
-        // `"plans":[]` becomes the array with its elements.
-        s.truncate(s.len() - "]}".len());
-        for (i, p) in plans.enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push_str(p);
+    // `"plans":[]}`: the elements go between the brackets.
+    match s.strip_suffix("]}") {
+        Some(open) => {
+            s.truncate(open.len());
+            (s, "]}\n")
         }
-        s.push_str("]}");
+        None => (s, "\n"),
     }
-    s.push('\n');
-    s
 }
 
 /// `plans.json` of the whole site, in one go.

@@ -58,10 +58,10 @@ pub fn export_files(data: &SiteData) -> Vec<(String, Vec<u8>)> {
 /// [`export_files`] with the update timeline ([`SiteData::updates`]) already computed.
 pub fn export_files_with(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<u8>)> {
     let out = std::sync::Mutex::new(Vec::new());
-    let _ = each_export(data, updates, None, &|path, bytes| {
+    let _ = each_export(data, updates, None, &|path, pieces| {
         out.lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), bytes.to_vec()));
+            .push((path.to_string(), pieces.concat()));
         Ok::<(), ()>(())
     });
     let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -77,14 +77,16 @@ pub fn write_exports(
     sink: &dyn crate::output::Sink,
     cache: Option<&dyn PlanCache>,
 ) -> Result<(), (String, std::io::Error)> {
-    each_export(data, updates, cache, &|path, bytes| {
-        sink.write(path, bytes).map_err(|e| (path.to_string(), e))
+    each_export(data, updates, cache, &|path, pieces| {
+        sink.write_pieces(path, pieces)
+            .map_err(|e| (path.to_string(), e))
     })
 }
 
-/// Makes every export file and hands each to `emit`: the plans' pieces side by side, then each
-/// big file joined from them, and the files that gather across plans (site and unit feeds,
-/// descriptor, sitemap).
+/// Makes every export file and hands each to `emit`, as pieces to be written one after the
+/// other: the plans' pieces side by side, then each big file as its plans' pieces in order
+/// (never joined: at 100,000 tasks `progress.csv` alone is 600 MB), and the files that gather
+/// across plans (site and unit feeds, descriptor, sitemap).
 fn each_export<E, F>(
     data: &SiteData,
     updates: &[&ReportView],
@@ -93,7 +95,7 @@ fn each_export<E, F>(
 ) -> Result<(), E>
 where
     E: Send,
-    F: Fn(&str, &[u8]) -> Result<(), E> + Sync,
+    F: Fn(&str, &[&[u8]]) -> Result<(), E> + Sync,
 {
     use rayon::prelude::*;
     let by_plan = feeds::by_plan(updates);
@@ -111,30 +113,33 @@ where
             }
         })
         .collect();
-    let join = |header: Vec<u8>, piece: fn(&PlanExports) -> &[u8]| {
-        let len = header.len() + pieces.iter().map(|p| piece(p).len()).sum::<usize>();
-        let mut out = Vec::with_capacity(len);
-        out.extend_from_slice(&header);
-        for p in &pieces {
-            out.extend_from_slice(piece(p));
-        }
-        out
+    // A site-wide file: its header, then each plan's piece in plan order.
+    let joined = |path: &str, header: &[u8], piece: fn(&PlanExports) -> &[u8]| {
+        let mut all = Vec::with_capacity(pieces.len() + 1);
+        all.push(header);
+        all.extend(pieces.iter().map(|p| piece(p)));
+        emit(path, &all)
     };
+    let one = |path: &str, bytes: &[u8]| emit(path, &[bytes]);
     let ((json, progress), (feeds, rest)) = rayon::join(
         || {
             rayon::join(
                 || {
-                    let plans = pieces.iter().map(|p| p.json.as_str());
-                    emit(
-                        "data/plans.json",
-                        json::plans_json_of(json::Head::of(data), plans).as_bytes(),
-                    )
+                    let (open, close) = json::plans_json_ends(json::Head::of(data));
+                    let mut all = vec![open.as_bytes()];
+                    for (i, p) in pieces.iter().enumerate() {
+                        if i > 0 {
+                            all.push(b",");
+                        }
+                        all.push(p.json.as_bytes());
+                    }
+                    all.push(close.as_bytes());
+                    emit("data/plans.json", &all)
                 },
                 || {
-                    emit(
-                        "data/progress.csv",
-                        &join(csv_files::progress_header(), |p| &p.progress),
-                    )
+                    joined("data/progress.csv", &csv_files::progress_header(), |p| {
+                        &p.progress
+                    })
                 },
             )
         },
@@ -142,34 +147,30 @@ where
             rayon::join(
                 || {
                     data.plans.iter().zip(&pieces).try_for_each(|(p, x)| {
-                        emit(&format!("plans/{}/feed.xml", p.id()), &x.feed)
+                        one(&format!("plans/{}/feed.xml", p.id()), &x.feed)
                     })?;
                     feeds::site_and_unit_feeds(data, updates)
                         .iter()
-                        .try_for_each(|(path, bytes)| emit(path, bytes))
+                        .try_for_each(|(path, bytes)| one(path, bytes))
                 },
                 || {
-                    emit(
-                        "data/tasks.csv",
-                        &join(csv_files::tasks_header(), |p| &p.tasks),
-                    )?;
-                    emit(
-                        "data/targets.csv",
-                        &join(csv_files::targets_header(), |p| &p.targets),
-                    )?;
-                    emit(
+                    joined("data/tasks.csv", &csv_files::tasks_header(), |p| &p.tasks)?;
+                    joined("data/targets.csv", &csv_files::targets_header(), |p| {
+                        &p.targets
+                    })?;
+                    one(
                         "data/datapackage.json",
                         csv_files::datapackage(data).as_bytes(),
                     )?;
                     if data.compare.enabled {
-                        emit("data/compare.json", compare::compare_json(data).as_bytes())?;
-                        emit("data/compare.csv", &compare::compare_csv(data))?;
+                        one("data/compare.json", compare::compare_json(data).as_bytes())?;
+                        one("data/compare.csv", &compare::compare_csv(data))?;
                     }
                     let base = data.site.base_url.as_deref();
                     if let Some(b) = base {
-                        emit("sitemap.xml", sitemap(b, data).as_bytes())?;
+                        one("sitemap.xml", sitemap(b, data).as_bytes())?;
                     }
-                    emit("robots.txt", robots(base).as_bytes())
+                    one("robots.txt", robots(base).as_bytes())
                 },
             )
         },
