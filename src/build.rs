@@ -1,8 +1,9 @@
 //! `gongkai build` and `gongkai check`: the pipeline, top to bottom.
 //!
-//! load → validate → derive → render → index → export → write. Each step is a call with a
-//! name; a step that finds errors stops the build before anything is swapped into the output,
-//! so a failed build leaves the previous site exactly as it was.
+//! load → validate → derive → write (index, feeds and site-wide pages; then plan by plan its
+//! pages, export share and 繁體 text; then the site-wide files) → manifest → swap. Each step is
+//! a call with a name; a step that finds errors stops the build before anything is swapped
+//! into the output, so a failed build leaves the previous site exactly as it was.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ use crate::derive::{derive_reusing, Inputs, PlanView, SiteData};
 use crate::diagnostics::{report, Diagnostic, Diagnostics, Pos};
 use crate::history::History;
 use crate::output::{guard, CommitError, Sink, Staging};
-use crate::render::{render_site_cached, PageCache, Renderer, Theme};
+use crate::render::{PageCache, Renderer, Theme};
 use crate::util::hash::{self, Fingerprint};
 use crate::{content, validate};
 
@@ -302,7 +303,8 @@ pub fn build_site(
         staging.move_foreign_aside();
     }
     let t = Timer::start();
-    match write_all(&data, &theme, &renderer, &staging) {
+    let history = Arc::clone(&data.history);
+    match write_all_releasing(data, &theme, &renderer, &staging) {
         Ok(()) => {}
         Err(d) => {
             let failure = staging.write_failure();
@@ -318,8 +320,6 @@ pub fn build_site(
         }
     }
     t.lap("outputs");
-    let history = Arc::clone(&data.history);
-    drop_aside(data);
     // The manifest covers every file written so far; it and its signature come last.
     let release = crate::mirror::release_files(&staging.written(), sign_key)
         .map_err(|e| BuildFailure::Io(e.to_string()))?;
@@ -372,7 +372,7 @@ fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), BuildFail
     Ok(())
 }
 
-/// Render → index → export, into the staging folder.
+/// Render → index → export, into the staging folder, for a site the caller keeps.
 pub fn write_all(
     data: &SiteData,
     theme: &Theme,
@@ -393,10 +393,15 @@ pub struct Reuse<'a> {
 
 /// [`write_all`], reusing what `reuse` keeps (`serve`'s incremental rebuild).
 ///
-/// The four outputs — pages, exports, search index, disclosure section — read the derived
-/// site and nothing of each other, so they are made side by side (each is parallel inside as
-/// well, so no core idles while one lane finishes); when several fail, the error reported is
-/// the first in that order.
+/// In three steps, each made of parts that read the derived site and nothing of each other,
+/// made side by side (each parallel inside as well, so no core idles while one finishes):
+/// 1. what reads across plans ([`across_plans`]): the search index, the site's and units'
+///    feeds (both read every report's body), the site-wide pages and the disclosure section;
+/// 2. plan by plan ([`PlanOutputs`]): the plan's pages, its share of the export files and
+///    the Han runs of its text;
+/// 3. from the plans' shares, in plan order ([`joined`]): the export files and the 繁體 table.
+///
+/// When several parts fail, the error reported is the first in that order.
 pub fn write_all_cached(
     data: &SiteData,
     theme: &Theme,
@@ -404,32 +409,134 @@ pub fn write_all_cached(
     staging: &dyn Sink,
     reuse: Option<&Reuse>,
 ) -> Result<(), Diagnostic> {
-    let cache = reuse.map(|r| r.pages);
     let t = Timer::start();
-    // The timeline of every report, newest first: pages, feeds and the change log share it.
+    let feeds = across_plans(data, renderer, staging, reuse, &t)?;
+    let plans = timed(|| {
+        data.plans
+            .par_iter()
+            .map(|plan| PlanOutputs::of(data, plan, renderer, staging, reuse))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    t.stage("plans", plans.1);
+    joined(data, theme, staging, plans.0?, &feeds, &t)
+}
+
+/// [`write_all`] of a site the caller gives up (a one-off build, `check`): each plan's
+/// report bodies are let go as soon as its own outputs are made (step 2 of
+/// [`write_all_cached`]): what is made after holds the plans' rows, not their bodies.
+pub fn write_all_releasing(
+    mut data: SiteData,
+    theme: &Theme,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let t = Timer::start();
+    let feeds = across_plans(&data, renderer, staging, None, &t)?;
+    // The plans are taken out of the site while each is made and let go of: a plan's outputs
+    // read its own view and the site's settings, never another plan.
+    let plans = std::mem::take(&mut data.plans);
+    let made = timed(|| {
+        plans
+            .into_par_iter()
+            .map(|mut plan| {
+                let outputs = PlanOutputs::of(&data, &plan, renderer, staging, None)?;
+                plan.release_bodies();
+                Ok((plan, outputs))
+            })
+            .collect::<Result<Vec<_>, Diagnostic>>()
+    });
+    t.stage("plans", made.1);
+    let (plans, outputs): (Vec<PlanView>, Vec<PlanOutputs>) = made.0?.into_iter().unzip();
+    data.plans = plans;
+    let written = joined(&data, theme, staging, outputs, &feeds, &t);
+    drop_aside(data);
+    written
+}
+
+/// One plan's share of the outputs: its pages are written; what joins the other plans' shares
+/// in site-wide files is kept.
+struct PlanOutputs {
+    exports: Arc<crate::export::PlanExports>,
+    /// The Han runs of the plan's text, for the 繁體 table.
+    runs: std::collections::HashSet<String>,
+}
+
+impl PlanOutputs {
+    fn of(
+        data: &SiteData,
+        plan: &PlanView,
+        renderer: &Renderer,
+        staging: &dyn Sink,
+        reuse: Option<&Reuse>,
+    ) -> Result<PlanOutputs, Diagnostic> {
+        crate::render::render_plan_of(data, renderer, staging, reuse.map(|r| r.pages), plan)?;
+        Ok(PlanOutputs {
+            exports: crate::export::plan_exports(data, plan, reuse.map(|r| r.exports)),
+            runs: crate::render::hant::han_runs(&crate::derive::PlanParts(plan), &[]),
+        })
+    }
+}
+
+/// Step 1 of [`write_all_cached`]: the search index (alone without `reuse`: `serve` patches
+/// the index it holds, `search::Held`, itself), the site-wide pages (home, units, targets,
+/// updates, data, search) and the disclosure section are written; the site's and units'
+/// feeds are returned.
+fn across_plans(
+    data: &SiteData,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+    reuse: Option<&Reuse>,
+    t: &Timer,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let cache = reuse.map(|r| r.pages);
+    // The timeline of every report, newest first: the site-wide pages list its rows.
     let updates = data.updates();
-    let render = || timed(|| render_site_cached(data, renderer, staging, cache, &updates));
-    let export = || {
-        timed(|| {
-            crate::export::write_exports(data, &updates, staging, reuse.map(|r| r.exports))
-                .map_err(io_error)
-        })
-    };
     let search = || {
-        timed(|| {
-            if reuse.is_some() {
-                // `serve` patches the index it holds (`search::Held`) itself.
-                return Ok(());
-            }
-            crate::search::write_index(&crate::search::site::SiteDocs::new(data), staging)
-                .map_err(io_error)
+        timed(|| match reuse {
+            Some(_) => Ok(()),
+            None => crate::search::write_index(&crate::search::site::SiteDocs::new(data), staging)
+                .map_err(io_error),
         })
     };
+    let feeds = || timed(|| crate::export::site_feeds(data, &updates));
+    let pages =
+        || timed(|| crate::render::render_site_wide(data, renderer, staging, cache, &updates));
     let disclosure = || {
         timed(|| {
             crate::render::render_disclosure(data, renderer, staging, cache)?;
             crate::render::render_compare(data, renderer, staging, cache)
         })
+    };
+    let (index, (feeds, (pages, section))) = rayon::join(search, || {
+        rayon::join(feeds, || rayon::join(pages, disclosure))
+    });
+    for (stage, ms) in [
+        ("search", index.1),
+        ("feeds", feeds.1),
+        ("site pages", pages.1),
+        ("disclosure", section.1),
+    ] {
+        t.stage(stage, ms);
+    }
+    index.0?;
+    pages.0?;
+    section.0?;
+    Ok(feeds.0)
+}
+
+/// Step 3 of [`write_all_cached`]: the export files and the 繁體 table, from the plans' shares
+/// (`plans`, in plan order), the feeds of step 1 and the plans' rows; then the theme's files.
+fn joined(
+    data: &SiteData,
+    theme: &Theme,
+    staging: &dyn Sink,
+    plans: Vec<PlanOutputs>,
+    feeds: &[(String, Vec<u8>)],
+    t: &Timer,
+) -> Result<(), Diagnostic> {
+    let (exports, runs): (Vec<_>, Vec<_>) = plans.into_iter().map(|p| (p.exports, p.runs)).unzip();
+    let export = || {
+        timed(|| crate::export::write_site_files(data, &exports, feeds, staging).map_err(io_error))
     };
     // The 繁體 switch's table, for the text of this site and its templates. The original
     // texts (原文) are left out of the site value's serialisation; their pages show them all
@@ -450,43 +557,23 @@ pub fn write_all_cached(
                         .map(|f| f.2),
                 )
                 .collect();
-            // The site value's own strings, and each plan's parts side by side.
-            let mut runs = crate::render::hant::han_runs(data, &more);
-            runs.extend(
-                data.plans
-                    .par_iter()
-                    .map(|p| crate::render::hant::han_runs(&crate::derive::PlanParts(p), &[]))
-                    .reduce(std::collections::HashSet::new, |mut a, b| {
-                        a.extend(b);
-                        a
-                    }),
-            );
-            let table = crate::render::hant::table_for(runs.iter().map(String::as_str));
+            // The site value's own strings, and each plan's parts (step 2).
+            let mut all = crate::render::hant::han_runs(data, &more);
+            for plan in runs {
+                all.extend(plan);
+            }
+            let table = crate::render::hant::table_for(all.iter().map(String::as_str));
             staging
                 .write("static/hant.js", &crate::render::hant::script(&table))
                 .map_err(|e| io_error(("static/hant.js".into(), e)))
         })
     };
-    // The search index first, alone: it is parallel inside, and it is the build's peak of
-    // memory, which nothing else should add to. Then the pages beside the exports and the
-    // disclosure section and the 繁體 table.
-    let index = search();
-    let (pages, (exports, (section, traditional))) =
-        rayon::join(render, || (export(), rayon::join(disclosure, hant)));
-    for (stage, (_, ms)) in [
-        ("render", &pages),
-        ("export", &exports),
-        ("search", &index),
-        ("disclosure", &section),
-        ("hant", &traditional),
-    ] {
-        t.stage(stage, *ms);
-    }
-    pages.0?;
-    exports.0?;
-    index.0?;
-    section.0?;
+    let (files, traditional) = rayon::join(export, hant);
+    t.stage("site files", files.1);
+    t.stage("hant", traditional.1);
+    files.0?;
     traditional.0?;
+
     if data.history.available {
         staging
             .write("data/history.json", &data.history.json())
@@ -574,7 +661,7 @@ pub fn check(root: &Path, strict: bool) -> ExitCode {
         Some(Prepared { data, theme, .. }) => match Renderer::new(&theme, &mut diags) {
             Some(renderer) => {
                 let links = crate::lint::LinkCheck::default();
-                match write_all(&data, &theme, &renderer, &links) {
+                match write_all_releasing(data, &theme, &renderer, &links) {
                     Ok(()) => {
                         // A build writes the manifest after everything else; pages link to it.
                         let _ = links.write(crate::mirror::MANIFEST_FILE, b"");

@@ -33,6 +33,15 @@
 //!   sitemap); then `output` writes into a staging folder swapped in whole, and `mirror` adds
 //!   the manifest.
 //!
+//!   `build` runs them in three steps (`build::write_all_cached`): what reads across plans
+//!   (the search index and the site's feeds, which read every body; the site-wide pages and
+//!   the disclosure section, which read rows); then plan by plan, side by side, the plan's
+//!   own pages, its share of the export files (`export::PlanExports`) and the Han runs of its
+//!   text; then the site-wide files from those shares in plan order, never joined in memory
+//!   (`output::Sink::write_pieces`). A one-off build lets go of each plan's report bodies as
+//!   soon as its step-2 share is made (`build::write_all_releasing`); `serve` redoes the step
+//!   for every plan but keeps the pages and export shares of those whose inputs did not change.
+//!
 //! `data/plans.json` is not the site value written out but a documented, versioned projection
 //! of it, made in one place (`export::json`): the value holds presentation (charts, rendered
 //! Markdown, labels) that is not open data, and the file's fields are a published contract
@@ -40,8 +49,8 @@
 //! pages render, so the two agree (`tests/one_model.rs` checks it on the built site).
 //!
 //! `util` (escaping, number formatting, URLs, the Traditional → Simplified folding, the
-//! change-detection hash) sits below every stage; no module imports from a later stage. `build` strings the stages together; `import`, `mirror` and `serve` are the
-//! other commands (`serve` holds the site in memory and rebuilds it incrementally).
+//! change-detection hash) sits below every stage; no module imports from a later stage.
+//! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands (`serve` holds the site in memory and rebuilds it incrementally).
 
 pub mod build;
 pub mod cells;

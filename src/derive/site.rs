@@ -421,6 +421,24 @@ impl Serialize for PlanParts<'_> {
     }
 }
 
+impl PlanView {
+    /// The plan's reports, newest first (then by task): [`SiteData::updates`] of this plan.
+    pub fn updates(&self) -> Vec<&ReportView> {
+        let mut all: Vec<&ReportView> = self.tasks.iter().flat_map(|t| &t.reports).collect();
+        all.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.task.cmp(&b.task)));
+        all
+    }
+
+    /// Lets go of its reports' bodies, which only the plan's own outputs show (its task pages,
+    /// its feed, its rows of `progress.csv`, its search records and 繁體 text): a build that
+    /// has made those keeps the rest, the rows the site-wide pages and files read.
+    pub fn release_bodies(&mut self) {
+        for report in self.tasks.iter_mut().flat_map(|t| &mut t.reports) {
+            report.body = String::new();
+        }
+    }
+}
+
 impl SiteData {
     /// Every report of every plan, newest first (then by plan and task).
     pub fn updates(&self) -> Vec<&ReportView> {

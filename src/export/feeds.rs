@@ -140,15 +140,6 @@ pub fn atom_feed(
     s
 }
 
-/// The reports of each plan in `updates` order (newest first), found in one pass.
-pub(super) fn by_plan<'a>(updates: &[&'a ReportView]) -> HashMap<&'a str, Vec<&'a ReportView>> {
-    let mut out: HashMap<&str, Vec<&ReportView>> = HashMap::new();
-    for &r in updates {
-        out.entry(&*r.plan).or_default().push(r);
-    }
-    out
-}
-
 /// A plan's own feed, `plans/<id>/feed.xml`, of its reports newest first.
 pub(super) fn plan_feed(data: &SiteData, p: &PlanView, reports: &[&ReportView]) -> Vec<u8> {
     let path = format!("plans/{}/feed.xml", p.id());

@@ -69,24 +69,43 @@ pub fn export_files_with(data: &SiteData, updates: &[&ReportView]) -> Vec<(Strin
     out
 }
 
-/// Writes every export file of the site into `sink`, taking plans' pieces from `cache` when
-/// there is one. On failure: the path that could not be written, and why.
-pub fn write_exports(
+/// One plan's share of the export files ([`PlanExports`]), the kept one from `cache` when
+/// there is one. It reads the plan's view and the site's settings, never another plan.
+pub fn plan_exports(
     data: &SiteData,
-    updates: &[&ReportView],
-    sink: &dyn crate::output::Sink,
+    p: &PlanView,
     cache: Option<&dyn PlanCache>,
+) -> Arc<PlanExports> {
+    let make = || PlanExports::of(data, p, &p.updates());
+    match cache {
+        Some(c) => c.plan_exports(p, &make),
+        None => Arc::new(make()),
+    }
+}
+
+/// The site's feed and each unit's (`feed.xml`, `units/<id>/feed.xml`): their entries carry
+/// report bodies, so they are made while the site holds them (a build lets go of each plan's
+/// bodies once its own outputs are made).
+pub fn site_feeds(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<u8>)> {
+    feeds::site_and_unit_feeds(data, updates)
+}
+
+/// Writes every export file into `sink` from the plans' pieces ([`plan_exports`], in plan
+/// order) and the site's feeds ([`site_feeds`]). On failure: the path that could not be
+/// written, and why.
+pub fn write_site_files(
+    data: &SiteData,
+    pieces: &[Arc<PlanExports>],
+    feeds: &[(String, Vec<u8>)],
+    sink: &dyn crate::output::Sink,
 ) -> Result<(), (String, std::io::Error)> {
-    each_export(data, updates, cache, &|path, pieces| {
+    each_file(data, pieces, feeds, &|path, pieces| {
         sink.write_pieces(path, pieces)
             .map_err(|e| (path.to_string(), e))
     })
 }
 
-/// Makes every export file and hands each to `emit`, as pieces to be written one after the
-/// other: the plans' pieces side by side, then each big file as its plans' pieces in order
-/// (never joined: at 100,000 tasks `progress.csv` alone is 600 MB), and the files that gather
-/// across plans (site and unit feeds, descriptor, sitemap).
+/// Makes every export file and hands each to `emit` (see [`each_file`]).
 fn each_export<E, F>(
     data: &SiteData,
     updates: &[&ReportView],
@@ -98,21 +117,32 @@ where
     F: Fn(&str, &[&[u8]]) -> Result<(), E> + Sync,
 {
     use rayon::prelude::*;
-    let by_plan = feeds::by_plan(updates);
-    let pieces: Vec<Arc<PlanExports>> = data
-        .plans
-        .par_iter()
-        .map(|p| {
-            let make = || {
-                let reports = by_plan.get(p.id()).map_or(&[][..], Vec::as_slice);
-                PlanExports::of(data, p, reports)
-            };
-            match cache {
-                Some(c) => c.plan_exports(p, &make),
-                None => Arc::new(make()),
-            }
-        })
-        .collect();
+    let (pieces, feeds) = rayon::join(
+        || {
+            data.plans
+                .par_iter()
+                .map(|p| plan_exports(data, p, cache))
+                .collect::<Vec<_>>()
+        },
+        || site_feeds(data, updates),
+    );
+    each_file(data, &pieces, &feeds, emit)
+}
+
+/// Hands every export file to `emit`, as pieces to be written one after the other: each big
+/// file as its plans' pieces in order (never joined: at 100,000 tasks `progress.csv` alone is
+/// 600 MB), each plan's feed, the site's feeds, and the files that gather across plans
+/// (descriptor, sitemap).
+fn each_file<E, F>(
+    data: &SiteData,
+    pieces: &[Arc<PlanExports>],
+    feeds: &[(String, Vec<u8>)],
+    emit: &F,
+) -> Result<(), E>
+where
+    E: Send,
+    F: Fn(&str, &[&[u8]]) -> Result<(), E> + Sync,
+{
     // A site-wide file: its header, then each plan's piece in plan order.
     let joined = |path: &str, header: &[u8], piece: fn(&PlanExports) -> &[u8]| {
         let mut all = Vec::with_capacity(pieces.len() + 1);
@@ -121,7 +151,7 @@ where
         emit(path, &all)
     };
     let one = |path: &str, bytes: &[u8]| emit(path, &[bytes]);
-    let ((json, progress), (feeds, rest)) = rayon::join(
+    let ((json, progress), (feed_files, rest)) = rayon::join(
         || {
             rayon::join(
                 || {
@@ -146,12 +176,10 @@ where
         || {
             rayon::join(
                 || {
-                    data.plans.iter().zip(&pieces).try_for_each(|(p, x)| {
+                    data.plans.iter().zip(pieces).try_for_each(|(p, x)| {
                         one(&format!("plans/{}/feed.xml", p.id()), &x.feed)
                     })?;
-                    feeds::site_and_unit_feeds(data, updates)
-                        .iter()
-                        .try_for_each(|(path, bytes)| one(path, bytes))
+                    feeds.iter().try_for_each(|(path, bytes)| one(path, bytes))
                 },
                 || {
                     joined("data/tasks.csv", &csv_files::tasks_header(), |p| &p.tasks)?;
@@ -175,7 +203,7 @@ where
             )
         },
     );
-    json.and(progress).and(feeds).and(rest)
+    json.and(progress).and(feed_files).and(rest)
 }
 
 fn robots(base: Option<&str>) -> String {

@@ -283,8 +283,38 @@ pub fn render_site(
 }
 
 /// [`render_site`], skipping the pages `cache` says are unchanged; `updates` is
-/// [`SiteData::updates`], computed once by the caller.
+/// [`SiteData::updates`], computed once by the caller: every plan's pages
+/// ([`render_plan_of`]), then the site-wide ones ([`render_site_wide`]).
 pub fn render_site_cached(
+    data: &SiteData,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+    cache: Option<&dyn PageCache>,
+    updates: &[&crate::derive::ReportView],
+) -> Result<(), Diagnostic> {
+    data.plans
+        .par_iter()
+        .try_for_each(|plan| render_plan_of(data, renderer, staging, cache, plan))?;
+    render_site_wide(data, renderer, staging, cache, updates)
+}
+
+/// One plan's pages: its own, its 原文 and its tasks'. They read the plan's view and the
+/// site's settings, never another plan: `data` may hold no plans at all (a build renders each
+/// plan's pages and then lets go of its reports' bodies; see `build::write_all_releasing`).
+pub fn render_plan_of(
+    data: &SiteData,
+    renderer: &Renderer,
+    staging: &dyn Sink,
+    cache: Option<&dyn PageCache>,
+    plan: &PlanView,
+) -> Result<(), Diagnostic> {
+    let pages = Pages::new(data, renderer, staging, cache);
+    render_plan(&pages, plan, &summary_value(plan))
+}
+
+/// The pages of the whole site: home, 404, units, targets, updates, data and search. They
+/// read the plans' rows (summaries, targets, report rows), never a report's body.
+pub fn render_site_wide(
     data: &SiteData,
     renderer: &Renderer,
     staging: &dyn Sink,
@@ -302,11 +332,6 @@ pub fn render_site_cached(
         c.insert("updates", &latest);
     })?;
     pages.page("404.html", "404.html", "", false, |_| {})?;
-
-    data.plans
-        .par_iter()
-        .zip(&summaries)
-        .try_for_each(|(plan, sum)| render_plan(&pages, plan, sum))?;
 
     render_units(&pages, &data.units)?;
     render_targets(&pages, data)?;
