@@ -395,11 +395,13 @@ pub struct Reuse<'a> {
 ///
 /// In three steps, each made of parts that read the derived site and nothing of each other,
 /// made side by side (each parallel inside as well, so no core idles while one finishes):
-/// 1. what reads across plans ([`across_plans`]): the search index, the site's and units'
-///    feeds (both read every report's body), the site-wide pages and the disclosure section;
-/// 2. plan by plan ([`PlanOutputs`]): the plan's pages, its share of the export files and
-///    the Han runs of its text;
-/// 3. from the plans' shares, in plan order ([`joined`]): the export files and the 繁體 table.
+/// 1. what reads every report's body across plans ([`across_plans`]): the search index (the
+///    build's peak of memory) and the site's and units' feeds;
+/// 2. plan by plan, a few dozen side by side ([`PlanLane`]): the plan's pages, its share of
+///    the export files (added to them in plan order, then let go) and the Han runs of its
+///    text;
+/// 3. from the plans' rows ([`PlanLane::finish`]): the site-wide pages, the disclosure
+///    section, the export files finished and the 繁體 table.
 ///
 /// When several parts fail, the error reported is the first in that order.
 pub fn write_all_cached(
@@ -410,15 +412,23 @@ pub fn write_all_cached(
     reuse: Option<&Reuse>,
 ) -> Result<(), Diagnostic> {
     let t = Timer::start();
-    let feeds = across_plans(data, renderer, staging, reuse, &t)?;
-    let plans = timed(|| {
-        data.plans
-            .par_iter()
-            .map(|plan| PlanOutputs::of(data, plan, renderer, staging, reuse))
-            .collect::<Result<Vec<_>, _>>()
+    let feeds = across_plans(data, staging, reuse, &t)?;
+    let mut lane = PlanLane::open(data, renderer, staging, reuse)?;
+    let (made, ms) = timed(|| {
+        data.plans.chunks(PLANS_AT_ONCE).try_for_each(|chunk| {
+            let shares = chunk
+                .par_iter()
+                .map(|plan| lane.make(data, plan))
+                .collect::<Result<Vec<_>, _>>()?;
+            chunk
+                .iter()
+                .zip(&shares)
+                .try_for_each(|(plan, share)| lane.add(plan, share))
+        })
     });
-    t.stage("plans", plans.1);
-    joined(data, theme, staging, plans.0?, &feeds, &t)
+    t.stage("plans", ms);
+    made?;
+    lane.finish(data, theme, staging, &feeds, &t)
 }
 
 /// [`write_all`] of a site the caller gives up (a one-off build, `check`): each plan's
@@ -431,66 +441,187 @@ pub fn write_all_releasing(
     staging: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let t = Timer::start();
-    let feeds = across_plans(&data, renderer, staging, None, &t)?;
+    let feeds = across_plans(&data, staging, None, &t)?;
     // The plans are taken out of the site while each is made and let go of: a plan's outputs
     // read its own view and the site's settings, never another plan.
-    let plans = std::mem::take(&mut data.plans);
-    let made = timed(|| {
-        plans
+    let mut plans = std::mem::take(&mut data.plans).into_iter();
+    let mut done = Vec::with_capacity(plans.len());
+    let mut lane = PlanLane::open(&data, renderer, staging, None)?;
+    let (made, ms) = timed(|| loop {
+        let chunk: Vec<PlanView> = plans.by_ref().take(PLANS_AT_ONCE).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let made = chunk
             .into_par_iter()
             .map(|mut plan| {
-                let outputs = PlanOutputs::of(&data, &plan, renderer, staging, None)?;
+                let share = lane.make(&data, &plan)?;
                 plan.release_bodies();
-                Ok((plan, outputs))
+                Ok((plan, share))
             })
-            .collect::<Result<Vec<_>, Diagnostic>>()
+            .collect::<Result<Vec<_>, Diagnostic>>()?;
+        for (plan, share) in made {
+            lane.add(&plan, &share)?;
+            done.push(plan);
+        }
     });
-    t.stage("plans", made.1);
-    let (plans, outputs): (Vec<PlanView>, Vec<PlanOutputs>) = made.0?.into_iter().unzip();
-    data.plans = plans;
-    let written = joined(&data, theme, staging, outputs, &feeds, &t);
+    t.stage("plans", ms);
+    made?;
+    data.plans = done;
+    let written = lane.finish(&data, theme, staging, &feeds, &t);
     drop_aside(data);
     written
 }
 
-/// One plan's share of the outputs: its pages are written; what joins the other plans' shares
-/// in site-wide files is kept.
-struct PlanOutputs {
-    exports: Arc<crate::export::PlanExports>,
-    /// The Han runs of the plan's text, for the 繁體 table.
-    runs: std::collections::HashSet<String>,
+/// How many plans step 2 makes side by side before their shares are added to the site-wide
+/// files: enough to keep every core busy, few enough that their shares are small.
+const PLANS_AT_ONCE: usize = 32;
+
+/// Step 2 of [`write_all_cached`]: each plan's pages written, the Han runs of its text added
+/// to the site's (for the 繁體 table), and its share of the export files added to them in
+/// plan order.
+struct PlanLane<'a> {
+    renderer: &'a Renderer,
+    staging: &'a dyn Sink,
+    reuse: Option<&'a Reuse<'a>>,
+    files: crate::export::SiteFiles<'a>,
+    /// The distinct Han runs of the plans' text, gathered as each plan is made: plans share
+    /// most of their phrases.
+    runs: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
-impl PlanOutputs {
-    fn of(
+impl<'a> PlanLane<'a> {
+    fn open(
+        data: &SiteData,
+        renderer: &'a Renderer,
+        staging: &'a dyn Sink,
+        reuse: Option<&'a Reuse<'a>>,
+    ) -> Result<PlanLane<'a>, Diagnostic> {
+        Ok(PlanLane {
+            renderer,
+            staging,
+            reuse,
+            files: crate::export::SiteFiles::open(data, staging).map_err(io_error)?,
+            runs: Default::default(),
+        })
+    }
+
+    /// Writes the plan's pages and gives its share of the export files.
+    fn make(
+        &self,
         data: &SiteData,
         plan: &PlanView,
-        renderer: &Renderer,
+    ) -> Result<Arc<crate::export::PlanExports>, Diagnostic> {
+        let (pages, exports) = (self.reuse.map(|r| r.pages), self.reuse.map(|r| r.exports));
+        crate::render::render_plan_of(data, self.renderer, self.staging, pages, plan)?;
+        let own = crate::render::hant::han_runs(&crate::derive::PlanParts(plan), &[]);
+        self.runs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(own);
+        Ok(crate::export::plan_exports(data, plan, exports))
+    }
+
+    /// Adds the plan's share to the site-wide files (plans in order).
+    fn add(
+        &mut self,
+        plan: &PlanView,
+        share: &crate::export::PlanExports,
+    ) -> Result<(), Diagnostic> {
+        self.files.add(plan, share).map_err(io_error)
+    }
+
+    /// Step 3 of [`write_all_cached`], from the plans' rows, the feeds of step 1 and the runs
+    /// of step 2: the site-wide pages (home, units, targets, updates, data, search), the
+    /// disclosure section, the export files finished and the 繁體 table; then the theme's
+    /// files.
+    fn finish(
+        self,
+        data: &SiteData,
+        theme: &Theme,
         staging: &dyn Sink,
-        reuse: Option<&Reuse>,
-    ) -> Result<PlanOutputs, Diagnostic> {
-        crate::render::render_plan_of(data, renderer, staging, reuse.map(|r| r.pages), plan)?;
-        Ok(PlanOutputs {
-            exports: crate::export::plan_exports(data, plan, reuse.map(|r| r.exports)),
-            runs: crate::render::hant::han_runs(&crate::derive::PlanParts(plan), &[]),
-        })
+        feeds: &[(String, Vec<u8>)],
+        t: &Timer,
+    ) -> Result<(), Diagnostic> {
+        let PlanLane {
+            renderer,
+            reuse,
+            files,
+            runs,
+            ..
+        } = self;
+        let cache = reuse.map(|r| r.pages);
+        let pages = || {
+            timed(|| {
+                // The timeline of every report, newest first: the site-wide pages list its rows.
+                let updates = data.updates();
+                crate::render::render_site_wide(data, renderer, staging, cache, &updates)
+            })
+        };
+        let disclosure = || {
+            timed(|| {
+                crate::render::render_disclosure(data, renderer, staging, cache)?;
+                crate::render::render_compare(data, renderer, staging, cache)
+            })
+        };
+        let export = || timed(|| files.finish(data, feeds).map_err(io_error));
+        // The 繁體 switch's table, for the text of this site and its templates. The original
+        // texts (原文) are left out of the site value's serialisation; their pages show them
+        // all the same.
+        let hant = || {
+            timed(|| {
+                let more: Vec<&str> = theme
+                    .templates
+                    .iter()
+                    .map(|(_, t)| t.as_str())
+                    .chain(data.plans.iter().filter_map(|p| p.source_text.as_deref()))
+                    // The data page's description of data/history.json.
+                    .chain(
+                        crate::history::FILE_FIELDS
+                            .iter()
+                            .chain(&crate::history::CHANGE_FIELDS)
+                            .filter(|_| data.history.available)
+                            .map(|f| f.2),
+                    )
+                    .collect();
+                // The site value's own strings, and each plan's parts (step 2).
+                let mut all = runs.into_inner().unwrap_or_else(|e| e.into_inner());
+                all.extend(crate::render::hant::han_runs(data, &more));
+                let table = crate::render::hant::table_for(all.iter().map(String::as_str));
+                staging
+                    .write("static/hant.js", &crate::render::hant::script(&table))
+                    .map_err(|e| io_error(("static/hant.js".into(), e)))
+            })
+        };
+        let ((pages, section), (files, traditional)) = rayon::join(
+            || rayon::join(pages, disclosure),
+            || rayon::join(export, hant),
+        );
+        for (stage, ms) in [
+            ("site pages", pages.1),
+            ("disclosure", section.1),
+            ("site files", files.1),
+            ("hant", traditional.1),
+        ] {
+            t.stage(stage, ms);
+        }
+        pages.0?;
+        section.0?;
+        files.0?;
+        traditional.0?;
+        theme_files(data, theme, staging)
     }
 }
 
-/// Step 1 of [`write_all_cached`]: the search index (alone without `reuse`: `serve` patches
-/// the index it holds, `search::Held`, itself), the site-wide pages (home, units, targets,
-/// updates, data, search) and the disclosure section are written; the site's and units'
-/// feeds are returned.
+/// Step 1 of [`write_all_cached`]: the search index is written (unless `reuse`: `serve`
+/// patches the index it holds, `search::Held`, itself), and the site's and units' feeds are
+/// returned.
 fn across_plans(
     data: &SiteData,
-    renderer: &Renderer,
     staging: &dyn Sink,
     reuse: Option<&Reuse>,
     t: &Timer,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let cache = reuse.map(|r| r.pages);
-    // The timeline of every report, newest first: the site-wide pages list its rows.
-    let updates = data.updates();
     let search = || {
         timed(|| match reuse {
             Some(_) => Ok(()),
@@ -498,82 +629,16 @@ fn across_plans(
                 .map_err(io_error),
         })
     };
-    let feeds = || timed(|| crate::export::site_feeds(data, &updates));
-    let pages =
-        || timed(|| crate::render::render_site_wide(data, renderer, staging, cache, &updates));
-    let disclosure = || {
-        timed(|| {
-            crate::render::render_disclosure(data, renderer, staging, cache)?;
-            crate::render::render_compare(data, renderer, staging, cache)
-        })
-    };
-    let (index, (feeds, (pages, section))) = rayon::join(search, || {
-        rayon::join(feeds, || rayon::join(pages, disclosure))
-    });
-    for (stage, ms) in [
-        ("search", index.1),
-        ("feeds", feeds.1),
-        ("site pages", pages.1),
-        ("disclosure", section.1),
-    ] {
-        t.stage(stage, ms);
-    }
+    let feeds = || timed(|| crate::export::site_feeds(data, &data.updates()));
+    let (index, feeds) = rayon::join(search, feeds);
+    t.stage("search", index.1);
+    t.stage("feeds", feeds.1);
     index.0?;
-    pages.0?;
-    section.0?;
     Ok(feeds.0)
 }
 
-/// Step 3 of [`write_all_cached`]: the export files and the 繁體 table, from the plans' shares
-/// (`plans`, in plan order), the feeds of step 1 and the plans' rows; then the theme's files.
-fn joined(
-    data: &SiteData,
-    theme: &Theme,
-    staging: &dyn Sink,
-    plans: Vec<PlanOutputs>,
-    feeds: &[(String, Vec<u8>)],
-    t: &Timer,
-) -> Result<(), Diagnostic> {
-    let (exports, runs): (Vec<_>, Vec<_>) = plans.into_iter().map(|p| (p.exports, p.runs)).unzip();
-    let export = || {
-        timed(|| crate::export::write_site_files(data, &exports, feeds, staging).map_err(io_error))
-    };
-    // The 繁體 switch's table, for the text of this site and its templates. The original
-    // texts (原文) are left out of the site value's serialisation; their pages show them all
-    // the same.
-    let hant = || {
-        timed(|| {
-            let more: Vec<&str> = theme
-                .templates
-                .iter()
-                .map(|(_, t)| t.as_str())
-                .chain(data.plans.iter().filter_map(|p| p.source_text.as_deref()))
-                // The data page's description of data/history.json.
-                .chain(
-                    crate::history::FILE_FIELDS
-                        .iter()
-                        .chain(&crate::history::CHANGE_FIELDS)
-                        .filter(|_| data.history.available)
-                        .map(|f| f.2),
-                )
-                .collect();
-            // The site value's own strings, and each plan's parts (step 2).
-            let mut all = crate::render::hant::han_runs(data, &more);
-            for plan in runs {
-                all.extend(plan);
-            }
-            let table = crate::render::hant::table_for(all.iter().map(String::as_str));
-            staging
-                .write("static/hant.js", &crate::render::hant::script(&table))
-                .map_err(|e| io_error(("static/hant.js".into(), e)))
-        })
-    };
-    let (files, traditional) = rayon::join(export, hant);
-    t.stage("site files", files.1);
-    t.stage("hant", traditional.1);
-    files.0?;
-    traditional.0?;
-
+/// The revision history's data file and the theme's own files (statics, site files).
+fn theme_files(data: &SiteData, theme: &Theme, staging: &dyn Sink) -> Result<(), Diagnostic> {
     if data.history.available {
         staging
             .write("data/history.json", &data.history.json())

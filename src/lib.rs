@@ -33,14 +33,16 @@
 //!   sitemap); then `output` writes into a staging folder swapped in whole, and `mirror` adds
 //!   the manifest.
 //!
-//!   `build` runs them in three steps (`build::write_all_cached`): what reads across plans
-//!   (the search index and the site's feeds, which read every body; the site-wide pages and
-//!   the disclosure section, which read rows); then plan by plan, side by side, the plan's
-//!   own pages, its share of the export files (`export::PlanExports`) and the Han runs of its
-//!   text; then the site-wide files from those shares in plan order, never joined in memory
-//!   (`output::Sink::write_pieces`). A one-off build lets go of each plan's report bodies as
-//!   soon as its step-2 share is made (`build::write_all_releasing`); `serve` redoes the step
-//!   for every plan but keeps the pages and export shares of those whose inputs did not change.
+//!   `build` runs them in three steps (`build::write_all_cached`): what reads every report's
+//!   body across plans (the search index, the site's and units' feeds); then plan by plan, a
+//!   few dozen side by side, the plan's own pages, its share of the export files
+//!   (`export::PlanExports`, appended to the site-wide files in plan order and let go:
+//!   `export::SiteFiles`, `output::Sink::open`) and the Han runs of its text; then, from the
+//!   plans' rows, the site-wide pages, the disclosure section, the 繁體 table and the rest of
+//!   the files. A one-off build lets go of each plan's report bodies as soon as its step-2
+//!   share is made (`build::write_all_releasing`), so its memory after step 1 is the plans'
+//!   rows and a few dozen plans' shares; `serve` runs the same steps but keeps the pages and
+//!   export shares of the plans whose inputs did not change.
 //!
 //! `data/plans.json` is not the site value written out but a documented, versioned projection
 //! of it, made in one place (`export::json`): the value holds presentation (charts, rendered

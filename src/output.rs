@@ -85,10 +85,41 @@ pub trait Sink: Sync {
     /// Stores one file. `rel` is '/'-separated, relative to the output root.
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
 
-    /// Stores one file whose bytes are `pieces` one after the other (the site-wide export
-    /// files, each its plans' pieces): a sink that can, writes them without joining them.
-    fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> io::Result<()> {
-        self.write(rel, &pieces.concat())
+    /// Opens one file to be written a piece at a time, in order, and stored at
+    /// [`Appender::finish`] (the site-wide export files, each its plans' pieces as the plans
+    /// are made). A sink that can writes each piece as it comes; by default they are gathered
+    /// and stored whole.
+    fn open<'s>(&'s self, rel: &str) -> io::Result<Box<dyn Appender + 's>> {
+        Ok(Box::new(Gathered {
+            sink: self,
+            rel: rel.to_string(),
+            bytes: Vec::new(),
+        }))
+    }
+}
+
+/// A file being written a piece at a time ([`Sink::open`]).
+pub trait Appender: Send + Sync {
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// Stores the file: nothing of it counts as written before.
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+/// [`Sink::open`]'s default: the pieces gathered, then written whole.
+struct Gathered<'s, S: Sink + ?Sized> {
+    sink: &'s S,
+    rel: String,
+    bytes: Vec<u8>,
+}
+
+impl<S: Sink + ?Sized> Appender for Gathered<'_, S> {
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.sink.write(&self.rel, &self.bytes)
     }
 }
 
@@ -97,8 +128,56 @@ impl Sink for Staging {
         Staging::write(self, rel, bytes)
     }
 
-    fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> io::Result<()> {
-        Staging::write_pieces(self, rel, pieces)
+    fn open<'s>(&'s self, rel: &str) -> io::Result<Box<dyn Appender + 's>> {
+        let opened = self.open_file(rel);
+        let file = opened.map_err(|e| self.failure(rel, e))?;
+        Ok(Box::new(file))
+    }
+}
+
+/// A file of the staging folder written a piece at a time: hashed as it is written, and
+/// shared with the output's copy when that holds the same bytes (as [`Staging::write`] does).
+struct StagedFile<'s> {
+    staging: &'s Staging,
+    rel: String,
+    path: PathBuf,
+    out: io::BufWriter<fs::File>,
+    hash: sha2::Sha256,
+    size: u64,
+}
+
+impl Appender for StagedFile<'_> {
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        use sha2::Digest;
+        self.hash.update(bytes);
+        self.size += bytes.len() as u64;
+        let written = self.out.write_all(bytes);
+        written.map_err(|e| self.staging.failure(&self.rel, e))
+    }
+
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        use sha2::Digest;
+        let StagedFile {
+            staging,
+            rel,
+            path,
+            out,
+            hash,
+            size,
+        } = *self;
+        let flushed = out.into_inner().map_err(io::IntoInnerError::into_error);
+        drop(flushed.map_err(|e| staging.failure(&rel, e))?);
+        staging.share_unchanged(&rel, &path, size);
+        staging
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Written {
+                path: rel,
+                sha256: crate::mirror::manifest::hex(&hash.finalize()),
+                size,
+            });
+        Ok(())
     }
 }
 
@@ -227,13 +306,19 @@ impl Staging {
 
     /// Writes one file whose bytes are `pieces` one after the other, never joined in memory.
     pub fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> io::Result<()> {
-        self.store(rel, pieces).inspect_err(|e| {
-            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
-            failed.get_or_insert_with(|| (rel.to_string(), e.to_string()));
-        })
+        self.store(rel, pieces).map_err(|e| self.failure(rel, e))
     }
 
-    fn store(&self, rel: &str, bytes: &[&[u8]]) -> io::Result<()> {
+    /// Keeps the first failure to store a file (see [`Staging::write_failure`]), and hands it
+    /// back.
+    fn failure(&self, rel: &str, e: io::Error) -> io::Error {
+        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        failed.get_or_insert_with(|| (rel.to_string(), e.to_string()));
+        e
+    }
+
+    /// The path in the staging folder of file `rel`, its folders made.
+    fn place(&self, rel: &str) -> io::Result<PathBuf> {
         if rel.split('/').any(|c| c == ".." || c.is_empty()) || rel.starts_with('/') {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -243,7 +328,49 @@ impl Staging {
         if let Some((folder, _)) = rel.rsplit_once('/') {
             self.make_folder(folder)?;
         }
-        let path = self.dir.join(rel);
+        Ok(self.dir.join(rel))
+    }
+
+    /// File `rel`, created afresh for [`Sink::open`] (what a kept site held under its name
+    /// removed: it may be linked to the output's copy, which must not change).
+    fn open_file(&self, rel: &str) -> io::Result<StagedFile<'_>> {
+        use sha2::Digest;
+        let path = self.place(rel)?;
+        remove_any(&path)?;
+        let file = fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok(StagedFile {
+            staging: self,
+            rel: rel.to_string(),
+            path,
+            out: io::BufWriter::with_capacity(256 * 1024, file),
+            hash: sha2::Sha256::new(),
+            size: 0,
+        })
+    }
+
+    /// After file `rel` was written at `path` a piece at a time: when the output being
+    /// replaced holds the same `size` bytes, the staging folder takes a link to that copy
+    /// instead (as [`Staging::link_unchanged`] does for a file written whole).
+    fn share_unchanged(&self, rel: &str, path: &Path, size: u64) {
+        let Some(previous) = &self.previous else {
+            return;
+        };
+        let old = previous.join(rel);
+        let same_size =
+            fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_file() && m.len() == size);
+        if same_size && same_files(&old, path) && remove_any(path).is_ok() {
+            // When the link cannot be made, the bytes are written again.
+            if fs::hard_link(&old, path).is_err() {
+                let _ = fs::copy(&old, path);
+            }
+        }
+    }
+
+    fn store(&self, rel: &str, bytes: &[&[u8]]) -> io::Result<()> {
+        let path = self.place(rel)?;
         let kept = if self.reused {
             already_holds(&path, bytes)
         } else {
@@ -637,6 +764,27 @@ fn create(path: &Path, pieces: &[&[u8]]) -> io::Result<()> {
         out.write_all(piece)?;
     }
     out.flush()
+}
+
+/// Whether the files at `a` and `b` hold the same bytes, read a little at a time.
+fn same_files(a: &Path, b: &Path) -> bool {
+    let (Ok(mut a), Ok(mut b)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (mut x, mut y) = (vec![0; 64 * 1024], vec![0; 64 * 1024]);
+    loop {
+        let n = match a.read(&mut x) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return matches!(b.read(&mut y[..1]), Ok(0));
+        }
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
+        }
+    }
 }
 
 /// Whether the file at `path` holds exactly `pieces`, one after the other.
@@ -1050,12 +1198,12 @@ mod tests {
         assert_eq!(names(tmp.path()), [".public.prev", "public"]);
     }
 
-    /// A file written in pieces (the site-wide exports) is the pieces one after the other,
-    /// with the manifest entry of those bytes, and is matched against the output's copy and
-    /// the kept site's piece by piece: the same bytes are shared, a change anywhere (or bytes
-    /// after the last piece) is written anew.
+    /// A file written in pieces, whole or appended a piece at a time (the site-wide exports),
+    /// is the pieces one after the other, with the manifest entry of those bytes, and is
+    /// matched against the output's copy and the kept site's: the same bytes are shared, a
+    /// change anywhere (or bytes after the last piece) is written anew.
     #[test]
-    fn a_file_written_in_pieces_is_the_pieces_joined_and_compared_as_such() {
+    fn a_file_written_in_pieces_is_the_pieces_joined_and_shared_when_unchanged() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let big = "行".repeat(20_000);
@@ -1066,6 +1214,7 @@ mod tests {
             &[
                 ("same.csv", &whole),
                 ("longer.csv", &format!("{whole}more")),
+                ("opened-same.csv", &whole),
             ],
         )
         .unwrap();
@@ -1083,11 +1232,26 @@ mod tests {
             );
         }
         assert_eq!(fs::read(staged.join("empty.csv")).unwrap(), b"");
+        // Opened and appended to a piece at a time: the same file and manifest entry.
+        for name in ["opened-same.csv", "opened-new.csv"] {
+            let mut file = Sink::open(&s, name).unwrap();
+            for piece in pieces {
+                file.append(piece).unwrap();
+            }
+            file.finish().unwrap();
+            assert_eq!(
+                fs::read(staged.join(name)).unwrap(),
+                whole.as_bytes(),
+                "{name}"
+            );
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
             let ino = |p: &Path| fs::metadata(p).unwrap().ino();
-            assert_eq!(ino(&staged.join("same.csv")), ino(&out.join("same.csv")));
+            for name in ["same.csv", "opened-same.csv"] {
+                assert_eq!(ino(&staged.join(name)), ino(&out.join(name)), "{name}");
+            }
             assert_ne!(
                 ino(&staged.join("longer.csv")),
                 ino(&out.join("longer.csv"))
@@ -1095,8 +1259,14 @@ mod tests {
         }
         let entry = crate::mirror::entry("new.csv", whole.as_bytes());
         let written = s.written();
-        let new = written.iter().find(|w| w.path == "new.csv").unwrap();
-        assert_eq!((&new.sha256, new.size), (&entry.sha256, entry.size));
+        for name in ["new.csv", "opened-new.csv"] {
+            let new = written.iter().find(|w| w.path == name).unwrap();
+            assert_eq!(
+                (&new.sha256, new.size),
+                (&entry.sha256, entry.size),
+                "{name}"
+            );
+        }
         commit(s, &out);
 
         // Over the kept site: the unchanged file stays, the changed one is replaced.

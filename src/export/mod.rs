@@ -12,9 +12,11 @@ mod json;
 pub use feeds::{atom_feed, FeedEntry};
 pub use json::plans_json;
 
+use std::io;
 use std::sync::Arc;
 
 use crate::derive::{PlanView, ReportView, SiteData};
+use crate::output::{Appender, Sink};
 use crate::util::escape::xml_escape;
 use crate::util::url::{path_escape, pretty};
 
@@ -57,16 +59,41 @@ pub fn export_files(data: &SiteData) -> Vec<(String, Vec<u8>)> {
 
 /// [`export_files`] with the update timeline ([`SiteData::updates`]) already computed.
 pub fn export_files_with(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<u8>)> {
-    let out = std::sync::Mutex::new(Vec::new());
-    let _ = each_export(data, updates, None, &|path, pieces| {
-        out.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), pieces.concat()));
-        Ok::<(), ()>(())
+    use rayon::prelude::*;
+    let files = Gather::default();
+    let (pieces, feeds) = rayon::join(
+        || {
+            data.plans
+                .par_iter()
+                .map(|p| plan_exports(data, p, None))
+                .collect::<Vec<_>>()
+        },
+        || site_feeds(data, updates),
+    );
+    let written = SiteFiles::open(data, &files).and_then(|mut site| {
+        for (p, x) in data.plans.iter().zip(&pieces) {
+            site.add(p, x)?;
+        }
+        site.finish(data, &feeds)
     });
-    let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    if written.is_err() {
+        unreachable!("gathering files in memory never fails");
+    }
+    let mut out = files.0.into_inner().unwrap_or_else(|e| e.into_inner());
     out.sort();
     out
+}
+
+/// A sink that keeps what is written to it, for [`export_files_with`].
+#[derive(Default)]
+struct Gather(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Sink for Gather {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    }
 }
 
 /// One plan's share of the export files ([`PlanExports`]), the kept one from `cache` when
@@ -90,120 +117,94 @@ pub fn site_feeds(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<
     feeds::site_and_unit_feeds(data, updates)
 }
 
-/// Writes every export file into `sink` from the plans' pieces ([`plan_exports`], in plan
-/// order) and the site's feeds ([`site_feeds`]). On failure: the path that could not be
-/// written, and why.
-pub fn write_site_files(
-    data: &SiteData,
-    pieces: &[Arc<PlanExports>],
-    feeds: &[(String, Vec<u8>)],
-    sink: &dyn crate::output::Sink,
-) -> Result<(), (String, std::io::Error)> {
-    each_file(data, pieces, feeds, &|path, pieces| {
-        sink.write_pieces(path, pieces)
-            .map_err(|e| (path.to_string(), e))
-    })
+/// A file that could not be written, and why.
+pub type Failed = (String, io::Error);
+
+/// The export files as they are written plan by plan: `data/plans.json` and the three CSVs
+/// take each plan's share as it comes, in plan order ([`SiteFiles::add`], which also writes
+/// the plan's feed), so no plan's share is held once added (at 100,000 tasks
+/// `progress.csv` alone is 600 MB); [`SiteFiles::finish`] closes them and writes the files
+/// that gather across plans.
+pub struct SiteFiles<'s> {
+    sink: &'s dyn Sink,
+    json: (&'static str, Box<dyn Appender + 's>),
+    tasks: (&'static str, Box<dyn Appender + 's>),
+    targets: (&'static str, Box<dyn Appender + 's>),
+    progress: (&'static str, Box<dyn Appender + 's>),
+    /// What closes `plans.json` after the plans' elements.
+    close: &'static str,
+    plans: usize,
 }
 
-/// Makes every export file and hands each to `emit` (see [`each_file`]).
-fn each_export<E, F>(
-    data: &SiteData,
-    updates: &[&ReportView],
-    cache: Option<&dyn PlanCache>,
-    emit: &F,
-) -> Result<(), E>
-where
-    E: Send,
-    F: Fn(&str, &[&[u8]]) -> Result<(), E> + Sync,
-{
-    use rayon::prelude::*;
-    let (pieces, feeds) = rayon::join(
-        || {
-            data.plans
-                .par_iter()
-                .map(|p| plan_exports(data, p, cache))
-                .collect::<Vec<_>>()
-        },
-        || site_feeds(data, updates),
-    );
-    each_file(data, &pieces, &feeds, emit)
-}
+impl<'s> SiteFiles<'s> {
+    /// Opens the files and writes their heads (the site's part of `plans.json`, the CSV
+    /// headers). Reads the site's settings, not its plans.
+    pub fn open(data: &SiteData, sink: &'s dyn Sink) -> Result<SiteFiles<'s>, Failed> {
+        let open = |path: &'static str, head: &[u8]| {
+            let mut file = sink.open(path).map_err(|e| (path.to_string(), e))?;
+            file.append(head).map_err(|e| (path.to_string(), e))?;
+            Ok::<_, Failed>((path, file))
+        };
+        let (head, close) = json::plans_json_ends(json::Head::of(data));
+        Ok(SiteFiles {
+            sink,
+            json: open("data/plans.json", head.as_bytes())?,
+            tasks: open("data/tasks.csv", &csv_files::tasks_header())?,
+            targets: open("data/targets.csv", &csv_files::targets_header())?,
+            progress: open("data/progress.csv", &csv_files::progress_header())?,
+            close,
+            plans: 0,
+        })
+    }
 
-/// Hands every export file to `emit`, as pieces to be written one after the other: each big
-/// file as its plans' pieces in order (never joined: at 100,000 tasks `progress.csv` alone is
-/// 600 MB), each plan's feed, the site's feeds, and the files that gather across plans
-/// (descriptor, sitemap).
-fn each_file<E, F>(
-    data: &SiteData,
-    pieces: &[Arc<PlanExports>],
-    feeds: &[(String, Vec<u8>)],
-    emit: &F,
-) -> Result<(), E>
-where
-    E: Send,
-    F: Fn(&str, &[&[u8]]) -> Result<(), E> + Sync,
-{
-    // A site-wide file: its header, then each plan's piece in plan order.
-    let joined = |path: &str, header: &[u8], piece: fn(&PlanExports) -> &[u8]| {
-        let mut all = Vec::with_capacity(pieces.len() + 1);
-        all.push(header);
-        all.extend(pieces.iter().map(|p| piece(p)));
-        emit(path, &all)
-    };
-    let one = |path: &str, bytes: &[u8]| emit(path, &[bytes]);
-    let ((json, progress), (feed_files, rest)) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    let (open, close) = json::plans_json_ends(json::Head::of(data));
-                    let mut all = vec![open.as_bytes()];
-                    for (i, p) in pieces.iter().enumerate() {
-                        if i > 0 {
-                            all.push(b",");
-                        }
-                        all.push(p.json.as_bytes());
-                    }
-                    all.push(close.as_bytes());
-                    emit("data/plans.json", &all)
-                },
-                || {
-                    joined("data/progress.csv", &csv_files::progress_header(), |p| {
-                        &p.progress
-                    })
-                },
-            )
-        },
-        || {
-            rayon::join(
-                || {
-                    data.plans.iter().zip(pieces).try_for_each(|(p, x)| {
-                        one(&format!("plans/{}/feed.xml", p.id()), &x.feed)
-                    })?;
-                    feeds.iter().try_for_each(|(path, bytes)| one(path, bytes))
-                },
-                || {
-                    joined("data/tasks.csv", &csv_files::tasks_header(), |p| &p.tasks)?;
-                    joined("data/targets.csv", &csv_files::targets_header(), |p| {
-                        &p.targets
-                    })?;
-                    one(
-                        "data/datapackage.json",
-                        csv_files::datapackage(data).as_bytes(),
-                    )?;
-                    if data.compare.enabled {
-                        one("data/compare.json", compare::compare_json(data).as_bytes())?;
-                        one("data/compare.csv", &compare::compare_csv(data))?;
-                    }
-                    let base = data.site.base_url.as_deref();
-                    if let Some(b) = base {
-                        one("sitemap.xml", sitemap(b, data).as_bytes())?;
-                    }
-                    one("robots.txt", robots(base).as_bytes())
-                },
-            )
-        },
-    );
-    json.and(progress).and(feed_files).and(rest)
+    /// Adds the next plan's share, and writes its feed (`plans/<id>/feed.xml`).
+    pub fn add(&mut self, p: &PlanView, x: &PlanExports) -> Result<(), Failed> {
+        let append = |(path, file): &mut (&'static str, Box<dyn Appender + 's>), bytes: &[u8]| {
+            file.append(bytes).map_err(|e| (path.to_string(), e))
+        };
+        if self.plans > 0 {
+            append(&mut self.json, b",")?;
+        }
+        append(&mut self.json, x.json.as_bytes())?;
+        append(&mut self.tasks, &x.tasks)?;
+        append(&mut self.targets, &x.targets)?;
+        append(&mut self.progress, &x.progress)?;
+        self.plans += 1;
+        let feed = format!("plans/{}/feed.xml", p.id());
+        self.sink.write(&feed, &x.feed).map_err(|e| (feed, e))
+    }
+
+    /// Closes the files and writes the rest: the site's and units' `feeds` ([`site_feeds`]),
+    /// the data package descriptor, the comparison's files, the sitemap and `robots.txt`.
+    /// Reads the plans' rows.
+    pub fn finish(mut self, data: &SiteData, feeds: &[(String, Vec<u8>)]) -> Result<(), Failed> {
+        let close = self.close;
+        let (path, json) = &mut self.json;
+        json.append(close.as_bytes())
+            .map_err(|e| (path.to_string(), e))?;
+        for (path, file) in [self.json, self.tasks, self.targets, self.progress] {
+            file.finish().map_err(|e| (path.to_string(), e))?;
+        }
+        let sink = self.sink;
+        let one =
+            |path: &str, bytes: &[u8]| sink.write(path, bytes).map_err(|e| (path.to_string(), e));
+        for (path, bytes) in feeds {
+            one(path, bytes)?;
+        }
+        one(
+            "data/datapackage.json",
+            csv_files::datapackage(data).as_bytes(),
+        )?;
+        if data.compare.enabled {
+            one("data/compare.json", compare::compare_json(data).as_bytes())?;
+            one("data/compare.csv", &compare::compare_csv(data))?;
+        }
+        let base = data.site.base_url.as_deref();
+        if let Some(b) = base {
+            one("sitemap.xml", sitemap(b, data).as_bytes())?;
+        }
+        one("robots.txt", robots(base).as_bytes())
+    }
 }
 
 fn robots(base: Option<&str>) -> String {

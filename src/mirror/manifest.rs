@@ -57,7 +57,7 @@ pub fn entry_of_pieces(path: &str, pieces: &[&[u8]]) -> ManifestEntry {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         let _ = write!(s, "{b:02x}");
