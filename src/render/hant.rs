@@ -222,8 +222,7 @@ pub fn han_runs<T: serde::Serialize>(value: &T, more: &[&str]) -> HashSet<String
 #[derive(Default)]
 struct Runs {
     found: HashSet<String, Fast>,
-    /// The string being serialised, and the hashes of the strings already scanned.
-    string: String,
+    /// The hashes of the stretches of strings already scanned.
     seen: HashSet<u64, Fast>,
     /// Inside an object key, and the last key: a report's `body_html` is its `body_text` with
     /// markup, so its strings are not scanned twice.
@@ -284,16 +283,33 @@ impl serde_json::ser::Formatter for Strings<'_> {
     }
 
     fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.0.string.clear();
+        if self.0.in_key {
+            self.0.key.clear();
+        }
         Ok(())
     }
 
+    /// A stretch of a string between escapes, scanned where it lies: an escaped character
+    /// (a quote, a control character) is never Han, so the stretches' runs are the string's.
+    /// A stretch met before (a unit's name, a status label, a repeated sentence) is not
+    /// scanned again.
     fn write_string_fragment<W: ?Sized + io::Write>(
         &mut self,
         _: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        self.0.string.push_str(fragment);
+        let runs = &mut *self.0;
+        if runs.in_key {
+            runs.key.push_str(fragment);
+        }
+        if (runs.in_key || !runs.skip_value)
+            && fragment.bytes().any(|b| b >= 0xE3)
+            && runs
+                .seen
+                .insert(xxhash_rust::xxh3::xxh3_64(fragment.as_bytes()))
+        {
+            runs.scan(fragment);
+        }
         Ok(())
     }
 
@@ -302,28 +318,10 @@ impl serde_json::ser::Formatter for Strings<'_> {
         _: &mut W,
         _: serde_json::ser::CharEscape,
     ) -> io::Result<()> {
-        // Escaped characters (quotes, control characters) are never Han: a break.
-        self.0.string.push('\n');
         Ok(())
     }
 
     fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        let runs = &mut *self.0;
-        let text = std::mem::take(&mut runs.string);
-        if runs.in_key {
-            runs.key.clear();
-            runs.key.push_str(&text);
-        }
-        let skip = runs.skip_value && !runs.in_key;
-        if !skip
-            && text.bytes().any(|b| b >= 0xE3)
-            && runs
-                .seen
-                .insert(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
-        {
-            runs.scan(&text);
-        }
-        runs.string = text;
         Ok(())
     }
 }
