@@ -686,8 +686,14 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
             ));
         }
     }
+    // Each plan's targets, found in one pass (a pass per plan is quadratic in a
+    // province-sized site).
+    let mut by_plan: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, t) in all.iter().enumerate() {
+        by_plan.entry(t.plan.as_str()).or_default().push(i);
+    }
     for p in &data.plans {
-        let ts = pick(&|t| t.plan == p.id());
+        let ts = by_plan.remove(p.id()).unwrap_or_default();
         views.push((
             View {
                 kind: "plan",
