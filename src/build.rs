@@ -1,9 +1,9 @@
 //! `gongkai build` and `gongkai check`: the pipeline, top to bottom.
 //!
-//! load → validate → derive → write (index, feeds and site-wide pages; then plan by plan its
-//! pages, export share and 繁體 text; then the site-wide files) → manifest → swap. Each step is
-//! a call with a name; a step that finds errors stops the build before anything is swapped
-//! into the output, so a failed build leaves the previous site exactly as it was.
+//! load → validate → derive → write (the search index and the feeds; then plan by plan its
+//! pages, export share and 繁體 text; then the site-wide pages and files) → manifest → swap.
+//! Each step is a call with a name; a step that finds errors stops the build before anything
+//! is swapped into the output, so a failed build leaves the previous site exactly as it was.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

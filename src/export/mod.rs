@@ -76,8 +76,8 @@ pub fn export_files_with(data: &SiteData, updates: &[&ReportView]) -> Vec<(Strin
         }
         site.finish(data, &feeds)
     });
-    if written.is_err() {
-        unreachable!("gathering files in memory never fails");
+    if let Err((path, e)) = written {
+        unreachable!("gathering {path} in memory cannot fail: {e}");
     }
     let mut out = files.0.into_inner().unwrap_or_else(|e| e.into_inner());
     out.sort();
