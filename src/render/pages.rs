@@ -12,6 +12,7 @@ use crate::derive::{PlanView, ReportView, SiteData, TargetView, TaskView, UnitVi
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::Date;
 use crate::output::Sink;
+use crate::util::ser::{Extended, MoreFields};
 use crate::util::url::{canonical_url, enc, enc_iri, root_of};
 
 /// Updates listed per page on `updates/`: a row is about 450 bytes, so a page stays near
@@ -514,32 +515,44 @@ impl<'a> TaskPage<'a> {
                     chart: target.chart(),
                 })
                 .collect(),
-            reports: t.reports.iter().map(TimelineReport::of).collect(),
+            reports: t.reports.iter().map(timeline_report).collect(),
         }
     }
 }
 
 /// A report in its task's timeline: its row, with its measurements, evidence, corrections and
-/// body, made here from the Markdown the site keeps.
-#[derive(Serialize)]
-struct TimelineReport<'a> {
-    #[serde(flatten)]
-    report: &'a ReportView,
+/// body, made here from the Markdown the site keeps. The row's own fields and these as one
+/// struct ([`Extended`]: a task page holds every report of its task, and Tera makes a
+/// flattened row a map with an allocated key per field).
+type TimelineReport<'a> = Extended<'a, ReportView, TimelineParts<'a>>;
+
+/// What a report's timeline entry adds to its row.
+struct TimelineParts<'a> {
     measures: &'a [crate::derive::ReportMeasure],
     evidence: &'a [crate::model::Evidence],
     corrections: &'a [crate::model::Correction],
     body_html: String,
 }
 
-impl<'a> TimelineReport<'a> {
-    fn of(report: &'a ReportView) -> Self {
-        TimelineReport {
-            report,
+impl MoreFields for TimelineParts<'_> {
+    const COUNT: usize = 4;
+    fn write<S: serde::ser::SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+        s.serialize_field("measures", self.measures)?;
+        s.serialize_field("evidence", self.evidence)?;
+        s.serialize_field("corrections", self.corrections)?;
+        s.serialize_field("body_html", &self.body_html)
+    }
+}
+
+fn timeline_report(report: &ReportView) -> TimelineReport<'_> {
+    Extended {
+        inner: report,
+        more: TimelineParts {
             measures: &report.measures,
             evidence: &report.evidence,
             corrections: &report.corrections,
             body_html: report.body_html(),
-        }
+        },
     }
 }
 

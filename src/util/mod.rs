@@ -9,6 +9,7 @@ pub mod escape;
 pub mod fold;
 pub mod hash;
 pub mod number;
+pub mod ser;
 pub mod url;
 
 /// The file that marks a folder as a build's staging folder (`output`); a site's `static/`
