@@ -51,7 +51,7 @@
 //! pages render, so the two agree (`tests/one_model.rs` checks it on the built site).
 //!
 //! `util` (escaping, number formatting, URLs, the Traditional → Simplified folding, the
-//! change-detection hash) sits below every stage; no module imports from a later stage.
+//! change-detection hash, serde's struct extended with more fields) sits below every stage; no module imports from a later stage.
 //! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands (`serve` holds the site in memory and rebuilds it incrementally).
 
 pub mod build;

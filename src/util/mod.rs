@@ -1,6 +1,6 @@
 //! Helpers every stage needs, below all of them: escaping, number formatting, URLs, the
-//! Traditional → Simplified folding (checks, search and the 繁體 switch fold alike), and the
-//! hash `serve` detects changes with.
+//! Traditional → Simplified folding (checks, search and the 繁體 switch fold alike), the
+//! hash `serve` detects changes with, and a struct serialised with more fields after its own.
 //!
 //! Nothing here knows the site model or any stage; every stage may use it, and it uses none of
 //! them. (DESIGN §2: no module imports from a later stage.)
