@@ -361,10 +361,15 @@ impl Staging {
         let old = previous.join(rel);
         let same_size =
             fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_file() && m.len() == size);
-        if same_size && same_files(&old, path) && remove_any(path).is_ok() {
-            // When the link cannot be made, the bytes are written again.
-            if fs::hard_link(&old, path).is_err() {
-                let _ = fs::copy(&old, path);
+        if same_size && same_files(&old, path) {
+            // Linked beside it, then renamed over it: when either step fails, the file just
+            // written stays.
+            let mut beside = path.as_os_str().to_owned();
+            beside.push(".shared");
+            let beside = PathBuf::from(beside);
+            let _ = remove_any(&beside);
+            if fs::hard_link(&old, &beside).is_ok() && fs::rename(&beside, path).is_err() {
+                let _ = fs::remove_file(&beside);
             }
         }
     }
