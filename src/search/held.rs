@@ -463,18 +463,12 @@ fn file_hashes(files: &[(String, Vec<u8>)], dir: &str, count: usize) -> Vec<u128
     hashes
 }
 
-/// The terms of each of `parts` parts, sorted by text as [`index::assemble`] sorts them.
+/// The terms of each of `parts` parts (those with postings), sorted by text as the full index
+/// lays them out ([`index::layout`]).
 fn layout(texts: &[Box<str>], values: &[Box<str>], parts: usize) -> Vec<Vec<u32>> {
-    let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
-    for (t, text) in texts.iter().enumerate() {
-        if !values[t].is_empty() {
-            by_part[part_of(text, parts)].push(t as u32);
-        }
-    }
-    by_part
-        .par_iter_mut()
-        .for_each(|p| p.sort_unstable_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize])));
-    by_part
+    index::layout(texts.len(), parts, |t| {
+        (!values[t].is_empty()).then(|| &*texts[t])
+    })
 }
 
 /// `list` (postings sorted by document) with `edits` (one term's, sorted by document) applied.

@@ -1034,14 +1034,7 @@ fn write_parts_from(
         })
         .sum();
     let parts = part_count(size);
-    let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
-    for (t, text) in texts.iter().enumerate() {
-        by_part[part_of(text, parts)].push(t as u32);
-    }
-    // By text, as `write_parts` sorts the entries: no two terms have the same text.
-    by_part
-        .par_iter_mut()
-        .for_each(|p| p.sort_unstable_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize])));
+    let by_part = layout(texts.len(), parts, |t| Some(&texts[t]));
     let write = |(path, bytes): (String, Vec<u8>)| sink.write(&path, &bytes).map_err(|e| (path, e));
     write(meta_file(total, parts))?;
     write(fold_file())?;
@@ -1131,6 +1124,26 @@ pub(super) fn part_of(text: &str, parts: usize) -> usize {
 /// writes them.
 pub(super) type Layout = Vec<Vec<u32>>;
 
+/// The [`Layout`] of `count` terms in `parts` parts, given each term's text (`None` for a term
+/// left out): a term goes to the part its text hashes to, and each part holds its terms sorted
+/// by text (no two terms have the same text).
+pub(super) fn layout<'a>(
+    count: usize,
+    parts: usize,
+    text: impl Fn(usize) -> Option<&'a str> + Sync,
+) -> Layout {
+    let mut by_part: Layout = vec![Vec::new(); parts];
+    for t in 0..count {
+        if let Some(text) = text(t) {
+            by_part[part_of(text, parts)].push(t as u32);
+        }
+    }
+    by_part
+        .par_iter_mut()
+        .for_each(|p| p.sort_unstable_by(|&a, &b| text(a as usize).cmp(&text(b as usize))));
+    by_part
+}
+
 /// Writes `search/meta.js`, `search/fold.js` and every part from the terms' entries (text,
 /// value) to `sink`, and gives their [`Layout`].
 pub(super) fn write_parts(
@@ -1140,13 +1153,7 @@ pub(super) fn write_parts(
 ) -> Result<Layout, (String, io::Error)> {
     let size: usize = entries.iter().map(|(k, v)| entry_size(k, v)).sum();
     let parts = part_count(size);
-    let mut by_part: Vec<Vec<u32>> = vec![Vec::new(); parts];
-    for (i, e) in entries.iter().enumerate() {
-        by_part[part_of(&e.0, parts)].push(i as u32);
-    }
-    by_part
-        .par_iter_mut()
-        .for_each(|p| p.sort_unstable_by(|&a, &b| entries[a as usize].cmp(&entries[b as usize])));
+    let by_part = layout(entries.len(), parts, |i| Some(&entries[i].0));
     let write = |(path, bytes): (String, Vec<u8>)| sink.write(&path, &bytes).map_err(|e| (path, e));
     write(meta_file(total, parts))?;
     write(fold_file())?;
