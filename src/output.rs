@@ -301,12 +301,7 @@ impl Staging {
 
     /// Writes one file. `rel` is '/'-separated and must stay inside the output.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.write_pieces(rel, &[bytes])
-    }
-
-    /// Writes one file whose bytes are `pieces` one after the other, never joined in memory.
-    pub fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> io::Result<()> {
-        self.store(rel, pieces).map_err(|e| self.failure(rel, e))
+        self.store(rel, bytes).map_err(|e| self.failure(rel, e))
     }
 
     /// Keeps the first failure to store a file (see [`Staging::write_failure`]), and hands it
@@ -374,7 +369,7 @@ impl Staging {
         }
     }
 
-    fn store(&self, rel: &str, bytes: &[&[u8]]) -> io::Result<()> {
+    fn store(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.place(rel)?;
         let kept = if self.reused {
             already_holds(&path, bytes)
@@ -389,9 +384,9 @@ impl Staging {
             Some(sha256) => Written {
                 path: rel.to_string(),
                 sha256: sha256.to_string(),
-                size: size_of(bytes),
+                size: bytes.len() as u64,
             },
-            None => crate::mirror::entry_of_pieces(rel, bytes),
+            None => crate::mirror::entry(rel, bytes),
         };
         self.written
             .lock()
@@ -443,14 +438,14 @@ impl Staging {
     /// On a rebuild without a kept site (the second build into an output) this is what keeps
     /// the two sites sharing their unchanged files: a link costs a directory entry, a new
     /// file an inode and its blocks. The output itself is never changed.
-    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[&[u8]]) -> bool {
+    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8]) -> bool {
         let Some(previous) = &self.previous else {
             return false;
         };
         let old = previous.join(rel);
         // Not through a symbolic link: that would put the link itself into the output.
         let same_size = fs::symlink_metadata(&old)
-            .is_ok_and(|m| m.file_type().is_file() && m.len() == size_of(bytes));
+            .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
         if !(same_size && holds(&old, bytes)) {
             return false;
         }
@@ -730,7 +725,7 @@ fn changed(meta: &fs::Metadata) -> Option<(i64, i64)> {
 
 /// When `path` is a plain file holding exactly `bytes` (opened without following a symbolic
 /// link, and without waiting on anything that is not a file), its metadata.
-fn already_holds(path: &Path, bytes: &[&[u8]]) -> Option<fs::Metadata> {
+fn already_holds(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
     let mut open = fs::OpenOptions::new();
     open.read(true);
     #[cfg(unix)]
@@ -740,18 +735,13 @@ fn already_holds(path: &Path, bytes: &[&[u8]]) -> Option<fs::Metadata> {
     }
     let mut file = open.open(path).ok()?;
     let meta = file.metadata().ok()?;
-    (meta.is_file() && meta.len() == size_of(bytes) && same_bytes(&mut file, bytes)).then_some(meta)
+    (meta.is_file() && meta.len() == bytes.len() as u64 && same_bytes(&mut file, bytes))
+        .then_some(meta)
 }
 
-/// The size of a file whose bytes are `pieces`.
-fn size_of(pieces: &[&[u8]]) -> u64 {
-    pieces.iter().map(|p| p.len() as u64).sum()
-}
-
-/// Creates `path` as a new file holding `pieces` one after the other. Never writes into an
-/// existing file: one in a kept site may be linked to the same file in the output, which must
-/// not change.
-fn create(path: &Path, pieces: &[&[u8]]) -> io::Result<()> {
+/// Creates `path` as a new file holding `bytes`. Never writes into an existing file: one in
+/// a kept site may be linked to the same file in the output, which must not change.
+fn create(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let new = || fs::File::options().write(true).create_new(true).open(path);
     let mut file = match new() {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -760,15 +750,7 @@ fn create(path: &Path, pieces: &[&[u8]]) -> io::Result<()> {
         }
         r => r?,
     };
-    if let [bytes] = pieces {
-        return file.write_all(bytes);
-    }
-    // Small pieces (the commas between plans' elements) gathered; large ones written as they are.
-    let mut out = io::BufWriter::with_capacity(64 * 1024, file);
-    for piece in pieces {
-        out.write_all(piece)?;
-    }
-    out.flush()
+    file.write_all(bytes)
 }
 
 /// Whether the files at `a` and `b` hold the same bytes, read a little at a time.
@@ -792,27 +774,21 @@ fn same_files(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Whether the file at `path` holds exactly `pieces`, one after the other.
-fn holds(path: &Path, pieces: &[&[u8]]) -> bool {
-    fs::File::open(path).is_ok_and(|mut f| same_bytes(&mut f, pieces))
+/// Whether the file at `path` holds exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    fs::File::open(path).is_ok_and(|mut f| same_bytes(&mut f, bytes))
 }
 
-/// Whether `file` holds exactly `pieces` one after the other, read a little at a time (the
-/// biggest exports are tens of megabytes; reading them whole would hold both copies at once).
-fn same_bytes(file: &mut fs::File, pieces: &[&[u8]]) -> bool {
+/// Whether `file` holds exactly `bytes`, read piece by piece (the biggest exports are tens of
+/// megabytes; reading them whole would hold both copies at once).
+fn same_bytes(file: &mut fs::File, bytes: &[u8]) -> bool {
     let mut buf = [0; 16 * 1024];
-    for piece in pieces {
-        for part in piece.chunks(buf.len()) {
-            let read = &mut buf[..part.len()];
-            if file.read_exact(read).is_err() || read != part {
-                return false;
-            }
-        }
-    }
-    // And nothing after them.
+    let mut rest = bytes;
     loop {
-        match file.read(&mut buf[..1]) {
-            Ok(n) => return n == 0,
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return false,
         }
@@ -1203,10 +1179,10 @@ mod tests {
         assert_eq!(names(tmp.path()), [".public.prev", "public"]);
     }
 
-    /// A file written in pieces, whole or appended a piece at a time (the site-wide exports),
-    /// is the pieces one after the other, with the manifest entry of those bytes, and is
-    /// matched against the output's copy and the kept site's: the same bytes are shared, a
-    /// change anywhere (or bytes after the last piece) is written anew.
+    /// A file appended to a piece at a time (the site-wide exports) is the pieces one after the
+    /// other, with the manifest entry of those bytes, and is matched against the output's copy
+    /// and the kept site's: the same bytes are shared, a change anywhere (or bytes after the
+    /// last piece) is written anew.
     #[test]
     fn a_file_written_in_pieces_is_the_pieces_joined_and_shared_when_unchanged() {
         let tmp = tempfile::tempdir().unwrap();
@@ -1214,20 +1190,27 @@ mod tests {
         let big = "行".repeat(20_000);
         let whole = format!("head\n{big},x\n");
         let pieces: [&[u8]; 4] = [b"head\n", big.as_bytes(), b",", b"x\n"];
+        // Opened, appended to a piece at a time, finished.
+        let write = |s: &Staging, name: &str, pieces: &[&[u8]]| {
+            let mut file = Sink::open(s, name).unwrap();
+            for piece in pieces {
+                file.append(piece).unwrap();
+            }
+            file.finish().unwrap();
+        };
         build(
             &out,
             &[
                 ("same.csv", &whole),
                 ("longer.csv", &format!("{whole}more")),
-                ("opened-same.csv", &whole),
             ],
         )
         .unwrap();
         let s = Staging::new(&out).unwrap();
-        s.write_pieces("same.csv", &pieces).unwrap();
-        s.write_pieces("longer.csv", &pieces).unwrap();
-        s.write_pieces("new.csv", &pieces).unwrap();
-        s.write_pieces("empty.csv", &[b"", b""]).unwrap();
+        write(&s, "same.csv", &pieces);
+        write(&s, "longer.csv", &pieces);
+        write(&s, "new.csv", &pieces);
+        write(&s, "empty.csv", &[b"", b""]);
         let staged = s.dir().to_path_buf();
         for name in ["same.csv", "longer.csv", "new.csv"] {
             assert_eq!(
@@ -1237,26 +1220,11 @@ mod tests {
             );
         }
         assert_eq!(fs::read(staged.join("empty.csv")).unwrap(), b"");
-        // Opened and appended to a piece at a time: the same file and manifest entry.
-        for name in ["opened-same.csv", "opened-new.csv"] {
-            let mut file = Sink::open(&s, name).unwrap();
-            for piece in pieces {
-                file.append(piece).unwrap();
-            }
-            file.finish().unwrap();
-            assert_eq!(
-                fs::read(staged.join(name)).unwrap(),
-                whole.as_bytes(),
-                "{name}"
-            );
-        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
             let ino = |p: &Path| fs::metadata(p).unwrap().ino();
-            for name in ["same.csv", "opened-same.csv"] {
-                assert_eq!(ino(&staged.join(name)), ino(&out.join(name)), "{name}");
-            }
+            assert_eq!(ino(&staged.join("same.csv")), ino(&out.join("same.csv")));
             assert_ne!(
                 ino(&staged.join("longer.csv")),
                 ino(&out.join("longer.csv"))
@@ -1264,21 +1232,14 @@ mod tests {
         }
         let entry = crate::mirror::entry("new.csv", whole.as_bytes());
         let written = s.written();
-        for name in ["new.csv", "opened-new.csv"] {
-            let new = written.iter().find(|w| w.path == name).unwrap();
-            assert_eq!(
-                (&new.sha256, new.size),
-                (&entry.sha256, entry.size),
-                "{name}"
-            );
-        }
+        let new = written.iter().find(|w| w.path == "new.csv").unwrap();
+        assert_eq!((&new.sha256, new.size), (&entry.sha256, entry.size));
         commit(s, &out);
 
         // Over the kept site: the unchanged file stays, the changed one is replaced.
         let s = Staging::new(&out).unwrap();
-        s.write_pieces("same.csv", &pieces).unwrap();
-        s.write_pieces("longer.csv", &[b"head\n", big.as_bytes(), b";", b"x\n"])
-            .unwrap();
+        write(&s, "same.csv", &pieces);
+        write(&s, "longer.csv", &[b"head\n", big.as_bytes(), b";", b"x\n"]);
         commit(s, &out);
         assert_eq!(fs::read(out.join("same.csv")).unwrap(), whole.as_bytes());
         assert_eq!(

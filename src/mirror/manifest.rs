@@ -41,23 +41,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// assert!(e.sha256.starts_with("e3b0c442"));
 /// ```
 pub fn entry(path: &str, bytes: &[u8]) -> ManifestEntry {
-    entry_of_pieces(path, &[bytes])
-}
-
-/// [`entry`] of a file whose bytes are `pieces` one after the other.
-pub fn entry_of_pieces(path: &str, pieces: &[&[u8]]) -> ManifestEntry {
-    let mut hash = Sha256::new();
-    for piece in pieces {
-        hash.update(piece);
-    }
     ManifestEntry {
         path: path.to_string(),
-        sha256: hex(&hash.finalize()),
-        size: pieces.iter().map(|p| p.len() as u64).sum(),
+        sha256: sha256_hex(bytes),
+        size: bytes.len() as u64,
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         let _ = write!(s, "{b:02x}");

@@ -62,8 +62,8 @@ pub use keys::{
     verify_signature, KeyPairFiles, PUBLIC_KEY_FILE, SECRET_KEY_FILE,
 };
 pub use manifest::{
-    entry, entry_of_pieces, manifest_from_dir, manifest_json, parse_manifest, release_files,
-    sha256_hex, ManifestEntry, MANIFEST_FILE, SIGNATURE_FILE,
+    entry, manifest_from_dir, manifest_json, parse_manifest, release_files, sha256_hex,
+    ManifestEntry, MANIFEST_FILE, SIGNATURE_FILE,
 };
 pub use verify::{verify_dir, Problem, ProblemKind, VerifyReport};
 
