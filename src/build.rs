@@ -372,16 +372,6 @@ fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), BuildFail
     Ok(())
 }
 
-/// Render → index → export, into the staging folder, for a site the caller keeps.
-pub fn write_all(
-    data: &SiteData,
-    theme: &Theme,
-    renderer: &Renderer,
-    staging: &dyn Sink,
-) -> Result<(), Diagnostic> {
-    write_all_cached(data, theme, renderer, staging, None)
-}
-
 /// What `serve` keeps from one rebuild for the next, so a rebuild redoes only what changed:
 /// pages whose context is unchanged are not rendered again, and plans whose inputs are
 /// unchanged give their share of the export files as kept. With it, no search index is made:
@@ -391,16 +381,17 @@ pub struct Reuse<'a> {
     pub exports: &'a dyn crate::export::PlanCache,
 }
 
-/// [`write_all`], reusing what `reuse` keeps (`serve`'s incremental rebuild).
+/// Render → index → export into `staging`, for a site the caller keeps, reusing what `reuse`
+/// keeps (`serve`'s incremental rebuild; `None` makes everything).
 ///
 /// In three steps, each made of parts that read the derived site and nothing of each other,
 /// made side by side (each parallel inside as well, so no core idles while one finishes):
-/// 1. what reads every report's body across plans ([`across_plans`]): the search index (the
+/// 1. what reads every report's body across plans (`across_plans`): the search index (the
 ///    build's peak of memory) and the site's and units' feeds;
-/// 2. plan by plan, a few dozen side by side ([`PlanLane`]): the plan's pages, its share of
+/// 2. plan by plan, a few dozen side by side (`PlanLane`): the plan's pages, its share of
 ///    the export files (added to them in plan order, then let go) and the Han runs of its
 ///    text;
-/// 3. from the plans' rows ([`PlanLane::finish`]): the site-wide pages, the disclosure
+/// 3. from the plans' rows (`PlanLane::finish`): the site-wide pages, the disclosure
 ///    section, the export files finished and the 繁體 table.
 ///
 /// When several parts fail, the error reported is the first in that order.
@@ -431,7 +422,7 @@ pub fn write_all_cached(
     lane.finish(data, theme, staging, &feeds, &t)
 }
 
-/// [`write_all`] of a site the caller gives up (a one-off build, `check`): each plan's
+/// [`write_all_cached`] of a site the caller gives up (a one-off build, `check`): each plan's
 /// report bodies are let go as soon as its own outputs are made (step 2 of
 /// [`write_all_cached`]): what is made after holds the plans' rows, not their bodies.
 pub fn write_all_releasing(
