@@ -224,18 +224,31 @@ fn a_task_remark_goes_from_tasks_toml_to_its_page() {
     assert!(!without.contains("<dt>备注</dt>"));
 }
 
-/// A misspelt task field is refused with its line and column, as before the tasks were read
-/// straight into the model.
-#[test]
-fn an_unknown_task_field_is_a_located_error() {
+/// `gongkai check` of the basic fixture with the first `from` in its `tasks.toml` replaced by
+/// `to`: the exit code and what it printed on stderr.
+fn check_with_tasks_edit(from: &str, to: &str) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("tests/fixtures/basic"), tmp.path());
     let tasks = tmp.path().join("content/plans/demo-plan/tasks.toml");
     let text = fs::read_to_string(&tasks).unwrap();
-    fs::write(&tasks, text.replacen("remark =", "remarks =", 1)).unwrap();
+    assert!(
+        text.contains(from),
+        "the fixture's tasks.toml holds {from:?}"
+    );
+    fs::write(&tasks, text.replacen(from, to, 1)).unwrap();
     let out = gongkai(&["check", "--root", tmp.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A misspelt task field is refused with its line and column, as before the tasks were read
+/// straight into the model.
+#[test]
+fn an_unknown_task_field_is_a_located_error() {
+    let (code, err) = check_with_tasks_edit("remark =", "remarks =");
+    assert_eq!(code, Some(1));
     assert!(
         err.contains("content/plans/demo-plan/tasks.toml:26:1: error: unknown field `remarks`"),
         "{err}"
@@ -246,18 +259,9 @@ fn an_unknown_task_field_is_a_located_error() {
 /// is left pointing at a task that vanished).
 #[test]
 fn a_deadline_with_a_time_is_one_located_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/fixtures/basic"), tmp.path());
-    let tasks = tmp.path().join("content/plans/demo-plan/tasks.toml");
-    let text = fs::read_to_string(&tasks).unwrap();
-    fs::write(
-        &tasks,
-        text.replacen("deadline = 2025-06-30", "deadline = 2025-06-30T10:00:00", 1),
-    )
-    .unwrap();
-    let out = gongkai(&["check", "--root", tmp.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) =
+        check_with_tasks_edit("deadline = 2025-06-30", "deadline = 2025-06-30T10:00:00");
+    assert_eq!(code, Some(1));
     assert!(
         err.contains("content/plans/demo-plan/tasks.toml:25:12: error: expected a date"),
         "{err}"
