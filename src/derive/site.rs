@@ -15,6 +15,7 @@ use crate::model::{
     AnnualReport, Comparator, Content, Correction, Date, DisclosureDoc, Evidence, Plan, Report,
     ReportStatus, SiteConfig, Target, Task, Unit, UnitRef,
 };
+use crate::util::ser::extends;
 
 /// Counts per target status, in the order of [`TargetStatus::ALL`].
 #[derive(Debug, Clone, Serialize, Default)]
@@ -84,8 +85,9 @@ pub struct MeasureView {
 /// A target as the pages show it: the target as written, flat (`t.text`, `t.value`, …), with
 /// its status, tracker and measurements.
 #[derive(Debug, Clone, Serialize)]
+#[serde(remote = "Self")]
 pub struct TargetView {
-    #[serde(flatten)]
+    #[serde(skip)]
     pub target: Target,
     pub comparator_label: &'static str,
     pub status: TargetStatus,
@@ -107,6 +109,8 @@ pub struct TargetView {
     #[serde(skip)]
     pub as_of: Date,
 }
+
+extends!(TargetView, target);
 
 impl TargetView {
     pub fn id(&self) -> &str {
@@ -217,8 +221,9 @@ pub struct ReportMeasure {
 /// left out, and the task page adds them beside it (`render::pages`), so a list of tasks does
 /// not carry every report body.
 #[derive(Debug, Clone, Serialize)]
+#[serde(remote = "Self")]
 pub struct TaskView {
-    #[serde(flatten)]
+    #[serde(skip)]
     pub task: Task,
     /// The numbering joined as printed, e.g. "二(九)".
     pub number: String,
@@ -241,6 +246,8 @@ pub struct TaskView {
     pub sample: bool,
     pub last_update: Option<Date>,
 }
+
+extends!(TaskView, task);
 
 impl TaskView {
     pub fn id(&self) -> &str {
@@ -280,8 +287,9 @@ pub struct SectionView {
 /// `plan.issuer`, and any field added to [`Plan`]; see [`Plan::head`]), with what derive adds.
 /// Serialised, it is the plan's page without its tasks (see [`TaskView`]).
 #[derive(Debug, Clone, Serialize)]
+#[serde(remote = "Self")]
 pub struct PlanView {
-    #[serde(flatten)]
+    #[serde(skip)]
     pub plan: Plan,
     /// 索引号: as printed in plan.toml, or assigned by the catalogue (see `index_assigned`).
     pub index_number: Option<String>,
@@ -306,6 +314,8 @@ pub struct PlanView {
     pub sample: bool,
     pub last_update: Option<Date>,
 }
+
+extends!(PlanView, plan);
 
 impl PlanView {
     pub fn id(&self) -> &str {

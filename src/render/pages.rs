@@ -12,7 +12,7 @@ use crate::derive::{PlanView, ReportView, SiteData, TargetView, TaskView, UnitVi
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::Date;
 use crate::output::Sink;
-use crate::util::ser::{Extended, MoreFields};
+use crate::util::ser::{extends, Extended, MoreFields};
 use crate::util::url::{canonical_url, enc, enc_iri, root_of};
 
 /// Updates listed per page on `updates/`: a row is about 450 bytes, so a page stays near
@@ -92,8 +92,9 @@ fn summary(p: &PlanView) -> PlanSummary<'_> {
 /// A target as the `targets/` tables show it: its row, with its latest value and deadline
 /// from its tracker, and its mark when it was weakened after publication.
 #[derive(Serialize)]
+#[serde(remote = "Self")]
 struct TargetRow<'a> {
-    #[serde(flatten)]
+    #[serde(skip)]
     target: &'a TargetView,
     latest: Option<f64>,
     latest_date: Option<Date>,
@@ -103,6 +104,8 @@ struct TargetRow<'a> {
     /// the changed target.
     revised: Option<Revised>,
 }
+
+extends!(impl<'a> TargetRow<'a>, target);
 
 /// A tracker's mark for a target weakened after publication.
 #[derive(Serialize)]
@@ -459,11 +462,14 @@ fn render_task_pages(
 /// its targets and reports out when serialised), so the context does not copy every report
 /// body of the plan.
 #[derive(Serialize)]
+#[serde(remote = "Self")]
 struct PlanPage<'a> {
-    #[serde(flatten)]
+    #[serde(skip)]
     plan: &'a PlanView,
     tasks: &'a [TaskView],
 }
+
+extends!(impl<'a> PlanPage<'a>, plan);
 
 impl<'a> PlanPage<'a> {
     fn of(plan: &'a PlanView) -> Self {
@@ -479,8 +485,9 @@ impl<'a> PlanPage<'a> {
 /// itself (task and plan names and URLs) or does not show (the plain text kept for search,
 /// the units kept for the scorecards).
 #[derive(Serialize)]
+#[serde(remote = "Self")]
 struct TaskPage<'a> {
-    #[serde(flatten)]
+    #[serde(skip)]
     task: &'a TaskView,
     /// The non-empty lines of the task's text, one paragraph each (so the template needs no
     /// filter).
@@ -489,16 +496,21 @@ struct TaskPage<'a> {
     reports: Vec<TimelineReport<'a>>,
 }
 
+extends!(impl<'a> TaskPage<'a>, task);
+
 /// A target as its task's page shows it: with its chart, made here (the site value does not
 /// hold the charts).
 #[derive(Serialize)]
+#[serde(remote = "Self")]
 struct TargetCard<'a> {
-    #[serde(flatten)]
+    #[serde(skip)]
     target: &'a TargetView,
     tracker: &'a crate::derive::status::Tracker,
     measures: &'a [crate::derive::MeasureView],
     chart: String,
 }
+
+extends!(impl<'a> TargetCard<'a>, target);
 
 impl<'a> TaskPage<'a> {
     fn of(t: &'a TaskView) -> Self {
@@ -535,7 +547,9 @@ struct TimelineParts<'a> {
 }
 
 impl MoreFields for TimelineParts<'_> {
-    const COUNT: usize = 4;
+    fn count(&self) -> usize {
+        4
+    }
     fn write<S: serde::ser::SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
         s.serialize_field("measures", self.measures)?;
         s.serialize_field("evidence", self.evidence)?;

@@ -2,23 +2,29 @@
 //!
 //! `#[serde(flatten)]` gives the same fields, but as a map, and a serializer that builds maps
 //! pays for that: Tera keys a struct's fields by their static names, and allocates every key
-//! of a map (and grows the map from nothing). A task page's timeline holds every report of the
-//! task, 100,000 in a 10,000-task site, each its row plus the parts the page adds.
+//! of a map (and grows the map from nothing). The views flatten the model (a task's row is
+//! the task as written, then what derive adds), and a 10,000-task site serialises 100,000
+//! reports and tens of thousands of rows into page contexts.
+//!
+//! A view that extends a struct says so with [`extends!`]: it derives its own fields with
+//! `#[serde(remote = "Self")]`, skipping the extended one, and serialises as one struct, the
+//! extended struct's fields first, exactly as `#[serde(flatten)]` orders them. A field added
+//! to either struct needs nothing more.
 
-use std::fmt::Display;
+use std::fmt::{self, Display};
 
 use serde::ser::{self, Impossible, Serialize, SerializeStruct, Serializer};
 
 /// Fields added after a struct's own by [`Extended`].
 pub trait MoreFields {
     /// How many fields [`MoreFields::write`] adds.
-    const COUNT: usize;
+    fn count(&self) -> usize;
     fn write<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error>;
 }
 
 /// `inner` serialised as the struct it is, with `more`'s fields after its own. `inner` must
-/// serialise as a struct (a derived `Serialize` without flattened fields); anything else is a
-/// serialisation error.
+/// serialise as a struct (a derived `Serialize` without flattened fields, or an [`extends!`]
+/// view); anything else is a serialisation error.
 pub struct Extended<'a, T: ?Sized, M> {
     pub inner: &'a T,
     pub more: M,
@@ -33,6 +39,56 @@ impl<T: Serialize + ?Sized, M: MoreFields> Serialize for Extended<'_, T, M> {
     }
 }
 
+/// A struct whose own fields (its derived serialisation, made by `#[serde(remote = "Self")]`
+/// so that its `Serialize` can be the extended one) can extend another (see [`extends!`]).
+pub trait OwnFields {
+    fn serialize_own<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+}
+
+/// The own fields of a struct, as the fields [`Extended`] adds.
+pub struct Own<'a, T: ?Sized>(pub &'a T);
+
+impl<T: OwnFields + ?Sized> MoreFields for Own<'_, T> {
+    fn count(&self) -> usize {
+        // The derived code passes the number of fields it writes (skipped ones left out).
+        self.0.serialize_own(FieldCount).unwrap_or(0)
+    }
+
+    fn write<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+        self.0.serialize_own(Forward(s))
+    }
+}
+
+/// `$ty` serialises as its field `$field` (a struct) extended with its own fields, which it
+/// derives with `#[serde(remote = "Self")]` and `#[serde(skip)]` on `$field`. A type with
+/// lifetimes names them first: `extends!(impl<'a> Row<'a>, target)`.
+macro_rules! extends {
+    (impl<$($lt:lifetime),*> $ty:ty, $field:ident) => {
+        impl<$($lt),*> $crate::util::ser::OwnFields for $ty {
+            fn serialize_own<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                // The inherent function `#[serde(remote = "Self")]` derives.
+                <$ty>::serialize(self, s)
+            }
+        }
+
+        impl<$($lt),*> ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(
+                    &$crate::util::ser::Extended {
+                        inner: &self.$field,
+                        more: $crate::util::ser::Own(self),
+                    },
+                    s,
+                )
+            }
+        }
+    };
+    ($ty:ty, $field:ident) => {
+        $crate::util::ser::extends!(impl<> $ty, $field);
+    };
+}
+pub(crate) use extends;
+
 /// The serializer `inner` is handed: a struct goes on to the real one, with room for more.
 struct Adapter<'m, S, M> {
     inner: S,
@@ -46,9 +102,60 @@ fn not_a_struct<E: ser::Error>(what: impl Display) -> E {
     ))
 }
 
+/// The methods of a [`Serializer`] for everything but a struct, each an error.
 macro_rules! refuse {
-    ($($name:ident($($arg:ty),*) -> $out:ty;)*) => {
-        $(fn $name(self, $(_: $arg),*) -> Result<$out, S::Error> {
+    ($err:ty) => {
+        refuse! { $err;
+            serialize_bool(bool) -> Self::Ok;
+            serialize_i8(i8) -> Self::Ok;
+            serialize_i16(i16) -> Self::Ok;
+            serialize_i32(i32) -> Self::Ok;
+            serialize_i64(i64) -> Self::Ok;
+            serialize_u8(u8) -> Self::Ok;
+            serialize_u16(u16) -> Self::Ok;
+            serialize_u32(u32) -> Self::Ok;
+            serialize_u64(u64) -> Self::Ok;
+            serialize_f32(f32) -> Self::Ok;
+            serialize_f64(f64) -> Self::Ok;
+            serialize_char(char) -> Self::Ok;
+            serialize_str(&str) -> Self::Ok;
+            serialize_bytes(&[u8]) -> Self::Ok;
+            serialize_none() -> Self::Ok;
+            serialize_unit() -> Self::Ok;
+            serialize_unit_struct(&'static str) -> Self::Ok;
+            serialize_unit_variant(&'static str, u32, &'static str) -> Self::Ok;
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+            serialize_map(Option<usize>) -> Self::SerializeMap;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+        }
+
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<Self::Ok, $err> {
+            Err(not_a_struct("an option"))
+        }
+
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, $err> {
+            Err(not_a_struct("a newtype struct"))
+        }
+
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, $err> {
+            Err(not_a_struct("a newtype variant"))
+        }
+    };
+    ($err:ty; $($name:ident($($arg:ty),*) -> $out:ty;)*) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<$out, $err> {
             Err(not_a_struct(stringify!($name)))
         })*
     };
@@ -71,59 +178,12 @@ impl<'m, S: Serializer, M: MoreFields> Serializer for Adapter<'m, S, M> {
         len: usize,
     ) -> Result<Self::SerializeStruct, S::Error> {
         Ok(ExtendedStruct {
-            inner: self.inner.serialize_struct(name, len + M::COUNT)?,
+            inner: self.inner.serialize_struct(name, len + self.more.count())?,
             more: self.more,
         })
     }
 
-    refuse! {
-        serialize_bool(bool) -> S::Ok;
-        serialize_i8(i8) -> S::Ok;
-        serialize_i16(i16) -> S::Ok;
-        serialize_i32(i32) -> S::Ok;
-        serialize_i64(i64) -> S::Ok;
-        serialize_u8(u8) -> S::Ok;
-        serialize_u16(u16) -> S::Ok;
-        serialize_u32(u32) -> S::Ok;
-        serialize_u64(u64) -> S::Ok;
-        serialize_f32(f32) -> S::Ok;
-        serialize_f64(f64) -> S::Ok;
-        serialize_char(char) -> S::Ok;
-        serialize_str(&str) -> S::Ok;
-        serialize_bytes(&[u8]) -> S::Ok;
-        serialize_none() -> S::Ok;
-        serialize_unit() -> S::Ok;
-        serialize_unit_struct(&'static str) -> S::Ok;
-        serialize_unit_variant(&'static str, u32, &'static str) -> S::Ok;
-        serialize_seq(Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(usize) -> Self::SerializeTuple;
-        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
-        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
-        serialize_map(Option<usize>) -> Self::SerializeMap;
-        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
-    }
-
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<S::Ok, S::Error> {
-        Err(not_a_struct("an option"))
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: &T,
-    ) -> Result<S::Ok, S::Error> {
-        Err(not_a_struct("a newtype struct"))
-    }
-
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<S::Ok, S::Error> {
-        Err(not_a_struct("a newtype variant"))
-    }
+    refuse!(S::Error);
 }
 
 /// The struct being serialised: its own fields, then the added ones at its end.
@@ -154,6 +214,109 @@ impl<S: SerializeStruct, M: MoreFields> SerializeStruct for ExtendedStruct<'_, S
     }
 }
 
+/// The serializer a struct's own fields are written with: each goes on to `S`, the struct
+/// being extended.
+struct Forward<'s, S>(&'s mut S);
+
+impl<'s, S: SerializeStruct> Serializer for Forward<'s, S> {
+    type Ok = ();
+    type Error = S::Error;
+    type SerializeSeq = Impossible<(), S::Error>;
+    type SerializeTuple = Impossible<(), S::Error>;
+    type SerializeTupleStruct = Impossible<(), S::Error>;
+    type SerializeTupleVariant = Impossible<(), S::Error>;
+    type SerializeMap = Impossible<(), S::Error>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Impossible<(), S::Error>;
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, S::Error> {
+        Ok(self)
+    }
+
+    refuse!(S::Error);
+}
+
+impl<S: SerializeStruct> SerializeStruct for Forward<'_, S> {
+    type Ok = ();
+    type Error = S::Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        self.0.serialize_field(key, value)
+    }
+
+    fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
+        self.0.skip_field(key)
+    }
+
+    fn end(self) -> Result<(), S::Error> {
+        Ok(())
+    }
+}
+
+/// The serializer that counts a struct's fields: the number derived code passes to
+/// `serialize_struct`, without reading a field.
+struct FieldCount;
+
+/// What [`FieldCount`] gives for anything but a struct.
+#[derive(Debug)]
+struct NotAStruct(String);
+
+impl Display for NotAStruct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotAStruct {}
+
+impl ser::Error for NotAStruct {
+    fn custom<T: Display>(msg: T) -> Self {
+        NotAStruct(msg.to_string())
+    }
+}
+
+impl Serializer for FieldCount {
+    type Ok = usize;
+    type Error = NotAStruct;
+    type SerializeSeq = Impossible<usize, NotAStruct>;
+    type SerializeTuple = Impossible<usize, NotAStruct>;
+    type SerializeTupleStruct = Impossible<usize, NotAStruct>;
+    type SerializeTupleVariant = Impossible<usize, NotAStruct>;
+    type SerializeMap = Impossible<usize, NotAStruct>;
+    type SerializeStruct = Counted;
+    type SerializeStructVariant = Impossible<usize, NotAStruct>;
+
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Counted, NotAStruct> {
+        Ok(Counted(len))
+    }
+
+    refuse!(NotAStruct);
+}
+
+/// A struct's field count, its fields left unread.
+struct Counted(usize);
+
+impl SerializeStruct for Counted {
+    type Ok = usize;
+    type Error = NotAStruct;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), NotAStruct> {
+        Ok(())
+    }
+
+    fn end(self) -> Result<usize, NotAStruct> {
+        Ok(self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,7 +333,9 @@ mod tests {
     struct Parts<'a>(&'a [u32]);
 
     impl MoreFields for Parts<'_> {
-        const COUNT: usize = 1;
+        fn count(&self) -> usize {
+            1
+        }
         fn write<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
             s.serialize_field("parts", self.0)
         }
@@ -213,6 +378,110 @@ mod tests {
             let tera = tera::Value::from_serializable(&extended);
             assert_eq!(tera, tera::Value::from_serializable(&flattened));
         }
+    }
+
+    /// A view that extends a row, and a page that extends the view, as `extends!` makes them.
+    #[derive(Serialize)]
+    #[serde(remote = "Self")]
+    struct View {
+        #[serde(skip)]
+        row: Row,
+        url: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        marks: Vec<u32>,
+        #[serde(skip)]
+        _held: u32,
+    }
+    extends!(View, row);
+
+    #[derive(Serialize)]
+    #[serde(remote = "Self")]
+    struct Page<'a> {
+        #[serde(skip)]
+        view: &'a View,
+        paragraphs: Vec<&'a str>,
+    }
+    extends!(impl<'a> Page<'a>, view);
+
+    #[derive(Serialize)]
+    struct FlatView<'a> {
+        #[serde(flatten)]
+        row: &'a Row,
+        url: &'a str,
+        #[serde(skip_serializing_if = "<[u32]>::is_empty")]
+        marks: &'a [u32],
+    }
+
+    #[derive(Serialize)]
+    struct FlatPage<'a> {
+        #[serde(flatten)]
+        view: FlatView<'a>,
+        paragraphs: &'a [&'a str],
+    }
+
+    #[test]
+    fn an_extending_struct_serialises_as_the_flattened_one_does() {
+        for (note, marks) in [(None, vec![]), (Some("备注".to_string()), vec![3, 4])] {
+            let view = View {
+                row: Row {
+                    id: 7,
+                    note,
+                    name: "甲",
+                },
+                url: "/plans/a/".into(),
+                marks,
+                _held: 1,
+            };
+            let flat = FlatView {
+                row: &view.row,
+                url: &view.url,
+                marks: &view.marks,
+            };
+            let json = serde_json::to_string(&view).unwrap();
+            assert_eq!(json, serde_json::to_string(&flat).unwrap());
+            assert!(json.starts_with(r#"{"id":7,"#), "{json}");
+            assert_eq!(
+                tera::Value::from_serializable(&view),
+                tera::Value::from_serializable(&flat)
+            );
+            let paragraphs = ["一", "二"];
+            let page = Page {
+                view: &view,
+                paragraphs: paragraphs.to_vec(),
+            };
+            let flat_page = FlatPage {
+                view: flat,
+                paragraphs: &paragraphs,
+            };
+            assert_eq!(
+                serde_json::to_string(&page).unwrap(),
+                serde_json::to_string(&flat_page).unwrap()
+            );
+            assert_eq!(
+                tera::Value::from_serializable(&page),
+                tera::Value::from_serializable(&flat_page)
+            );
+        }
+    }
+
+    #[test]
+    fn the_added_fields_are_counted_without_reading_them() {
+        let view = View {
+            row: Row {
+                id: 1,
+                note: None,
+                name: "甲",
+            },
+            url: String::new(),
+            marks: vec![],
+            _held: 0,
+        };
+        assert_eq!(Own(&view).count(), 1);
+        let view = View {
+            marks: vec![1],
+            ..view
+        };
+        assert_eq!(Own(&view).count(), 2);
     }
 
     #[test]
