@@ -26,10 +26,20 @@ pub const HAN_RANGES: &[(u32, u32)] = &[
     (0x20000, 0x3134F),
 ];
 
-/// Is `c` a Han character (indexed as n-grams)?
+/// Is `c` a Han character (indexed as n-grams)? One of [`HAN_RANGES`]: asked of every
+/// character the search index and the 繁體 table read, so the common answers come first (below
+/// the first range, then the unified ideographs).
+#[inline]
 pub fn is_han(c: char) -> bool {
     let u = c as u32;
-    HAN_RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+    if u < 0x3007 {
+        return false;
+    }
+    (0x4E00..=0x9FFF).contains(&u)
+        || (0x3400..=0x4DBF).contains(&u)
+        || u == 0x3007
+        || (0xF900..=0xFAFF).contains(&u)
+        || (0x20000..=0x3134F).contains(&u)
 }
 
 /// The Traditional → Simplified table: every Han code point whose OpenCC `t2s` conversion, on
@@ -164,6 +174,15 @@ pub fn t2s_pairs() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_han_character_is_one_in_the_han_ranges() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let u = c as u32;
+            let listed = HAN_RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&u));
+            assert_eq!(is_han(c), listed, "U+{u:04X}");
+        }
+    }
 
     #[test]
     fn traditional_folds_to_simplified() {
