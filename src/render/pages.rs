@@ -533,9 +533,10 @@ impl<'a> TaskPage<'a> {
 }
 
 /// A report in its task's timeline: its row, with its measurements, evidence, corrections and
-/// body, made here from the Markdown the site keeps. The row's own fields and these as one
-/// struct ([`Extended`]: a task page holds every report of its task, and Tera makes a
-/// flattened row a map with an allocated key per field).
+/// body, made here from the Markdown the site keeps, but without its task's and plan's names
+/// and links, which the page shows once. The row's own fields and these as one struct
+/// ([`Extended`]: a task page holds every report of its task, and Tera makes a flattened row a
+/// map with an allocated key per field).
 type TimelineReport<'a> = Extended<'a, ReportView, TimelineParts<'a>>;
 
 /// What a report's timeline entry adds to its row.
@@ -547,6 +548,15 @@ struct TimelineParts<'a> {
 }
 
 impl MoreFields for TimelineParts<'_> {
+    /// The task's and plan's names and links: the page shows them once, for every report.
+    const OMIT: &'static [&'static str] = &[
+        "task",
+        "task_title",
+        "task_number",
+        "task_url",
+        "plan",
+        "plan_title",
+    ];
     fn count(&self) -> usize {
         4
     }

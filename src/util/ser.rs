@@ -17,6 +17,9 @@ use serde::ser::{self, Impossible, Serialize, SerializeStruct, Serializer};
 
 /// Fields added after a struct's own by [`Extended`].
 pub trait MoreFields {
+    /// Fields of the struct left out: ones it always serialises that this context repeats
+    /// elsewhere or does not show.
+    const OMIT: &'static [&'static str] = &[];
     /// How many fields [`MoreFields::write`] adds.
     fn count(&self) -> usize;
     fn write<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error>;
@@ -178,7 +181,10 @@ impl<'m, S: Serializer, M: MoreFields> Serializer for Adapter<'m, S, M> {
         len: usize,
     ) -> Result<Self::SerializeStruct, S::Error> {
         Ok(ExtendedStruct {
-            inner: self.inner.serialize_struct(name, len + self.more.count())?,
+            inner: self.inner.serialize_struct(
+                name,
+                (len + self.more.count()).saturating_sub(M::OMIT.len()),
+            )?,
             more: self.more,
         })
     }
@@ -201,6 +207,9 @@ impl<S: SerializeStruct, M: MoreFields> SerializeStruct for ExtendedStruct<'_, S
         key: &'static str,
         value: &T,
     ) -> Result<(), S::Error> {
+        if M::OMIT.contains(&key) {
+            return self.inner.skip_field(key);
+        }
         self.inner.serialize_field(key, value)
     }
 
@@ -482,6 +491,37 @@ mod tests {
             ..view
         };
         assert_eq!(Own(&view).count(), 2);
+    }
+
+    struct Short;
+
+    impl MoreFields for Short {
+        const OMIT: &'static [&'static str] = &["name"];
+        fn count(&self) -> usize {
+            1
+        }
+        fn write<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+            s.serialize_field("parts", &[1])
+        }
+    }
+
+    #[test]
+    fn omitted_fields_are_left_out_of_the_extended_struct() {
+        let row = Row {
+            id: 7,
+            note: None,
+            name: "甲",
+        };
+        let extended = Extended {
+            inner: &row,
+            more: Short,
+        };
+        assert_eq!(
+            serde_json::to_string(&extended).unwrap(),
+            r#"{"id":7,"parts":[1]}"#
+        );
+        let tera = tera::Value::from_serializable(&extended);
+        assert!(tera.as_map().is_some_and(|m| m.len() == 2), "{tera:?}");
     }
 
     #[test]
