@@ -189,9 +189,14 @@ fn write_value(out: &mut Vec<u8>, list: &[u32], total: u32) {
     out.extend_from_slice(b"[\"");
     write_ids(out, list.iter().map(|v| v >> 2), list.len(), total);
     // Positions in the list of the documents with the flag.
-    for flag in [IN_HEAD, IN_TITLE] {
+    let (mut head, mut title) = (0, 0);
+    for &v in list {
+        head += (v & IN_HEAD != 0) as usize;
+        title += (v & IN_TITLE != 0) as usize;
+    }
+    for (flag, count) in [(IN_HEAD, head), (IN_TITLE, title)] {
         out.extend_from_slice(b"\",\"");
-        match list.iter().filter(|&&v| v & flag != 0).count() {
+        match count {
             0 => {}
             count if count == list.len() => out.push(b'='),
             count => {
@@ -204,49 +209,49 @@ fn write_value(out: &mut Vec<u8>, list: &[u32], total: u32) {
     out.extend_from_slice(b"\"]");
 }
 
-/// The length of [`encode_value`]'s text, without making it.
-pub(super) fn value_len(list: &[u32], total: u32) -> usize {
-    let (mut head, mut title) = (0, 0);
-    for &v in list {
-        head += (v & IN_HEAD != 0) as usize;
-        title += (v & IN_TITLE != 0) as usize;
-    }
-    let mut len = 10 + ids_len(list.iter().map(|v| v >> 2), list.len(), total);
-    for (flag, count) in [(IN_HEAD, head), (IN_TITLE, title)] {
-        len += match count {
-            0 => 0,
-            count if count == list.len() => 1,
-            count => ids_len(
-                (0..list.len() as u32).filter(|&i| list[i as usize] & flag != 0),
-                count,
-                list.len() as u32,
-            ),
-        };
-    }
-    len
-}
-
-/// The length of [`write_ids`]'s text, without making it.
-fn ids_len(ids: impl Iterator<Item = u32>, count: usize, total: u32) -> usize {
-    let bitmap_len = (total as usize).div_ceil(6);
-    if count <= bitmap_len + 1 {
-        let mut len = 0;
-        let mut prev: i64 = -1;
-        for id in ids {
-            let gap = (id as i64 - prev - 1) as u64;
-            len += if gap < 32 {
-                1
-            } else {
-                (64 - gap.leading_zeros()).div_ceil(5) as usize
-            };
-            prev = id as i64;
-            if len > bitmap_len + 1 {
-                return 1 + bitmap_len;
+/// The length of [`encode_value`]'s text for postings compressed as [`Postings`] keeps them,
+/// read from their bytes without decoding or encoding them: a posting's gap is the gap
+/// [`write_ids`] writes, and the positions of the flagged postings are counted on the way. One
+/// pass, no list (the build measures every term's entry before it writes any).
+fn compressed_value_len(bytes: &[u8], total: u32) -> usize {
+    let varint_len = |gap: u64| {
+        if gap < 32 {
+            1
+        } else {
+            (64 - gap.leading_zeros()).div_ceil(5) as usize
+        }
+    };
+    let mut count = 0usize;
+    let mut docs_len = 0usize;
+    // For IN_HEAD and IN_TITLE: how many postings have the flag, the length of their positions
+    // as a delta list, and the last such position.
+    let mut flagged = [(0usize, 0usize, -1i64); 2];
+    let mut i = 0;
+    while i < bytes.len() {
+        let (n, len) = read_leb(&bytes[i..]);
+        i += len;
+        docs_len += varint_len((n >> 2) as u64);
+        for (k, flag) in [IN_HEAD, IN_TITLE].into_iter().enumerate() {
+            if n & flag != 0 {
+                let (items, len, last) = &mut flagged[k];
+                *items += 1;
+                *len += varint_len((count as i64 - *last - 1) as u64);
+                *last = count as i64;
             }
         }
-        return len;
+        count += 1;
     }
-    1 + bitmap_len
+    // A delta list longer than the bitmap is written as the bitmap (see [`write_ids`]).
+    let ids = |len: usize, of: usize| len.min(1 + of.div_ceil(6));
+    let mut value = 10 + ids(docs_len, total as usize);
+    for (items, len, _) in flagged {
+        value += match items {
+            0 => 0,
+            items if items == count => 1,
+            _ => ids(len, count),
+        };
+    }
+    value
 }
 
 /// The postings [`encode_value`] was given, back from its output.
@@ -834,6 +839,14 @@ impl Postings {
         }
     }
 
+    /// The length of term `t`'s entry value (see [`compressed_value_len`]).
+    fn value_len(&self, t: u32, total: u32) -> usize {
+        compressed_value_len(
+            &self.bytes[self.starts[t as usize]..self.starts[t as usize + 1]],
+            total,
+        )
+    }
+
     /// Roughly how many bytes of memory the postings take.
     fn heap_bytes(&self) -> usize {
         self.keys.capacity() * std::mem::size_of::<Key>()
@@ -1027,11 +1040,7 @@ fn write_parts_from(
         .collect();
     let size: usize = (0..terms)
         .into_par_iter()
-        .map_init(Vec::new, |list, t| {
-            list.clear();
-            postings.list_into(t, list);
-            entry_len(texts[t as usize].len(), value_len(list, total))
-        })
+        .map(|t| entry_len(texts[t as usize].len(), postings.value_len(t, total)))
         .sum();
     let parts = part_count(size);
     let by_part = layout(texts.len(), parts, |t| Some(&texts[t]));
@@ -1282,8 +1291,18 @@ mod tests {
                     list.iter().map(|v| v & !3).collect(),
                     list.iter().map(|v| v | 3).collect(),
                 ] {
+                    // Compressed as the build keeps them: gaps from -1, flags below.
+                    let mut bytes = Vec::new();
+                    let mut prev = u32::MAX;
+                    for &p in &list {
+                        push_leb(
+                            &mut bytes,
+                            (p >> 2).wrapping_sub(prev).wrapping_sub(1) << 2 | p & 3,
+                        );
+                        prev = p >> 2;
+                    }
                     assert_eq!(
-                        value_len(&list, total),
+                        compressed_value_len(&bytes, total),
                         encode_value(&list, total).len(),
                         "{total} {density}"
                     );
