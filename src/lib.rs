@@ -20,7 +20,9 @@
 //!   [`model::Plan`] and a [`derive::TaskView`] its [`model::Task`] (each read straight from
 //!   `plan.toml` or `tasks.toml`) beside what derive adds, a [`derive::TargetView`] its
 //!   [`model::Target`], so a field added to the model reaches every template as
-//!   `plan.<field>` or `task.<field>` with no other code. Serialised, a view is its row: a plan
+//!   `plan.<field>` or `task.<field>` with no other code. Each serialises as one struct, the
+//!   model's fields then its own (`util::ser::extends!`; a flattened map cost Tera an
+//!   allocated key per field of every row). Serialised, a view is its row: a plan
 //!   leaves out its tasks, a task its targets and reports, and the page that shows them adds
 //!   them beside it (`render::pages`), so lists stay small. What is large and shown in one
 //!   place is made there, not held: a report keeps its body once, as written, and its HTML
@@ -51,8 +53,10 @@
 //! pages render, so the two agree (`tests/one_model.rs` checks it on the built site).
 //!
 //! `util` (escaping, number formatting, URLs, the Traditional → Simplified folding, the
-//! change-detection hash, serde's struct extended with more fields) sits below every stage; no module imports from a later stage.
-//! `build` strings the stages together; `import`, `mirror` and `serve` are the other commands (`serve` holds the site in memory and rebuilds it incrementally).
+//! change-detection hash, a struct serialised with more fields after its own) sits below
+//! every stage; no module imports from a later stage. `build` strings the stages together;
+//! `import`, `mirror` and `serve` are the other commands (`serve` holds the site in memory and
+//! rebuilds it incrementally).
 
 pub mod build;
 pub mod cells;

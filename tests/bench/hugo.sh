@@ -11,6 +11,7 @@
 # Both outputs go to $BENCH_OUT (default $BENCH_DIR); a tmpfs there (BENCH_OUT=/dev/shm/bench)
 # takes the disk's write-back out of the comparison, leaving the CPU work. With BENCH_FRESH=1
 # every build writes into an empty output instead (gongkai's kept site removed too).
+# GONGKAI_BIN measures that binary instead of building the release one here.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-5}
@@ -22,8 +23,12 @@ out=${BENCH_OUT:-$work}
 mkdir -p "$out"
 source tests/bench/hugo_site.sh
 make_hugo_site
-cargo build --release -q
-bin=$PWD/target/release/gongkai
+if [[ -n "${GONGKAI_BIN:-}" ]]; then
+  bin=$GONGKAI_BIN
+else
+  cargo build --release -q
+  bin=$PWD/target/release/gongkai
+fi
 measure() {
   local name=$1; shift
   /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$@" >/dev/null 2>"$work/log" \
