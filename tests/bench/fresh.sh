@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fresh-build benchmark against Hugo: every build writes into an empty output folder (as a CI
 # checkout that publishes does), in rounds that alternate Hugo and gongkai on the same machine
-# at the same time. Each build prints wall time, CPU time (user + sys, and sys alone), peak
-# memory (max RSS), and the bytes and files it wrote; the summary gives the medians and
-# gongkai's ratios to Hugo.
+# at the same time, the order turning every round. Each build prints wall time, CPU time
+# (user + sys, and sys alone), peak memory (max RSS), and the bytes and files it wrote; the
+# summary gives the medians and gongkai's ratios to Hugo.
 #   tests/bench/fresh.sh [ROUNDS]      (default 5)
 # Environment:
 #   BENCH_DIR   the corpus (default /tmp/gongkai-bench; made by gen_corpus.py when missing)
@@ -50,12 +50,19 @@ measure() {
 }
 
 echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs"
+# The order turns every round (the build that runs second in a round was measured faster on
+# these machines): Hugo, before, gongkai; then gongkai, before, Hugo.
+one() {
+  case $1 in
+    hugo) measure hugo "$out/hugo-public" hugo --quiet --source "$site" --destination "$out/hugo-public" ;;
+    before) [[ -z "${BEFORE_BIN:-}" ]] ||
+      measure before "$out/before-public" "$BEFORE_BIN" build --root "$work" --output "$out/before-public" ;;
+    gongkai) measure gongkai "$out/bench-public" "$GONGKAI_BIN" build --root "$work" --output "$out/bench-public" ;;
+  esac
+}
 for n in $(seq "$rounds"); do
-  measure hugo "$out/hugo-public" hugo --quiet --source "$site" --destination "$out/hugo-public"
-  if [[ -n "${BEFORE_BIN:-}" ]]; then
-    measure before "$out/before-public" "$BEFORE_BIN" build --root "$work" --output "$out/before-public"
-  fi
-  measure gongkai "$out/bench-public" "$GONGKAI_BIN" build --root "$work" --output "$out/bench-public"
+  if (( n % 2 )); then order=(hugo before gongkai); else order=(gongkai before hugo); fi
+  for name in "${order[@]}"; do one "$name"; done
 done
 python3 - "$results" <<'EOF'
 import statistics, sys
