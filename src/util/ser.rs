@@ -64,7 +64,9 @@ impl<T: OwnFields + ?Sized> MoreFields for Own<'_, T> {
 
 /// `$ty` serialises as its field `$field` (a struct) extended with its own fields, which it
 /// derives with `#[serde(remote = "Self")]` and `#[serde(skip)]` on `$field`. A type with
-/// lifetimes names them first: `extends!(impl<'a> Row<'a>, target)`.
+/// lifetimes names them first: `extends!(impl<'a> Row<'a>, target)`. The derived function is
+/// an associated one, `$ty::serialize(&value, s)`, that writes the own fields alone; a method
+/// call, `value.serialize(s)`, and serde everywhere reach the whole struct's.
 macro_rules! extends {
     (impl<$($lt:lifetime),*> $ty:ty, $field:ident) => {
         impl<$($lt),*> $crate::util::ser::OwnFields for $ty {
@@ -448,6 +450,11 @@ mod tests {
             };
             let json = serde_json::to_string(&view).unwrap();
             assert_eq!(json, serde_json::to_string(&flat).unwrap());
+            // The derived function takes no `self`: a method call is the whole struct's.
+            assert_eq!(
+                view.serialize(serde_json::value::Serializer).unwrap(),
+                serde_json::to_value(&flat).unwrap()
+            );
             assert!(json.starts_with(r#"{"id":7,"#), "{json}");
             assert_eq!(
                 tera::Value::from_serializable(&view),
