@@ -67,12 +67,30 @@ fn encode_ids(ids: impl Iterator<Item = u32> + Clone, count: usize, total: u32) 
 
 /// Appends [`encode_ids`]'s text to `out`.
 fn write_ids(out: &mut Vec<u8>, ids: impl Iterator<Item = u32> + Clone, count: usize, total: u32) {
-    let bitmap_len = (total as usize).div_ceil(6);
+    write_set(out, ids.clone(), count, total as usize, |bits| {
+        for id in ids {
+            bits[id as usize / 6] |= 1 << (id % 6);
+        }
+    });
+}
+
+/// Appends the set of the `count` numbers `ids` yields (increasing, all below `total`): their
+/// delta list when it is no longer than the bitmap, else `~` and the bitmap, whose
+/// `total.div_ceil(6)` values (six numbers each, the lowest first) `bitmap` sets and which are
+/// then written as base-64 characters.
+fn write_set(
+    out: &mut Vec<u8>,
+    ids: impl Iterator<Item = u32>,
+    count: usize,
+    total: usize,
+    bitmap: impl FnOnce(&mut [u8]),
+) {
+    let bitmap_len = total.div_ceil(6);
     let start = out.len();
     // Every number takes at least a character in the delta list.
     if count <= bitmap_len + 1 {
         let mut prev: i64 = -1;
-        for id in ids.clone() {
+        for id in ids {
             push_varint(out, (id as i64 - prev - 1) as u64);
             prev = id as i64;
             if out.len() - start > bitmap_len + 1 {
@@ -88,9 +106,7 @@ fn write_ids(out: &mut Vec<u8>, ids: impl Iterator<Item = u32> + Clone, count: u
     out.push(b'~');
     let bits = out.len();
     out.resize(bits + bitmap_len, 0);
-    for id in ids {
-        out[bits + id as usize / 6] |= 1 << (id % 6);
-    }
+    bitmap(&mut out[bits..]);
     for b in &mut out[bits..] {
         *b = B64[*b as usize];
     }
@@ -206,34 +222,17 @@ fn write_value(out: &mut Vec<u8>, list: &[u32], total: u32) {
 }
 
 /// Appends [`write_ids`]'s text for the positions in `list` of the `count` postings with
-/// `flag`. A bitmap's characters are made six postings at a time, straight from the flags.
+/// `flag`. A bitmap's values are made six postings at a time, straight from the flags.
 fn write_positions(out: &mut Vec<u8>, list: &[u32], flag: u32, count: usize) {
-    let bitmap_len = list.len().div_ceil(6);
-    if count <= bitmap_len + 1 {
-        let start = out.len();
-        let mut prev: i64 = -1;
-        for (i, &v) in list.iter().enumerate() {
-            if v & flag != 0 {
-                push_varint(out, (i as i64 - prev - 1) as u64);
-                prev = i as i64;
-                if out.len() - start > bitmap_len + 1 {
-                    break;
-                }
-            }
+    let positions = (0..list.len() as u32).filter(|&i| list[i as usize] & flag != 0);
+    write_set(out, positions, count, list.len(), |bits| {
+        for (b, six) in bits.iter_mut().zip(list.chunks(6)) {
+            *b = six
+                .iter()
+                .enumerate()
+                .fold(0, |b, (j, &v)| b | u8::from(v & flag != 0) << j);
         }
-        if out.len() - start <= bitmap_len + 1 {
-            return;
-        }
-        out.truncate(start);
-    }
-    out.push(b'~');
-    out.extend(list.chunks(6).map(|six| {
-        let bits = six
-            .iter()
-            .enumerate()
-            .fold(0, |bits, (j, &v)| bits | u8::from(v & flag != 0) << j);
-        B64[bits as usize]
-    }));
+    });
 }
 
 /// The length of [`encode_value`]'s text for postings compressed as [`Postings`] keeps them,
@@ -1297,14 +1296,18 @@ mod tests {
         assert!(!encode_set(&[3, 900], 1000).starts_with('~'));
     }
 
+    /// Pseudo-random numbers, the same for the same seed.
+    fn numbers(mut seed: u64) -> impl FnMut() -> u32 {
+        move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as u32
+        }
+    }
+
     #[test]
     fn value_len_is_the_length_of_the_value() {
         // Sparse and dense sets, with no, some and every document flagged.
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) as u32
-        };
+        let mut next = numbers(7);
         for total in [1, 5, 64, 1000] {
             for density in [1, 3, 10, 60, 100] {
                 let mut list = Vec::new();
@@ -1340,11 +1343,7 @@ mod tests {
 
     #[test]
     fn flag_positions_are_written_as_a_set_of_positions() {
-        let mut seed = 11u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) as u32
-        };
+        let mut next = numbers(11);
         for len in [1, 2, 6, 7, 40, 500] {
             for density in [1, 10, 50, 90, 99] {
                 let list: Vec<u32> = (0..len)
