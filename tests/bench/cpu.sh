@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Before/after CPU benchmark: two or more gongkai binaries build the 10k corpus into empty
 # outputs on a tmpfs (the CPU work alone, no disk write-back), in rounds whose order turns
-# every round (A B, then B A: on these machines the build that runs second in a round was
-# measured faster), and the summary gives each binary's median CPU time (user + sys), wall
-# time and peak memory, and the median and mean of its paired ratios to the first binary
-# (each round's CPU time over the first binary's in the same round), the steadier figure on a
-# shared machine.
+# every round (A B, then B A: no binary always runs in the same place of a round; fixed-order
+# series disagreed by up to ten per cent here), and the summary gives each binary's median
+# CPU time (user + sys), wall time and peak memory, and the median and mean of its paired
+# ratios to the first binary (each round's CPU time over the first binary's in the same
+# round), the steadier figure on a shared machine.
 #   tests/bench/cpu.sh [ROUNDS] BEFORE_BIN AFTER_BIN [MORE_BIN...]     (default 10 rounds)
 # Environment: BENCH_DIR (the corpus, default /tmp/gongkai-bench; made by gen_corpus.py when
 # missing), BENCH_OUT (default /dev/shm/gongkai-cpu). Build an older commit with the same

@@ -50,8 +50,8 @@ measure() {
 }
 
 echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs"
-# The order turns every round (the build that runs second in a round was measured faster on
-# these machines): Hugo, before, gongkai; then gongkai, before, Hugo.
+# The order turns every round, so that no build always runs in the same place of a round:
+# Hugo, before, gongkai; then gongkai, before, Hugo.
 one() {
   case $1 in
     hugo) measure hugo "$out/hugo-public" hugo --quiet --source "$site" --destination "$out/hugo-public" ;;
