@@ -51,51 +51,6 @@ pub trait PlanCache: Sync {
     fn plan_exports(&self, plan: &PlanView, make: &dyn Fn() -> PlanExports) -> Arc<PlanExports>;
 }
 
-/// Every export file of the site. `base_url` decides whether a sitemap can be written
-/// (it needs absolute URLs); without one the caller warns.
-pub fn export_files(data: &SiteData) -> Vec<(String, Vec<u8>)> {
-    export_files_with(data, &data.updates())
-}
-
-/// [`export_files`] with the update timeline ([`SiteData::updates`]) already computed.
-pub fn export_files_with(data: &SiteData, updates: &[&ReportView]) -> Vec<(String, Vec<u8>)> {
-    use rayon::prelude::*;
-    let files = Gather::default();
-    let (pieces, feeds) = rayon::join(
-        || {
-            data.plans
-                .par_iter()
-                .map(|p| plan_exports(data, p, None))
-                .collect::<Vec<_>>()
-        },
-        || site_feeds(data, updates),
-    );
-    let written = SiteFiles::open(data, &files).and_then(|mut site| {
-        for (p, x) in data.plans.iter().zip(&pieces) {
-            site.add(p, x)?;
-        }
-        site.finish(data, &feeds)
-    });
-    if let Err((path, e)) = written {
-        unreachable!("gathering {path} in memory cannot fail: {e}");
-    }
-    let mut out = files.0.into_inner().unwrap_or_else(|e| e.into_inner());
-    out.sort();
-    out
-}
-
-/// A sink that keeps what is written to it, for [`export_files_with`].
-#[derive(Default)]
-struct Gather(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
-
-impl Sink for Gather {
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        files.push((rel.to_string(), bytes.to_vec()));
-        Ok(())
-    }
-}
-
 /// One plan's share of the export files ([`PlanExports`]), the kept one from `cache` when
 /// there is one. It reads the plan's view and the site's settings, never another plan.
 pub fn plan_exports(

@@ -16,8 +16,8 @@ pub use compare::render as render_compare;
 pub use disclosure::render as render_disclosure;
 
 pub use pages::{
-    needs_render, render_plan_of, render_plan_pages, render_site, render_site_cached,
-    render_site_wide, site_value, PageCache, PageContext,
+    needs_render, render_plan_of, render_plan_pages, render_site_wide, site_value, PageCache,
+    PageContext,
 };
 pub use theme::{Theme, THEME_FILES};
 

@@ -277,31 +277,6 @@ impl<'a> Pages<'a> {
     }
 }
 
-/// Renders every HTML page into `staging`.
-pub fn render_site(
-    data: &SiteData,
-    renderer: &Renderer,
-    staging: &dyn Sink,
-) -> Result<(), Diagnostic> {
-    render_site_cached(data, renderer, staging, None, &data.updates())
-}
-
-/// [`render_site`], skipping the pages `cache` says are unchanged; `updates` is
-/// [`SiteData::updates`], computed once by the caller: every plan's pages
-/// ([`render_plan_of`]), then the site-wide ones ([`render_site_wide`]).
-pub fn render_site_cached(
-    data: &SiteData,
-    renderer: &Renderer,
-    staging: &dyn Sink,
-    cache: Option<&dyn PageCache>,
-    updates: &[&crate::derive::ReportView],
-) -> Result<(), Diagnostic> {
-    data.plans
-        .par_iter()
-        .try_for_each(|plan| render_plan_of(data, renderer, staging, cache, plan))?;
-    render_site_wide(data, renderer, staging, cache, updates)
-}
-
 /// One plan's pages: its own, its 原文 and its tasks'. They read the plan's view and the
 /// site's settings, never another plan: `data` may hold no plans at all (a build renders each
 /// plan's pages and then lets go of its reports' bodies; see `build::write_all_releasing`).
@@ -385,7 +360,7 @@ pub fn render_site_wide(
 
 /// One plan's own page and the task pages `tasks` picks (never its 原文, which no progress
 /// report changes): `serve`'s preview of an edit, shown before the full rebuild replaces it.
-/// Each page is rendered exactly as [`render_site`] renders it from the same plan view.
+/// Each page is rendered exactly as [`render_plan_of`] renders it from the same plan view.
 pub fn render_plan_pages(
     data: &SiteData,
     renderer: &Renderer,
