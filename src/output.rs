@@ -894,6 +894,13 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    /// The inode of `p`: two names of one file have the same.
+    #[cfg(unix)]
+    fn inode(p: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(p).unwrap().ino()
+    }
+
     #[test]
     fn commit_replaces_output_and_abort_keeps_it() {
         let tmp = tempfile::tempdir().unwrap();
@@ -931,12 +938,13 @@ mod tests {
         assert!(!out.join("added.html").exists());
         #[cfg(unix)]
         {
-            use std::os::unix::fs::MetadataExt;
-            let ino = |p: &Path| fs::metadata(p).unwrap().ino();
-            assert_eq!(ino(&staged.join("same.html")), ino(&out.join("same.html")));
+            assert_eq!(
+                inode(&staged.join("same.html")),
+                inode(&out.join("same.html"))
+            );
             assert_ne!(
-                ino(&staged.join("changed.html")),
-                ino(&out.join("changed.html"))
+                inode(&staged.join("changed.html")),
+                inode(&out.join("changed.html"))
             );
         }
         s.commit(&out).unwrap();
@@ -1148,19 +1156,16 @@ mod tests {
         let s = Staging::new(&out).unwrap();
         assert!(!kept.exists(), "the build took the kept site");
         #[cfg(unix)]
-        let before = {
-            use std::os::unix::fs::MetadataExt;
-            fs::metadata(s.dir().join("a/same.html")).unwrap().ino()
-        };
+        let before = inode(&s.dir().join("a/same.html"));
         s.write("a/same.html", b"same").unwrap();
         s.write("b/changed.html", b"new").unwrap();
         s.write("c/d/added.html", b"added").unwrap();
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let after = fs::metadata(s.dir().join("a/same.html")).unwrap().ino();
-            assert_eq!(before, after, "an unchanged file stays where it was");
-        }
+        assert_eq!(
+            before,
+            inode(&s.dir().join("a/same.html")),
+            "an unchanged file stays where it was"
+        );
         s.commit(&out).unwrap();
         assert_eq!(
             tree(&out),
@@ -1222,12 +1227,13 @@ mod tests {
         assert_eq!(fs::read(staged.join("empty.csv")).unwrap(), b"");
         #[cfg(unix)]
         {
-            use std::os::unix::fs::MetadataExt;
-            let ino = |p: &Path| fs::metadata(p).unwrap().ino();
-            assert_eq!(ino(&staged.join("same.csv")), ino(&out.join("same.csv")));
+            assert_eq!(
+                inode(&staged.join("same.csv")),
+                inode(&out.join("same.csv"))
+            );
             assert_ne!(
-                ino(&staged.join("longer.csv")),
-                ino(&out.join("longer.csv"))
+                inode(&staged.join("longer.csv")),
+                inode(&out.join("longer.csv"))
             );
         }
         let entry = crate::mirror::entry("new.csv", whole.as_bytes());
