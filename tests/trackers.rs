@@ -120,3 +120,110 @@ fn the_unit_scorecard_counts_the_targets_of_the_tasks_it_leads() {
         "missed targets listed as overdue items"
     );
 }
+
+/// A site of `plans` plans, each with one task of `targets` numeric targets due in 2026 and
+/// two due in 2025.
+fn many_targets(root: &std::path::Path, plans: usize, targets: usize) {
+    let content = root.join("content");
+    fs::create_dir_all(&content).unwrap();
+    fs::write(
+        content.join("site.toml"),
+        "title = \"目标分页测试站\"\nas_of = 2025-06-30\n[publisher]\nname = \"测试市人民政府办公室\"\nemail = \"t@example.org\"\n",
+    )
+    .unwrap();
+    fs::create_dir_all(content.join("units")).unwrap();
+    fs::write(
+        content.join("units/t.toml"),
+        "name = \"测试市\"\n[[unit]]\nid = \"t-a\"\nname = \"市甲局\"\n",
+    )
+    .unwrap();
+    for p in 0..plans {
+        let dir = content.join(format!("plans/p{p:02}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("plan.toml"),
+            format!("id = \"p{p:02}\"\ntitle = \"第{p}号规划\"\njurisdiction = \"t\"\nperiod = {{ start = 2023, end = 2026 }}\n"),
+        )
+        .unwrap();
+        let mut tasks =
+            String::from("[[task]]\nid = \"1\"\ntitle = \"任务\"\nlead = [\"市甲局\"]\n");
+        for t in 0..targets {
+            tasks += &format!(
+                "  [[task.target]]\n  id = \"1-{t}\"\n  text = \"规划{p}目标{t}达到{t}%\"\n  year = 2026\n  value = {t}.0\n  unit = \"%\"\n  comparator = \">=\"\n"
+            );
+        }
+        for t in 0..2 {
+            tasks += &format!("  [[task.target]]\n  id = \"1-e{t}\"\n  text = \"规划{p}目标e{t}在2025年达到\"\n  year = 2025\n  value = 1.0\n  comparator = \">=\"\n");
+        }
+        fs::write(dir.join("tasks.toml"), tasks).unwrap();
+    }
+}
+
+/// The targets a `targets/` page lists, by their text.
+fn listed(html: &str) -> Vec<String> {
+    html.split("<tr data-status=")
+        .skip(1)
+        .map(|row| {
+            let text = row.split("</a>").next().unwrap();
+            text.rsplit('>').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn large_target_lists_are_paged_and_a_big_site_links_its_plans_from_the_first_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 25 plans of 10 targets: 250 targets, more than a page holds, and more plans than every
+    // page lists.
+    many_targets(tmp.path(), 25, 8);
+    let out = tmp.path().join("public");
+    build(tmp.path(), &out);
+    let read = |p: &str| fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+
+    // The whole list is on targets/index.html and targets/page/2/, each target once.
+    let first = read("targets/index.html");
+    let second = read("targets/page/2/index.html");
+    assert!(
+        !out.join("targets/page/3").exists(),
+        "250 targets make two pages"
+    );
+    let mut all: Vec<String> = listed(&first);
+    all.extend(listed(&second));
+    assert_eq!(listed(&first).len(), 150);
+    let mut unique = all.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        (all.len(), unique.len()),
+        (250, 250),
+        "every target exactly once"
+    );
+    assert!(
+        first.contains("250 个目标(本页第 1–150 个)"),
+        "the caption says which part"
+    );
+    assert!(second.contains("250 个目标(本页第 151–250 个)"));
+    assert!(first.contains(r#"rel="next" href="../targets/page/2/index.html""#));
+    assert!(second.contains(r#"rel="prev" href="../../../targets/index.html""#));
+    assert!(second.contains("第 2 / 2 页") && second.contains("<title>目标进展(第 2 页) · "));
+
+    // A year's view is paged the same way: 200 targets due in 2026.
+    let year = read("targets/year/2026/index.html");
+    let year2 = read("targets/year/2026/page/2/index.html");
+    assert_eq!((listed(&year).len(), listed(&year2).len()), (150, 50));
+    assert!(year2.contains(r#"rel="prev" href="../../../../../targets/year/2026/index.html""#));
+    assert_eq!(listed(&read("targets/year/2025/index.html")).len(), 50);
+
+    // Only the first page lists every plan; a plan's view names its own plan and links there.
+    let plan_links = |html: &str| html.matches(r#"href="../targets/plan/p"#).count();
+    assert_eq!(plan_links(&first), 25);
+    assert!(first.contains(r#"<p id="by-plan">"#));
+    let plan = read("targets/plan/p07/index.html");
+    assert_eq!(listed(&plan).len(), 10);
+    assert!(plan.contains(r#"aria-current="page">第7号规划(10)</a>"#));
+    assert!(plan.contains("全部 25 个规划</a>") && !plan.contains("第8号规划"));
+    assert!(second.contains("全部 25 个规划</a>") && !second.contains("第7号规划("));
+
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}

@@ -19,6 +19,16 @@ use crate::util::url::{canonical_url, enc, enc_iri, root_of};
 /// 100 kB, and a portal with a million reports gets 5,000 pages rather than 20,000.
 pub const UPDATES_PER_PAGE: usize = 200;
 
+/// Targets listed per page of a `targets/` view: a row is about 650 bytes, so a page stays
+/// near 100 kB. Unpaged, `targets/index.html` was 6.3 MB at 10,000 targets.
+pub const TARGETS_PER_PAGE: usize = 150;
+
+/// Up to this many plans, every `targets/` page has a filter link to each plan. Beyond it only
+/// the first page of `targets/index.html` lists them and the other pages link there: a link per
+/// plan on every plan's page made the section grow with the square of the plans (about
+/// 150 MB of links at 1,000 plans).
+pub const PLAN_FILTERS_ON_EVERY_PAGE: usize = 20;
+
 /// What every page's context holds besides its own data.
 #[derive(Serialize)]
 struct Common<'a> {
@@ -745,7 +755,12 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
         }
     }
     let index: Vec<&View> = views.iter().map(|(v, _)| v).collect();
-    let sample = all.iter().any(|t| t.sample);
+    let plans_everywhere = data.plans.len() <= PLAN_FILTERS_ON_EVERY_PAGE;
+    let short: Vec<&View> = index
+        .iter()
+        .copied()
+        .filter(|v| plans_everywhere || v.kind != "plan")
+        .collect();
     // Every target is on four pages (all, its status, plan and year): its row is made into a
     // Tera value once, and each page's list shares it.
     let revised = data.history.weakened_targets();
@@ -756,32 +771,72 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
             tera::Value::from_serializable(&row(t, revised.get(&key)))
         })
         .collect();
-    pages.page(
-        "targets/index.html",
-        "targets.html",
-        "targets",
-        sample,
-        |c| {
-            c.insert("views", &index);
-            c.insert("current", &Option::<&View>::None);
-            c.insert("targets", &rows);
+    let every: Vec<usize> = (0..all.len()).collect();
+    let all_view = View {
+        kind: "all",
+        key: String::new(),
+        label: String::new(),
+        url: "targets/index.html".into(),
+        count: all.len(),
+    };
+    let own_page = |v: &View| v.kind == "all" || v.url != "targets/index.html";
+    // Each view's pages: (view, its page number, that page's targets).
+    let mut jobs: Vec<(&View, usize, usize, &[usize])> = Vec::new();
+    for (v, ts) in std::iter::once((&all_view, &every)).chain(views.iter().map(|(v, t)| (v, t))) {
+        if !own_page(v) {
+            continue;
+        }
+        let chunks: Vec<&[usize]> = if ts.is_empty() {
+            vec![&[]]
+        } else {
+            ts.chunks(TARGETS_PER_PAGE).collect()
+        };
+        let n = chunks.len();
+        jobs.extend(
+            chunks
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (v, i + 1, n, c)),
+        );
+    }
+    jobs.par_iter().try_for_each(|&(v, page, pages_n, ts)| {
+        let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
+        let sample = ts.iter().any(|&i| all[i].sample);
+        let first_page_of_all = v.kind == "all" && page == 1;
+        let pager = Pager {
+            page,
+            pages: pages_n,
+            prev: (page > 1).then(|| paged_url(&v.url, page - 1)),
+            next: (page < pages_n).then(|| paged_url(&v.url, page + 1)),
+        };
+        let current = (v.kind != "all").then_some(v);
+        let path = paged_url(&v.url, page);
+        pages.page(&path, "targets.html", "targets", sample, |c| {
+            c.insert("views", if first_page_of_all { &index } else { &short });
+            c.insert(
+                "plan_filters_here",
+                &(plans_everywhere || first_page_of_all),
+            );
+            c.insert("plan_count", &data.plans.len());
+            c.insert("current", &current);
+            c.insert("targets", &view_rows);
+            c.insert("total", &v.count);
+            c.insert("first", &((page - 1) * TARGETS_PER_PAGE + 1));
+            c.insert("pager", &pager);
             c.insert("counts", &data.target_counts);
-        },
-    )?;
-    let own_page = |v: &View| v.url != "targets/index.html";
-    views
-        .par_iter()
-        .filter(|(v, _)| own_page(v))
-        .try_for_each(|(v, ts)| {
-            let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
-            let sample = ts.iter().any(|&i| all[i].sample);
-            pages.page(&v.url, "targets.html", "targets", sample, |c| {
-                c.insert("views", &index);
-                c.insert("current", &Some(v));
-                c.insert("targets", &view_rows);
-                c.insert("counts", &data.target_counts);
-            })
         })
+    })
+}
+
+/// Page `page` of the paged list whose first page is `first` (`…/index.html`): the first page
+/// itself, then `…/page/<n>/index.html`.
+fn paged_url(first: &str, page: usize) -> String {
+    if page == 1 {
+        first.to_string()
+    } else {
+        let dir = first.strip_suffix("index.html").unwrap_or(first);
+        format!("{dir}page/{page}/index.html")
+    }
 }
 
 #[derive(Serialize)]
@@ -793,11 +848,7 @@ struct Pager {
 }
 
 fn updates_url(page: usize) -> String {
-    if page == 1 {
-        "updates/index.html".into()
-    } else {
-        format!("updates/page/{page}/index.html")
-    }
+    paged_url("updates/index.html", page)
 }
 
 fn render_updates(
