@@ -12,6 +12,8 @@
 #               fast release profile: no LTO, 16 codegen units)
 #   BEFORE_BIN  a second gongkai binary (e.g. a build of an older commit with the same profile),
 #               measured in the same rounds, so before and after alternate too
+#   BENCH_COLD  1: empty the page cache before every build (needs root), so each reads its
+#               sources from disk, as the first build after a reboot does
 # The Hugo reference site is made once from the corpus (tests/bench/hugo_site.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,6 +41,7 @@ measure() {
   local name=$1 dest=$2; shift 2
   rm -rf "$dest" "$(dirname "$dest")/.$(basename "$dest").prev"
   sync
+  if [[ -n "${BENCH_COLD:-}" ]]; then echo 3 >/proc/sys/vm/drop_caches; fi
   /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/log" \
     || { cat "$work/log" >&2; exit 1; }
   local wall user sys rss bytes files
@@ -49,7 +52,7 @@ measure() {
   echo "$name $wall $(echo "$user + $sys" | bc) $sys $rss $bytes $files" >>"$results"
 }
 
-echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs"
+echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs${BENCH_COLD:+, page cache emptied before each build}"
 # The order turns every round, so that no build always runs in the same place of a round:
 # Hugo, before, gongkai; then gongkai, before, Hugo.
 one() {
