@@ -278,33 +278,45 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
             }
             memo.others = Some(others);
             let mut old = std::mem::take(&mut memo.plans);
-            let loaded: Vec<(PathBuf, memo::MemoPlan)> = dirs
-                .into_iter()
-                .map(|dir| {
-                    let prev = old.remove(&dir);
-                    (dir, prev)
-                })
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|(dir, prev)| {
-                    let signature = memo::signature(&dir, None);
-                    let m = match prev {
-                        Some(m) if m.signature == signature && m.plan.is_some() => m,
-                        _ => {
-                            let mut d = Diagnostics::new();
-                            let plan = plans::load_plan(root, &dir, &mut d);
-                            memo::MemoPlan {
-                                signature,
-                                plan,
-                                diags: d.into_sorted(),
-                            }
-                        }
-                    };
-                    (dir, m)
-                })
+            // A first load (nothing to reuse) reads every plan, so a cold corpus is prefetched
+            // as for a build.
+            let first = old.is_empty();
+            let pairs: Vec<(PathBuf, Option<memo::MemoPlan>)> = dirs
+                .iter()
+                .map(|dir| (dir.clone(), old.remove(dir)))
                 .collect();
+            let load_all = || {
+                let mut loaded: Vec<(usize, PathBuf, memo::MemoPlan)> = pairs
+                    .into_iter()
+                    .enumerate()
+                    .par_bridge()
+                    .map(|(i, (dir, prev))| {
+                        let signature = memo::signature(&dir, None);
+                        let m = match prev {
+                            Some(m) if m.signature == signature && m.plan.is_some() => m,
+                            _ => {
+                                let mut d = Diagnostics::new();
+                                let plan = plans::load_plan(root, &dir, &mut d);
+                                memo::MemoPlan {
+                                    signature,
+                                    plan,
+                                    diags: d.into_sorted(),
+                                }
+                            }
+                        };
+                        (i, dir, m)
+                    })
+                    .collect();
+                loaded.sort_unstable_by_key(|(i, ..)| *i);
+                loaded
+            };
+            let loaded = if first {
+                prefetch::around(&dirs, load_all)
+            } else {
+                load_all()
+            };
             memo.order.clear();
-            for (dir, mut m) in loaded {
+            for (_, dir, mut m) in loaded {
                 diags.extend(m.diags.iter().cloned());
                 memo.order.push((dir.clone(), m.plan.is_some()));
                 content.plans.extend(m.plan.take());
