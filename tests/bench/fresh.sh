@@ -53,8 +53,9 @@ measure() {
 }
 
 echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs${BENCH_COLD:+, page cache emptied before each build}"
-# The order turns every round, so that no build always runs in the same place of a round:
-# Hugo, before, gongkai; then gongkai, before, Hugo.
+# The order turns every round, so that no build always runs in the same place of a round
+# (each build slows the next with its disk's write-back): the six orders of the three builds in
+# turn, every build in each place twice in six rounds (without BEFORE_BIN, Hugo first in three).
 one() {
   case $1 in
     hugo) measure hugo "$out/hugo-public" hugo --quiet --source "$site" --destination "$out/hugo-public" ;;
@@ -63,9 +64,10 @@ one() {
     gongkai) measure gongkai "$out/bench-public" "$GONGKAI_BIN" build --root "$work" --output "$out/bench-public" ;;
   esac
 }
+orders=("hugo before gongkai" "gongkai before hugo" "before gongkai hugo"
+  "hugo gongkai before" "gongkai hugo before" "before hugo gongkai")
 for n in $(seq "$rounds"); do
-  if (( n % 2 )); then order=(hugo before gongkai); else order=(gongkai before hugo); fi
-  for name in "${order[@]}"; do one "$name"; done
+  for name in ${orders[(n - 1) % 6]}; do one "$name"; done
 done
 python3 - "$results" <<'EOF'
 import statistics, sys
