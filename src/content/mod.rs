@@ -254,11 +254,12 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
             // The plans are taken in folder order (not split in halves, as `par_iter` would),
             // the order in which a cold corpus is prefetched.
             let mut loaded: Vec<(usize, Option<crate::model::Plan>, Diagnostics)> =
-                prefetch::around(&dirs, || {
+                prefetch::around(&dirs, |reached| {
                     dirs.iter()
                         .enumerate()
                         .par_bridge()
                         .map(|(i, dir)| {
+                            reached.plan(i);
                             let mut d = Diagnostics::new();
                             (i, plans::load_plan(root, dir, &mut d), d)
                         })
@@ -285,12 +286,13 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
                 .iter()
                 .map(|dir| (dir.clone(), old.remove(dir)))
                 .collect();
-            let load_all = || {
+            let load_all = |reached: &prefetch::Reached| {
                 let mut loaded: Vec<(usize, PathBuf, memo::MemoPlan)> = pairs
                     .into_iter()
                     .enumerate()
                     .par_bridge()
                     .map(|(i, (dir, prev))| {
+                        reached.plan(i);
                         let signature = memo::signature(&dir, None);
                         let m = match prev {
                             Some(m) if m.signature == signature && m.plan.is_some() => m,
@@ -313,7 +315,7 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
             let loaded = if first {
                 prefetch::around(&dirs, load_all)
             } else {
-                load_all()
+                load_all(&prefetch::Reached::default())
             };
             memo.order.clear();
             for (_, dir, mut m) in loaded {

@@ -6,7 +6,7 @@
 //! disk works through a deep queue and the parser finds the files in memory.
 //!
 //! Nothing is read into the process: each file is opened and its pages requested
-//! (`posix_fadvise(WILLNEED)`). A corpus that is already cached is left alone: a read that must
+//! (`posix_fadvise(WILLNEED)`), at most `LEAD` plans ahead of the loader. A corpus that is already cached is left alone: a read that must
 //! not wait (`preadv2(RWF_NOWAIT)`) of a few plans' files decides, so a warm build pays a
 //! handful of system calls.
 
@@ -22,15 +22,35 @@ const THREADS: usize = 16;
 #[cfg(target_os = "linux")]
 const SAMPLES: usize = 8;
 
-/// Runs `load`, which reads `dirs` (plan folders) in their order, with their files prefetched
-/// when the cache does not hold them. What `load` returns is returned unchanged; prefetching
-/// only changes how long the reads wait.
-pub(super) fn around<R: Send>(dirs: &[PathBuf], load: impl FnOnce() -> R + Send) -> R {
+/// How many plan folders prefetching may run ahead of the loader: enough to keep the disk's
+/// queue deep, few enough that a corpus larger than the memory does not have its first
+/// prefetched pages dropped again before the loader reads them.
+#[cfg(target_os = "linux")]
+const LEAD: usize = 16;
+
+/// Where the loader is: it calls [`Reached::plan`] with a folder's position in `dirs` as it
+/// starts on it.
+#[derive(Default)]
+pub(super) struct Reached(std::sync::atomic::AtomicUsize);
+
+impl Reached {
+    pub(super) fn plan(&self, i: usize) {
+        self.0
+            .fetch_max(i + 1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Runs `load`, which reads `dirs` (plan folders) in their order and reports its place to the
+/// [`Reached`] it is given, with the folders' files prefetched when the cache does not hold
+/// them. What `load` returns is returned unchanged; prefetching only changes how long the reads
+/// wait.
+pub(super) fn around<R: Send>(dirs: &[PathBuf], load: impl FnOnce(&Reached) -> R + Send) -> R {
+    let reached = Reached::default();
     #[cfg(target_os = "linux")]
     if linux::cold(dirs) {
-        return linux::prefetching(dirs, load);
+        return linux::prefetching(dirs, &reached, load);
     }
-    load()
+    load(&reached)
 }
 
 #[cfg(target_os = "linux")]
@@ -41,7 +61,7 @@ mod linux {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
     use std::sync::OnceLock;
 
-    use super::{SAMPLES, THREADS};
+    use super::{Reached, LEAD, SAMPLES, THREADS};
 
     /// Whether the first file of any of a few plan folders, spread over the list, is out of
     /// the page cache.
@@ -108,15 +128,26 @@ mod linux {
         }
     }
 
-    pub(super) fn prefetching<R: Send>(dirs: &[PathBuf], load: impl FnOnce() -> R + Send) -> R {
-        // The threads go through the folders together, in order: the first to reach a folder
-        // lists it, and all of them take its files a few at a time.
+    pub(super) fn prefetching<R: Send>(
+        dirs: &[PathBuf],
+        reached: &Reached,
+        load: impl FnOnce(&Reached) -> R + Send,
+    ) -> R {
+        // The threads go through the folders together, in order, at most LEAD folders ahead of
+        // the loader: the first to reach a folder lists it, and all of them take its files a
+        // few at a time.
         const CHUNK: usize = 8;
         let lists: Vec<OnceLock<Vec<PathBuf>>> = dirs.iter().map(|_| OnceLock::new()).collect();
         let cursors: Vec<AtomicUsize> = dirs.iter().map(|_| AtomicUsize::new(0)).collect();
         let done = AtomicBool::new(false);
         let worker = || {
             for (d, dir) in dirs.iter().enumerate() {
+                while d >= reached.0.load(Relaxed) + LEAD {
+                    if done.load(Relaxed) {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
                 let files = lists[d].get_or_init(|| files_of(dir));
                 loop {
                     if done.load(Relaxed) {
@@ -137,7 +168,7 @@ mod linux {
             for _ in 0..THREADS {
                 s.spawn(worker);
             }
-            let out = load();
+            let out = load(reached);
             // Whatever is not requested yet is not needed any more.
             done.store(true, Relaxed);
             out
@@ -159,7 +190,11 @@ mod tests {
             std::fs::write(plan.join(format!("progress/{i:03}.md")), "y").unwrap();
         }
         let dirs = vec![plan.clone(), dir.path().join("missing")];
-        let out = linux::prefetching(&dirs, || 42);
+        let reached = Reached::default();
+        let out = linux::prefetching(&dirs, &reached, |r| {
+            r.plan(0);
+            42
+        });
         assert_eq!(out, 42);
         let left: Vec<_> = walkdir::WalkDir::new(dir.path())
             .sort_by_file_name()
@@ -173,5 +208,23 @@ mod tests {
         );
         // Files just written are in the cache.
         assert!(!linux::cold(&dirs));
+    }
+
+    #[test]
+    fn prefetching_ends_with_the_load_wherever_the_load_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs: Vec<PathBuf> = (0..3 * LEAD)
+            .map(|i| dir.path().join(i.to_string()))
+            .collect();
+        // A load that never reports a plan: the threads wait LEAD plans in and must still end.
+        let started = std::time::Instant::now();
+        assert_eq!(linux::prefetching(&dirs, &Reached::default(), |_| 1), 1);
+        // A load that goes through every plan: the threads follow it to the end.
+        let out = linux::prefetching(&dirs, &Reached::default(), |r| {
+            (0..dirs.len()).for_each(|i| r.plan(i));
+            2
+        });
+        assert_eq!(out, 2);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 }
