@@ -22,8 +22,6 @@ pub mod static_files;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::model::{Content, Date, Origin};
 
@@ -251,22 +249,12 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
     let dirs = files::sorted_dirs(&content_dir.join("plans"));
     match memo {
         None => {
-            // The plans are taken in folder order (not split in halves, as `par_iter` would),
-            // the order in which a cold corpus is prefetched.
-            let mut loaded: Vec<(usize, Option<crate::model::Plan>, Diagnostics)> =
-                prefetch::around(&dirs, |reached| {
-                    dirs.iter()
-                        .enumerate()
-                        .par_bridge()
-                        .map(|(i, dir)| {
-                            reached.plan(i);
-                            let mut d = Diagnostics::new();
-                            (i, plans::load_plan(root, dir, &mut d), d)
-                        })
-                        .collect()
-                });
-            loaded.sort_unstable_by_key(|(i, ..)| *i);
-            let loaded = loaded.into_iter().map(|(_, plan, d)| (plan, d));
+            let loaded = prefetch::around(&dirs, |reached| {
+                prefetch::in_order(dirs.iter(), reached, |dir| {
+                    let mut d = Diagnostics::new();
+                    (plans::load_plan(root, dir, &mut d), d)
+                })
+            });
             for (plan, d) in loaded {
                 diags.extend(d.into_sorted());
                 content.plans.extend(plan);
@@ -287,30 +275,22 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
                 .map(|dir| (dir.clone(), old.remove(dir)))
                 .collect();
             let load_all = |reached: &prefetch::Reached| {
-                let mut loaded: Vec<(usize, PathBuf, memo::MemoPlan)> = pairs
-                    .into_iter()
-                    .enumerate()
-                    .par_bridge()
-                    .map(|(i, (dir, prev))| {
-                        reached.plan(i);
-                        let signature = memo::signature(&dir, None);
-                        let m = match prev {
-                            Some(m) if m.signature == signature && m.plan.is_some() => m,
-                            _ => {
-                                let mut d = Diagnostics::new();
-                                let plan = plans::load_plan(root, &dir, &mut d);
-                                memo::MemoPlan {
-                                    signature,
-                                    plan,
-                                    diags: d.into_sorted(),
-                                }
+                prefetch::in_order(pairs.into_iter(), reached, |(dir, prev)| {
+                    let signature = memo::signature(&dir, None);
+                    let m = match prev {
+                        Some(m) if m.signature == signature && m.plan.is_some() => m,
+                        _ => {
+                            let mut d = Diagnostics::new();
+                            let plan = plans::load_plan(root, &dir, &mut d);
+                            memo::MemoPlan {
+                                signature,
+                                plan,
+                                diags: d.into_sorted(),
                             }
-                        };
-                        (i, dir, m)
-                    })
-                    .collect();
-                loaded.sort_unstable_by_key(|(i, ..)| *i);
-                loaded
+                        }
+                    };
+                    (dir, m)
+                })
             };
             let loaded = if first {
                 prefetch::around(&dirs, load_all)
@@ -318,7 +298,7 @@ pub fn load_with(root: &Path, memo: Option<&mut LoadMemo>) -> (Content, Diagnost
                 load_all(&prefetch::Reached::default())
             };
             memo.order.clear();
-            for (_, dir, mut m) in loaded {
+            for (dir, mut m) in loaded {
                 diags.extend(m.diags.iter().cloned());
                 memo.order.push((dir.clone(), m.plan.is_some()));
                 content.plans.extend(m.plan.take());

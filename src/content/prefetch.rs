@@ -40,6 +40,27 @@ impl Reached {
     }
 }
 
+/// `f` of every item, in parallel, the items taken in their order (as prefetching reads the
+/// plans, rather than split in halves as `par_iter` would), each reported to `reached` as it
+/// starts; the results in the items' order.
+pub(super) fn in_order<T: Send, R: Send>(
+    items: impl Iterator<Item = T> + Send,
+    reached: &Reached,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    use rayon::iter::{ParallelBridge, ParallelIterator};
+    let mut out: Vec<(usize, R)> = items
+        .enumerate()
+        .par_bridge()
+        .map(|(i, item)| {
+            reached.plan(i);
+            (i, f(item))
+        })
+        .collect();
+    out.sort_unstable_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Runs `load`, which reads `dirs` (plan folders) in their order and reports its place to the
 /// [`Reached`] it is given, with the folders' files prefetched when the cache does not hold
 /// them. What `load` returns is returned unchanged; prefetching only changes how long the reads
