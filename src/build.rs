@@ -478,7 +478,7 @@ struct PlanLane<'a> {
     files: crate::export::SiteFiles<'a>,
     /// The distinct Han runs of the plans' text, gathered as each plan is made: plans share
     /// most of their phrases.
-    runs: std::sync::Mutex<std::collections::HashSet<String>>,
+    runs: std::sync::Mutex<crate::render::hant::RunSet>,
 }
 
 impl<'a> PlanLane<'a> {

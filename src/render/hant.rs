@@ -15,6 +15,7 @@
 //! the same site give the same bytes.
 
 use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::sync::OnceLock;
 
@@ -203,7 +204,7 @@ pub fn script(table: &HantTable) -> Vec<u8> {
 }
 
 /// The runs of Han characters in every string of `value` (as it serialises), and in `more`.
-pub fn han_runs<T: serde::Serialize>(value: &T, more: &[&str]) -> HashSet<String> {
+pub fn han_runs<T: serde::Serialize>(value: &T, more: &[&str]) -> RunSet {
     let mut runs = Runs::default();
     // Only the strings matter: a JSON formatter that keeps them and writes nothing. A string
     // met before (a unit's name, a status label, a repeated sentence) is not scanned again.
@@ -215,15 +216,19 @@ pub fn han_runs<T: serde::Serialize>(value: &T, more: &[&str]) -> HashSet<String
     for text in more {
         runs.scan(text);
     }
-    runs.found.into_iter().collect()
+    runs.found
 }
+
+/// A set of Han runs. Its keys are the site's own text, hashed with foldhash: short strings
+/// are most of them, and std's SipHash (or a streaming XXH3) cost more than the scan itself.
+pub type RunSet = HashSet<String, foldhash::fast::FixedState>;
 
 /// The distinct runs of Han characters in the text given to [`Runs::scan`].
 #[derive(Default)]
 struct Runs {
-    found: HashSet<String, Fast>,
-    /// The hashes of the stretches of strings already scanned.
-    seen: HashSet<u64, Fast>,
+    found: RunSet,
+    /// The XXH3 hashes of the stretches of strings already scanned, used as their own hashes.
+    seen: HashSet<u64, BuildHasherDefault<Prehashed>>,
     /// Inside an object key, and the last key: a report's `body_html` is its `body_text` with
     /// markup, so its strings are not scanned twice.
     in_key: bool,
@@ -231,8 +236,24 @@ struct Runs {
     skip_value: bool,
 }
 
-/// XXH3 for the sets of runs and string hashes (std's SipHash cost a third of the scan).
-type Fast = std::hash::BuildHasherDefault<xxhash_rust::xxh3::Xxh3>;
+/// A hasher for keys that are hashes already: the key is its own hash.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed here; any other key still hashes, byte by byte.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+}
 
 /// The object key whose string value is the same text as another field's, with markup.
 const MARKUP_TWIN: &str = "body_html";
