@@ -227,3 +227,103 @@ fn large_target_lists_are_paged_and_a_big_site_links_its_plans_from_the_first_pa
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
+
+/// The tasks a department's page lists, by their title.
+fn unit_rows(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\">")
+        .skip(1)
+        .map(|row| {
+            let text = row.split("</a>").next().unwrap();
+            text.rsplit('>').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_department_s_long_task_lists_are_paged_each_task_listed_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    fs::create_dir_all(content.join("units")).unwrap();
+    fs::write(
+        content.join("site.toml"),
+        "title = \"部门分页测试站\"\nas_of = 2025-06-30\n[publisher]\nname = \"测试市人民政府办公室\"\n",
+    )
+    .unwrap();
+    fs::write(
+        content.join("units/t.toml"),
+        "name = \"测试市\"\n[[unit]]\nid = \"t-a\"\nname = \"市甲局\"\n[[unit]]\nid = \"t-b\"\nname = \"市乙局\"\n",
+    )
+    .unwrap();
+    // 320 tasks led by 市甲局; 市乙局 shares the first 160.
+    let dir = content.join("plans/p");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("plan.toml"),
+        "id = \"p\"\ntitle = \"测试规划\"\njurisdiction = \"t\"\nperiod = { start = 2023, end = 2026 }\n",
+    )
+    .unwrap();
+    let mut tasks = String::new();
+    for t in 0..320 {
+        let shared = if t < 160 {
+            "\nresponsible = [\"市乙局\"]"
+        } else {
+            ""
+        };
+        tasks += &format!(
+            "[[task]]\nid = \"{t}\"\ntitle = \"任务第{t}项\"\nlead = [\"市甲局\"]{shared}\n"
+        );
+    }
+    fs::write(dir.join("tasks.toml"), tasks).unwrap();
+    let out = tmp.path().join("public");
+    build(tmp.path(), &out);
+    let read = |p: &str| fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+
+    // 市甲局: its own page holds the scorecard and the first 150 of the 320 tasks it leads,
+    // then lead/page/2/ and lead/page/3/; together each task once, in order.
+    let own = read("units/t-a/index.html");
+    assert!(
+        own.contains("牵头 320 项任务,参与 0 项任务"),
+        "the counts are the whole lists'"
+    );
+    assert!(own.contains("共 320 项(本页第 1–150 项)"));
+    let (two, three) = (
+        read("units/t-a/lead/page/2/index.html"),
+        read("units/t-a/lead/page/3/index.html"),
+    );
+    assert!(!out.join("units/t-a/lead/page/4").exists());
+    assert!(
+        !out.join("units/t-a/shared").exists(),
+        "no tasks shared, no pages"
+    );
+    let mut all = unit_rows(&own);
+    assert_eq!(
+        (all.len(), unit_rows(&two).len(), unit_rows(&three).len()),
+        (150, 150, 20)
+    );
+    all.extend(unit_rows(&two));
+    all.extend(unit_rows(&three));
+    let expected: Vec<String> = (0..320).map(|t| format!("任务第{t}项")).collect();
+    assert_eq!(all, expected, "every task once, in the plan's order");
+    assert!(three.contains("共 320 项(本页第 301–320 项)"));
+    // A further page names the list and the page, and leaves out the scorecard.
+    assert!(two.contains("<title>市甲局 · 牵头任务(第 2 页) · "));
+    assert!(two.contains(r#"<a href="../../../../../units/t-a/index.html">市甲局</a> › <span aria-current="page">牵头任务 第 2 页</span>"#));
+    assert!(!two.contains("目标完成情况") && !two.contains("参与任务"));
+    // The pager goes back to the list on the department's page, and on to the next page.
+    assert!(own.contains(r#"aria-label="牵头任务分页""#));
+    assert!(own.contains(r#"rel="next" href="../../units/t-a/lead/page/2/index.html""#));
+    assert!(two.contains(r#"rel="prev" href="../../../../../units/t-a/index.html#lead""#));
+    assert!(two.contains(r#"rel="next" href="../../../../../units/t-a/lead/page/3/index.html""#));
+    assert!(three.contains("第 3 / 3 页") && !three.contains(r#"rel="next""#));
+
+    // 市乙局 shares 160: 150 on its page, 10 on shared/page/2/.
+    let b = read("units/t-b/index.html");
+    let b2 = read("units/t-b/shared/page/2/index.html");
+    assert!(b.contains("牵头 0 项任务,参与 160 项任务"));
+    assert_eq!((unit_rows(&b).len(), unit_rows(&b2).len()), (150, 10));
+    assert!(b.contains(r#"aria-label="参与任务分页""#) && !b.contains("牵头任务分页"));
+    assert!(b2.contains("<title>市乙局 · 参与任务(第 2 页) · "));
+
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}

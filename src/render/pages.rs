@@ -23,6 +23,10 @@ pub const UPDATES_PER_PAGE: usize = 200;
 /// near 100 kB. Unpaged, `targets/index.html` was 6.3 MB at 10,000 targets.
 pub const TARGETS_PER_PAGE: usize = 150;
 
+/// Tasks listed per page of a department's lists (牵头任务, its 责任清单, and 参与任务): a row is
+/// about 450 bytes. Unpaged, a department's page was 3.8 MB at 100,000 tasks.
+pub const UNIT_TASKS_PER_PAGE: usize = 150;
+
 /// Up to this many plans, every `targets/` page has a filter link to each plan. Beyond it only
 /// the first page of `targets/index.html` lists them and the other pages link there: a link per
 /// plan on every plan's page made the section grow with the square of the plans (about
@@ -657,10 +661,143 @@ fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), Diagnostic> {
     pages.page("units/index.html", "units.html", "units", false, |c| {
         c.insert("jurisdictions", &groups)
     })?;
-    units.par_iter().try_for_each(|u| {
-        pages.page(&u.url, "unit.html", "units", u.sample, |c| {
-            c.insert("unit", u)
+    // Each department's pages: its own page (the first page of both lists), then the further
+    // pages of each list.
+    let jobs: Vec<(&UnitView, Option<UnitList>, usize)> = units
+        .iter()
+        .flat_map(|u| {
+            let more = |list: UnitList| {
+                (2..=page_count(list.of(u).len(), UNIT_TASKS_PER_PAGE)).map(move |n| (list, n))
+            };
+            std::iter::once((u, None, 1)).chain(
+                more(UnitList::Lead)
+                    .chain(more(UnitList::Shared))
+                    .map(move |(list, n)| (u, Some(list), n)),
+            )
         })
+        .collect();
+    jobs.par_iter()
+        .try_for_each(|&(u, list, page)| render_unit(pages, u, list, page))
+}
+
+/// A department's two lists of tasks.
+#[derive(Clone, Copy, PartialEq)]
+enum UnitList {
+    Lead,
+    Shared,
+}
+
+impl UnitList {
+    fn key(self) -> &'static str {
+        match self {
+            UnitList::Lead => "lead",
+            UnitList::Shared => "shared",
+        }
+    }
+
+    fn of(self, u: &UnitView) -> &[crate::derive::UnitTaskRef] {
+        match self {
+            UnitList::Lead => &u.lead,
+            UnitList::Shared => &u.shared,
+        }
+    }
+
+    /// Page `page` of the list: the first is on the department's own page, at the list.
+    fn url(self, u: &UnitView, page: usize) -> String {
+        if page == 1 {
+            format!("{}#{}", u.url, self.key())
+        } else {
+            let first = u.url.strip_suffix("index.html").unwrap_or(&u.url);
+            paged_url(&format!("{first}{}/index.html", self.key()), page)
+        }
+    }
+
+    fn pager(self, u: &UnitView, page: usize) -> Pager {
+        let pages = page_count(self.of(u).len(), UNIT_TASKS_PER_PAGE);
+        Pager {
+            page,
+            pages,
+            prev: (page > 1).then(|| self.url(u, page - 1)),
+            next: (page < pages).then(|| self.url(u, page + 1)),
+        }
+    }
+}
+
+/// The pages a list of `n` items takes at `per_page` a page (one, when empty).
+fn page_count(n: usize, per_page: usize) -> usize {
+    n.div_ceil(per_page).max(1)
+}
+
+/// A department's page as its template sees it: [`UnitView`] with `lead` and `shared` holding
+/// this page's rows, and their whole lengths in `lead_count` and `shared_count`.
+#[derive(Serialize)]
+struct UnitPage<'a> {
+    id: &'a str,
+    name: &'a str,
+    full_name: &'a Option<String>,
+    aliases: &'a [String],
+    collective: bool,
+    jurisdiction: &'a str,
+    jurisdiction_name: &'a Option<String>,
+    url: &'a str,
+    lead: &'a [crate::derive::UnitTaskRef],
+    shared: &'a [crate::derive::UnitTaskRef],
+    lead_count: usize,
+    shared_count: usize,
+    scorecard: &'a crate::derive::StatusCounts,
+    overdue: &'a [crate::derive::TargetRef],
+    sample: bool,
+}
+
+/// The department's own page (`list` none: its scorecard and the first page of each list) or
+/// page `page` of one list, `units/<unit>/<list>/page/<page>/`.
+fn render_unit(
+    pages: &Pages,
+    u: &UnitView,
+    list: Option<UnitList>,
+    page: usize,
+) -> Result<(), Diagnostic> {
+    let rows = |l: UnitList| -> &[crate::derive::UnitTaskRef] {
+        match list {
+            Some(shown) if shown != l => &[],
+            _ => {
+                let all = l.of(u);
+                let start = ((page - 1) * UNIT_TASKS_PER_PAGE).min(all.len());
+                &all[start..(start + UNIT_TASKS_PER_PAGE).min(all.len())]
+            }
+        }
+    };
+    let view = UnitPage {
+        id: &u.id,
+        name: &u.name,
+        full_name: &u.full_name,
+        aliases: &u.aliases,
+        collective: u.collective,
+        jurisdiction: &u.jurisdiction,
+        jurisdiction_name: &u.jurisdiction_name,
+        url: &u.url,
+        lead: rows(UnitList::Lead),
+        shared: rows(UnitList::Shared),
+        lead_count: u.lead.len(),
+        shared_count: u.shared.len(),
+        scorecard: &u.scorecard,
+        overdue: if list.is_none() { &u.overdue } else { &[] },
+        sample: u.sample,
+    };
+    let path = match list {
+        None => u.url.clone(),
+        Some(l) => l.url(u, page),
+    };
+    let pager_of = |l: UnitList| match list {
+        Some(shown) if shown != l => None,
+        _ => Some(l.pager(u, page)),
+    };
+    pages.page(&path, "unit.html", "units", u.sample, |c| {
+        c.insert("unit", &view);
+        c.insert("list", &list.map(UnitList::key));
+        c.insert("lead_pager", &pager_of(UnitList::Lead));
+        c.insert("shared_pager", &pager_of(UnitList::Shared));
+        c.insert("first", &((page - 1) * UNIT_TASKS_PER_PAGE + 1));
     })
 }
 
