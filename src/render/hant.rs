@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io;
 use std::sync::OnceLock;
 
 use ferrous_opencc::config::BuiltinConfig;
@@ -206,13 +205,10 @@ pub fn script(table: &HantTable) -> Vec<u8> {
 /// The runs of Han characters in every string of `value` (as it serialises), and in `more`.
 pub fn han_runs<T: serde::Serialize>(value: &T, more: &[&str]) -> RunSet {
     let mut runs = Runs::default();
-    // Only the strings matter: a JSON formatter that keeps them and writes nothing. A string
-    // met before (a unit's name, a status label, a repeated sentence) is not scanned again.
-    {
-        let mut ser = serde_json::Serializer::with_formatter(io::sink(), Strings(&mut runs));
-        // Serialising into a sink cannot fail for a value that serialises as JSON.
-        let _ = value.serialize(&mut ser);
-    }
+    // Only the strings matter (as JSON would write them): a serializer that scans them and
+    // makes nothing. A value that stops its serialisation with an error has had its strings
+    // up to there scanned, as a JSON writer would have written them.
+    let _ = value.serialize(&mut Strings(&mut runs));
     for text in more {
         runs.scan(text);
     }
@@ -229,10 +225,9 @@ struct Runs {
     found: RunSet,
     /// The XXH3 hashes of the stretches of strings already scanned, used as their own hashes.
     seen: HashSet<u64, BuildHasherDefault<Prehashed>>,
-    /// Inside an object key, and the last key: a report's `body_html` is its `body_text` with
-    /// markup, so its strings are not scanned twice.
+    /// Inside a map's key, and whether that key was [`MARKUP_TWIN`]: a report's `body_html` is
+    /// its `body_text` with markup, so its strings are not scanned twice.
     in_key: bool,
-    key: String,
     skip_value: bool,
 }
 
@@ -283,66 +278,269 @@ impl Runs {
     }
 }
 
-/// A serde_json formatter that hands every string's text to [`Runs`] and writes nothing else.
+/// A serializer that hands every string of a value (and every key and variant name, as JSON
+/// writes them) to [`Runs`], and makes nothing: the value's numbers, booleans and structure
+/// cost no formatting.
 struct Strings<'a>(&'a mut Runs);
 
-impl serde_json::ser::Formatter for Strings<'_> {
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
-        self.0.in_key = true;
-        Ok(())
-    }
+/// [`Strings`] never fails; a value whose serialisation reports an error stops there.
+#[derive(Debug)]
+struct Stop;
 
-    fn end_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.0.in_key = false;
-        self.0.skip_value = self.0.key == MARKUP_TWIN;
-        Ok(())
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the value stopped its serialisation")
     }
+}
 
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.0.skip_value = false;
-        Ok(())
+impl std::error::Error for Stop {}
+
+impl serde::ser::Error for Stop {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Stop
     }
+}
 
-    fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        if self.0.in_key {
-            self.0.key.clear();
-        }
-        Ok(())
-    }
-
-    /// A stretch of a string between escapes, scanned where it lies: an escaped character
-    /// (a quote, a control character) is never Han, so the stretches' runs are the string's.
-    /// A stretch met before (a unit's name, a status label, a repeated sentence) is not
+impl Strings<'_> {
+    /// A string met before (a unit's name, a status label, a repeated sentence) is not
     /// scanned again.
-    fn write_string_fragment<W: ?Sized + io::Write>(
-        &mut self,
-        _: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
+    fn text(&mut self, text: &str) {
         let runs = &mut *self.0;
         if runs.in_key {
-            runs.key.push_str(fragment);
+            runs.in_key = false;
+            runs.skip_value = text == MARKUP_TWIN;
         }
-        if (runs.in_key || !runs.skip_value)
-            && fragment.bytes().any(|b| b >= 0xE3)
+        if text.bytes().any(|b| b >= 0xE3)
             && runs
                 .seen
-                .insert(xxhash_rust::xxh3::xxh3_64(fragment.as_bytes()))
+                .insert(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
         {
-            runs.scan(fragment);
+            runs.scan(text);
         }
+    }
+}
+
+/// The scalar methods of a serializer whose output is nothing.
+macro_rules! ignore_scalars {
+    ($($method:ident: $ty:ty),*) => {
+        $(fn $method(self, _: $ty) -> Result<(), Stop> {
+            Ok(())
+        })*
+    };
+}
+
+impl<'a, 'b> serde::Serializer for &'b mut Strings<'a> {
+    type Ok = ();
+    type Error = Stop;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    ignore_scalars!(
+        serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+        serialize_i64: i64, serialize_i128: i128, serialize_u8: u8, serialize_u16: u16,
+        serialize_u32: u32, serialize_u64: u64, serialize_u128: u128, serialize_f32: f32,
+        serialize_f64: f64, serialize_bytes: &[u8], serialize_unit_struct: &'static str
+    );
+
+    fn serialize_char(self, v: char) -> Result<(), Stop> {
+        self.text(v.encode_utf8(&mut [0; 4]));
         Ok(())
     }
 
-    fn write_char_escape<W: ?Sized + io::Write>(
+    fn serialize_str(self, v: &str) -> Result<(), Stop> {
+        self.text(v);
+        Ok(())
+    }
+
+    fn serialize_none(self) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    fn serialize_some<T: ?Sized + serde::Serialize>(self, value: &T) -> Result<(), Stop> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Stop> {
+        self.text(variant);
+        Ok(())
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + serde::Serialize>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Stop> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Stop> {
+        self.text(variant);
+        value.serialize(self)
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Stop> {
+        Ok(self)
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self, Stop> {
+        Ok(self)
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Stop> {
+        Ok(self)
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Self, Stop> {
+        self.text(variant);
+        Ok(self)
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, Stop> {
+        Ok(self)
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Stop> {
+        Ok(self)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Self, Stop> {
+        self.text(variant);
+        Ok(self)
+    }
+}
+
+impl serde::ser::SerializeSeq for &mut Strings<'_> {
+    type Ok = ();
+    type Error = Stop;
+    fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Stop> {
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTuple for &mut Strings<'_> {
+    type Ok = ();
+    type Error = Stop;
+    fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Stop> {
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTupleStruct for &mut Strings<'_> {
+    type Ok = ();
+    type Error = Stop;
+    fn serialize_field<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Stop> {
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTupleVariant for &mut Strings<'_> {
+    type Ok = ();
+    type Error = Stop;
+    fn serialize_field<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Stop> {
+        Ok(())
+    }
+}
+
+/// A map's key is scanned as a string; the value of a [`MARKUP_TWIN`] key is not.
+impl serde::ser::SerializeMap for &mut Strings<'_> {
+    type Ok = ();
+    type Error = Stop;
+    fn serialize_key<T: ?Sized + serde::Serialize>(&mut self, key: &T) -> Result<(), Stop> {
+        self.0.in_key = true;
+        let result = key.serialize(&mut **self);
+        self.0.in_key = false;
+        result
+    }
+    fn serialize_value<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
+        if std::mem::take(&mut self.0.skip_value) {
+            return Ok(());
+        }
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Stop> {
+        Ok(())
+    }
+}
+
+/// A struct's field name is scanned as JSON writes it, as a key.
+impl serde::ser::SerializeStruct for &mut Strings<'_> {
+    type Ok = ();
+    type Error = Stop;
+    fn serialize_field<T: ?Sized + serde::Serialize>(
         &mut self,
-        _: &mut W,
-        _: serde_json::ser::CharEscape,
-    ) -> io::Result<()> {
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Stop> {
+        if key == MARKUP_TWIN {
+            return Ok(());
+        }
+        self.text(key);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Stop> {
         Ok(())
     }
+}
 
-    fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+impl serde::ser::SerializeStructVariant for &mut Strings<'_> {
+    type Ok = ();
+    type Error = Stop;
+    fn serialize_field<T: ?Sized + serde::Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Stop> {
+        if key == MARKUP_TWIN {
+            return Ok(());
+        }
+        self.text(key);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Stop> {
         Ok(())
     }
 }
@@ -386,6 +584,41 @@ mod tests {
                 "达到"
             ]
         );
+    }
+
+    #[test]
+    fn structs_variants_and_chars_give_their_runs_as_json_would_write_them() {
+        #[derive(serde::Serialize)]
+        enum Kind {
+            #[serde(rename = "单位")]
+            Unit,
+            #[serde(rename = "数值")]
+            Value(f64),
+        }
+        #[derive(serde::Serialize)]
+        struct Report {
+            body_html: &'static str,
+            #[serde(rename = "进展")]
+            progress: Option<u8>,
+            kinds: Vec<Kind>,
+            mark: char,
+            nested: (bool, &'static str),
+        }
+        let report = Report {
+            body_html: "<p>标记</p>",
+            progress: Some(80),
+            kinds: vec![Kind::Unit, Kind::Value(1.5)],
+            mark: '达',
+            nested: (true, "其后"),
+        };
+        let mut found: Vec<_> = han_runs(&report, &[]).into_iter().collect();
+        found.sort();
+        assert_eq!(found, ["其后", "单位", "数值", "达", "进展"]);
+        // The same as the strings of the value's JSON.
+        let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+        let mut via_json: Vec<_> = han_runs(&json, &[]).into_iter().collect();
+        via_json.sort();
+        assert_eq!(found, via_json);
     }
 
     #[test]
