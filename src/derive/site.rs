@@ -451,19 +451,32 @@ impl PlanView {
 
 impl SiteData {
     /// Every report of every plan, newest first (then by plan and task).
+    ///
+    /// Sorted by one number per report rather than by comparing strings (the build lists a
+    /// site's million reports several times): the date, newest first; the report's plan and
+    /// task (a report's `plan` and `task` are their ids) by their places in the order of
+    /// their ids; then the report's place in the site, so that equal keys keep the plans'
+    /// order, as a stable sort by the strings would.
     pub fn updates(&self) -> Vec<&ReportView> {
-        let mut all: Vec<&ReportView> = self
-            .plans
-            .iter()
-            .flat_map(|p| p.tasks.iter().flat_map(|t| t.reports.iter()))
-            .collect();
-        all.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| a.plan.cmp(&b.plan))
-                .then_with(|| a.task.cmp(&b.task))
-        });
-        all
+        let plan_ranks = ranks(self.plans.iter().map(|p| p.id()));
+        let mut keyed: Vec<(u128, &ReportView)> = Vec::new();
+        for (plan, &plan_rank) in self.plans.iter().zip(&plan_ranks) {
+            let task_ranks = ranks(plan.tasks.iter().map(|t| t.id()));
+            for (task, &task_rank) in plan.tasks.iter().zip(&task_ranks) {
+                for report in &task.reports {
+                    let day = i64::from(chrono::Datelike::num_days_from_ce(&report.date.0))
+                        - i64::from(i32::MIN);
+                    let newest_first = u32::MAX - day as u32;
+                    let key = (newest_first as u128) << 96
+                        | (plan_rank as u128) << 64
+                        | (task_rank as u128) << 32
+                        | keyed.len() as u128;
+                    keyed.push((key, report));
+                }
+            }
+        }
+        keyed.sort_unstable_by_key(|&(key, _)| key);
+        keyed.into_iter().map(|(_, report)| report).collect()
     }
 
     /// Every target of every plan (plan-level first, then by task), in document order.
@@ -474,6 +487,23 @@ impl SiteData {
                 .chain(p.tasks.iter().flat_map(|t| t.targets.iter()))
         })
     }
+}
+
+/// Each item's place in the sorted order of `items` (equal items share the first's place).
+fn ranks<'a>(items: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let items: Vec<&str> = items.collect();
+    let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    order.sort_by_key(|&i| items[i as usize]);
+    let mut ranks = vec![0; items.len()];
+    for (place, &i) in order.iter().enumerate() {
+        let same = place > 0 && items[order[place - 1] as usize] == items[i as usize];
+        ranks[i as usize] = if same {
+            ranks[order[place - 1] as usize]
+        } else {
+            place as u32
+        };
+    }
+    ranks
 }
 
 pub fn plan_url(plan: &str) -> String {
@@ -1076,6 +1106,43 @@ fn derive_units(units: &[Unit], plans: &[PlanView], source: &[Plan]) -> Vec<Unit
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranks_follow_the_order_of_the_strings() {
+        assert_eq!(ranks(["9", "10", "1", "9"].into_iter()), [2, 1, 0, 2]);
+    }
+
+    #[test]
+    fn updates_are_newest_first_then_by_plan_and_task_id() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut diags = crate::diagnostics::Diagnostics::default();
+        let (data, _) = crate::build::prepare(root, &mut diags).expect("the bundled site loads");
+        let updates = data.updates();
+        let mut by_strings: Vec<&ReportView> = data
+            .plans
+            .iter()
+            .flat_map(|p| p.tasks.iter().flat_map(|t| t.reports.iter()))
+            .collect();
+        by_strings.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.plan.cmp(&b.plan))
+                .then_with(|| a.task.cmp(&b.task))
+        });
+        // Days with reports of several tasks, so that the plan and task decide.
+        assert!(
+            updates
+                .windows(2)
+                .any(|w| w[0].date == w[1].date && w[0].task != w[1].task),
+            "{} reports",
+            updates.len()
+        );
+        let key = |r: &&ReportView| r.anchor.clone();
+        assert!(
+            updates.iter().map(key).eq(by_strings.iter().map(key)),
+            "the same order as sorting by the strings"
+        );
+    }
 
     #[test]
     fn workdays_skip_weekends() {
