@@ -16,7 +16,7 @@
 #               sources from disk, as the first build after a reboot does
 #   BENCH_RM    1: every build reuses its output folder, deleted just before it (see below)
 # Each build writes into a new folder, and the outputs are deleted only when the run ends
-# (about 0.5 GB a build: 9 GB for six rounds with BEFORE_BIN). ext4 passes over the inodes
+# (0.43 GB a gongkai build: 5.6 GB for six rounds with BEFORE_BIN). ext4 passes over the inodes
 # freed in the last minute (five, while their inode table block is unwritten) when it
 # allocates new ones, so a build started right after `rm -rf` of the previous output spends
 # its system time in the inode allocator: on the 10k corpus sys 5.3 s against 1.5 s, a quarter
