@@ -434,9 +434,7 @@ impl Serialize for PlanParts<'_> {
 impl PlanView {
     /// The plan's reports, newest first (then by task): [`SiteData::updates`] of this plan.
     pub fn updates(&self) -> Vec<&ReportView> {
-        let mut all: Vec<&ReportView> = self.tasks.iter().flat_map(|t| &t.reports).collect();
-        all.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.task.cmp(&b.task)));
-        all
+        newest_first(std::slice::from_ref(self))
     }
 
     /// Lets go of its reports' bodies, which only the plan's own outputs show (its task pages,
@@ -451,32 +449,8 @@ impl PlanView {
 
 impl SiteData {
     /// Every report of every plan, newest first (then by plan and task).
-    ///
-    /// Sorted by one number per report rather than by comparing strings (the build lists a
-    /// site's million reports several times): the date, newest first; the report's plan and
-    /// task (a report's `plan` and `task` are their ids) by their places in the order of
-    /// their ids; then the report's place in the site, so that equal keys keep the plans'
-    /// order, as a stable sort by the strings would.
     pub fn updates(&self) -> Vec<&ReportView> {
-        let plan_ranks = ranks(self.plans.iter().map(|p| p.id()));
-        let mut keyed: Vec<(u128, &ReportView)> = Vec::new();
-        for (plan, &plan_rank) in self.plans.iter().zip(&plan_ranks) {
-            let task_ranks = ranks(plan.tasks.iter().map(|t| t.id()));
-            for (task, &task_rank) in plan.tasks.iter().zip(&task_ranks) {
-                for report in &task.reports {
-                    let day = i64::from(chrono::Datelike::num_days_from_ce(&report.date.0))
-                        - i64::from(i32::MIN);
-                    let newest_first = u32::MAX - day as u32;
-                    let key = (newest_first as u128) << 96
-                        | (plan_rank as u128) << 64
-                        | (task_rank as u128) << 32
-                        | keyed.len() as u128;
-                    keyed.push((key, report));
-                }
-            }
-        }
-        keyed.sort_unstable_by_key(|&(key, _)| key);
-        keyed.into_iter().map(|(_, report)| report).collect()
+        newest_first(&self.plans)
     }
 
     /// Every target of every plan (plan-level first, then by task), in document order.
@@ -487,6 +461,35 @@ impl SiteData {
                 .chain(p.tasks.iter().flat_map(|t| t.targets.iter()))
         })
     }
+}
+
+/// The reports of `plans`, newest first, then by plan and task id.
+///
+/// Sorted by one number per report rather than by comparing strings (the build lists a
+/// site's million reports several times): the date, newest first; the report's plan and
+/// task (a report's `plan` and `task` are their ids) by their places in the order of
+/// their ids; then the report's place, so that equal keys keep the plans' order, as a stable
+/// sort by the strings would.
+fn newest_first(plans: &[PlanView]) -> Vec<&ReportView> {
+    let plan_ranks = ranks(plans.iter().map(|p| p.id()));
+    let mut keyed: Vec<(u128, &ReportView)> = Vec::new();
+    for (plan, &plan_rank) in plans.iter().zip(&plan_ranks) {
+        let task_ranks = ranks(plan.tasks.iter().map(|t| t.id()));
+        for (task, &task_rank) in plan.tasks.iter().zip(&task_ranks) {
+            for report in &task.reports {
+                let day = i64::from(chrono::Datelike::num_days_from_ce(&report.date.0))
+                    - i64::from(i32::MIN);
+                let newest_first = u32::MAX - day as u32;
+                let key = (newest_first as u128) << 96
+                    | (plan_rank as u128) << 64
+                    | (task_rank as u128) << 32
+                    | keyed.len() as u128;
+                keyed.push((key, report));
+            }
+        }
+    }
+    keyed.sort_unstable_by_key(|&(key, _)| key);
+    keyed.into_iter().map(|(_, report)| report).collect()
 }
 
 /// Each item's place in the sorted order of `items` (equal items share the first's place).
@@ -1142,6 +1145,16 @@ mod tests {
             updates.iter().map(key).eq(by_strings.iter().map(key)),
             "the same order as sorting by the strings"
         );
+        for plan in &data.plans {
+            let mut by_strings: Vec<&ReportView> =
+                plan.tasks.iter().flat_map(|t| &t.reports).collect();
+            by_strings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.task.cmp(&b.task)));
+            assert!(plan
+                .updates()
+                .iter()
+                .map(key)
+                .eq(by_strings.iter().map(key)));
+        }
     }
 
     #[test]
