@@ -327,3 +327,117 @@ fn a_department_s_long_task_lists_are_paged_each_task_listed_once() {
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
+
+#[test]
+fn a_site_of_many_plans_shows_the_latest_on_its_home_page_and_lists_all_on_plans() {
+    let tmp = tempfile::tempdir().unwrap();
+    many_targets(tmp.path(), 205, 0);
+    // Three plans have progress: the home page shows them first, the latest first.
+    for (p, date) in [(150, "2025-03-01"), (7, "2025-05-01"), (201, "2025-04-01")] {
+        let dir = tmp.path().join(format!("content/plans/p{p:02}/progress"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join(format!("{date}-t1.md")),
+            format!("+++\ntask = \"1\"\ndate = {date}\nstatus = \"in_progress\"\n+++\n推进中。\n"),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("public");
+    build(tmp.path(), &out);
+    let read = |p: &str| fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let cards = |html: &str| -> Vec<String> {
+        html.split("<li class=\"card\">")
+            .skip(1)
+            .map(|c| {
+                c.split("\">")
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+
+    // The home page: 20 cards, the most recently updated first, then in site order.
+    let home = read("index.html");
+    let shown = cards(&home);
+    assert_eq!(shown.len(), 20);
+    assert_eq!(
+        shown[..4],
+        ["第7号规划", "第201号规划", "第150号规划", "第0号规划"]
+    );
+    assert!(home.contains(
+        r#"共 205 个规划,以上是最近更新的 20 个。<a href="plans/index.html">全部规划文件 →</a>"#
+    ));
+
+    // plans/: every plan once, in site order, 100 a page.
+    let pages = [
+        "plans/index.html",
+        "plans/page/2/index.html",
+        "plans/page/3/index.html",
+    ];
+    assert!(!out.join("plans/page/4").exists());
+    let mut listed = Vec::new();
+    for p in pages {
+        let html = read(p);
+        listed.extend(html.split("<tr><th scope=\"row\">").skip(1).map(|row| {
+            row.split("</a>")
+                .next()
+                .unwrap()
+                .rsplit('>')
+                .next()
+                .unwrap()
+                .to_string()
+        }));
+    }
+    // Site order is the plans' folder order: p00 … p09, p10, p100 … p109, p11, ….
+    let mut order: Vec<usize> = (0..205).collect();
+    order.sort_by_key(|p| format!("p{p:02}"));
+    let expected: Vec<String> = order.iter().map(|p| format!("第{p}号规划")).collect();
+    assert_eq!(listed, expected);
+    let last = read("plans/page/3/index.html");
+    assert!(last.contains("共 205 个规划(本页第 201–205 个)"));
+    assert!(last.contains(r#"rel="prev" href="../../../plans/page/2/index.html""#));
+    assert!(last.contains("<title>规划文件(第 3 页) · "));
+    assert!(read("plans/index.html").contains(r#"rel="next" href="../plans/page/2/index.html""#));
+    // With a base URL, the sitemap lists the plan list too.
+    let with_url = tmp.path().join("with-url");
+    let o = try_build(
+        tmp.path(),
+        &with_url,
+        &["--base-url", "https://example.org/"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sitemap = fs::read_to_string(with_url.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://example.org/plans/</loc>"),
+        "{sitemap}"
+    );
+
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn a_plan_cannot_be_called_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    many_targets(tmp.path(), 1, 0);
+    let plans = tmp.path().join("content/plans");
+    fs::rename(plans.join("p00"), plans.join("page")).unwrap();
+    let toml = plans.join("page/plan.toml");
+    let text = fs::read_to_string(&toml)
+        .unwrap()
+        .replace("id = \"p00\"", "id = \"page\"");
+    fs::write(&toml, text).unwrap();
+    let out = tmp.path().join("public");
+    let o = try_build(tmp.path(), &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("plans/page/plan.toml:1:") && err.contains("plan id \"page\" is reserved"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}

@@ -11,6 +11,10 @@ use super::{files, progress, SourceFile};
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::model::{Baseline, Comparator, Period, Plan, Target, TargetId, Task, UnitRef};
 
+/// The one URL-safe plan id that cannot be used: `plans/page/<n>/` are the further pages of the
+/// list of plans (see `render::pages::PLANS_PER_PAGE`).
+pub const RESERVED_PLAN_ID: &str = "page";
+
 /// `plan.toml` read again for the fields checked with their positions (the rest is read by
 /// the model's own reading, [`Plan`]'s `Deserialize`).
 #[derive(Deserialize)]
@@ -113,6 +117,16 @@ pub(super) fn load_plan(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Opt
                 format!("plan id \"{id}\" cannot be used in a URL"),
             )
             .with_help("use lowercase ASCII letters, digits and '-', e.g. \"wuhan-yangtze-2022\""),
+        );
+    } else if id == RESERVED_PLAN_ID {
+        diags.push(
+            file.error(
+                located.id.span().start,
+                format!("plan id \"{id}\" is reserved"),
+            )
+            .with_help(
+                "plans/page/ holds the further pages of a large site's list of plans: rename the folder and the id, e.g. to \"page-plan\"",
+            ),
         );
     }
     plan.written = located

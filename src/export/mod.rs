@@ -184,6 +184,9 @@ pub fn sitemap(base: &str, data: &SiteData) -> String {
         ("disclosure/".into(), None),
         ("data/".into(), data.as_of),
     ];
+    if data.plans.len() > crate::render::HOME_PLANS {
+        urls.push(("plans/".into(), data.as_of));
+    }
     for p in &data.plans {
         urls.push((pretty(&p.url), p.last_update.or(p.plan.published)));
         if let Some(s) = &p.source_url {

@@ -17,7 +17,7 @@ pub use disclosure::render as render_disclosure;
 
 pub use pages::{
     needs_render, render_plan_of, render_plan_pages, render_site_wide, site_value, PageCache,
-    PageContext,
+    PageContext, HOME_PLANS,
 };
 pub use theme::{Theme, THEME_FILES};
 

@@ -27,6 +27,14 @@ pub const TARGETS_PER_PAGE: usize = 150;
 /// about 450 bytes. Unpaged, a department's page was 3.8 MB at 100,000 tasks.
 pub const UNIT_TASKS_PER_PAGE: usize = 150;
 
+/// Up to this many plans, the home page shows every plan as a card. A site with more shows the
+/// most recently updated ones and lists all of them on `plans/` ([`PLANS_PER_PAGE`] a page):
+/// at 1,000 plans the cards made the home page 825 kB.
+pub const HOME_PLANS: usize = 20;
+
+/// Plans listed per page of `plans/`, when the site has more than [`HOME_PLANS`].
+pub const PLANS_PER_PAGE: usize = 100;
+
 /// Up to this many plans, every `targets/` page has a filter link to each plan. Beyond it only
 /// the first page of `targets/index.html` lists them and the other pages link there: a link per
 /// plan on every plan's page made the section grow with the square of the plans (about
@@ -317,13 +325,25 @@ pub fn render_site_wide(
     let pages = Pages::new(data, renderer, staging, cache);
     let summaries: Vec<tera::Value> = data.plans.iter().map(summary_value).collect();
 
+    let listed = data.plans.len() > HOME_PLANS;
+    // The home page's cards: every plan, or the most recently updated (then in site order).
+    let mut home: Vec<usize> = (0..data.plans.len()).collect();
+    if listed {
+        home.sort_by_key(|&i| std::cmp::Reverse(data.plans[i].last_update));
+        home.truncate(HOME_PLANS);
+    }
     pages.page("index.html", "index.html", "home", data.has_sample, |c| {
-        c.insert("plans", &summaries);
+        let cards: Vec<&tera::Value> = home.iter().map(|&i| &summaries[i]).collect();
+        c.insert("plans", &cards);
         c.insert("totals", &data.totals);
         c.insert("target_counts", &data.target_counts);
         let latest: Vec<&ReportView> = updates.iter().take(8).copied().collect();
         c.insert("updates", &latest);
+        c.insert("plan_list", &listed.then_some("plans/index.html"));
     })?;
+    if listed {
+        render_plan_list(&pages, data, &summaries)?;
+    }
     pages.page("404.html", "404.html", "", false, |_| {})?;
 
     render_units(&pages, &data.units)?;
@@ -678,6 +698,35 @@ fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), Diagnostic> {
         .collect();
     jobs.par_iter()
         .try_for_each(|&(u, list, page)| render_unit(pages, u, list, page))
+}
+
+/// `plans/index.html` and `plans/page/N/`: every plan, in site order, [`PLANS_PER_PAGE`] a
+/// page, for a site with more plans than the home page shows.
+fn render_plan_list(
+    pages: &Pages,
+    data: &SiteData,
+    summaries: &[tera::Value],
+) -> Result<(), Diagnostic> {
+    let chunks: Vec<&[tera::Value]> = summaries.chunks(PLANS_PER_PAGE).collect();
+    let n = chunks.len();
+    chunks.par_iter().enumerate().try_for_each(|(i, rows)| {
+        let page = i + 1;
+        let url = |page| paged_url("plans/index.html", page);
+        let pager = Pager {
+            page,
+            pages: n,
+            prev: (page > 1).then(|| url(page - 1)),
+            next: (page < n).then(|| url(page + 1)),
+        };
+        let range = i * PLANS_PER_PAGE..i * PLANS_PER_PAGE + rows.len();
+        let sample = data.plans[range].iter().any(|p| p.sample);
+        pages.page(&url(page), "plans.html", "plans", sample, |c| {
+            c.insert("plans", rows);
+            c.insert("total", &summaries.len());
+            c.insert("first", &(i * PLANS_PER_PAGE + 1));
+            c.insert("pager", &pager);
+        })
+    })
 }
 
 /// A department's two lists of tasks.
