@@ -223,7 +223,7 @@ pub type RunSet = HashSet<String, foldhash::fast::FixedState>;
 #[derive(Default)]
 struct Runs {
     found: RunSet,
-    /// The XXH3 hashes of the stretches of strings already scanned, used as their own hashes.
+    /// The XXH3 hashes of the strings already scanned, used as their own hashes.
     seen: HashSet<u64, BuildHasherDefault<Prehashed>>,
     /// Inside a map's key, and whether that key was [`MARKUP_TWIN`]: a report's `body_html` is
     /// its `body_text` with markup, so its strings are not scanned twice.
