@@ -441,49 +441,28 @@ impl<'a, 'b> serde::Serializer for &'b mut Strings<'a> {
     }
 }
 
-impl serde::ser::SerializeSeq for &mut Strings<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
+/// The compound parts whose elements are values without names: each is walked in turn.
+macro_rules! elements {
+    ($($part:ident: $method:ident),*) => {
+        $(impl serde::ser::$part for &mut Strings<'_> {
+            type Ok = ();
+            type Error = Stop;
+            fn $method<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Stop> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl serde::ser::SerializeTuple for &mut Strings<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeTupleStruct for &mut Strings<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeTupleVariant for &mut Strings<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
+elements!(
+    SerializeSeq: serialize_element,
+    SerializeTuple: serialize_element,
+    SerializeTupleStruct: serialize_field,
+    SerializeTupleVariant: serialize_field
+);
 
 /// A map's key is scanned as a string; the value of a [`MARKUP_TWIN`] key is not.
 impl serde::ser::SerializeMap for &mut Strings<'_> {
@@ -506,44 +485,32 @@ impl serde::ser::SerializeMap for &mut Strings<'_> {
     }
 }
 
-/// A struct's field name is scanned as JSON writes it, as a key.
-impl serde::ser::SerializeStruct for &mut Strings<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: ?Sized + serde::Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        if key == MARKUP_TWIN {
-            return Ok(());
-        }
-        self.text(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
+/// A struct's field name is scanned as JSON writes it, as a key; the value of a
+/// [`MARKUP_TWIN`] field is not.
+macro_rules! fields {
+    ($($part:ident),*) => {
+        $(impl serde::ser::$part for &mut Strings<'_> {
+            type Ok = ();
+            type Error = Stop;
+            fn serialize_field<T: ?Sized + serde::Serialize>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Stop> {
+                if key == MARKUP_TWIN {
+                    return Ok(());
+                }
+                self.text(key);
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Stop> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl serde::ser::SerializeStructVariant for &mut Strings<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: ?Sized + serde::Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        if key == MARKUP_TWIN {
-            return Ok(());
-        }
-        self.text(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
