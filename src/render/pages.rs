@@ -686,9 +686,7 @@ fn render_units(pages: &Pages, units: &[UnitView]) -> Result<(), Diagnostic> {
     let jobs: Vec<(&UnitView, Option<UnitList>, usize)> = units
         .iter()
         .flat_map(|u| {
-            let more = |list: UnitList| {
-                (2..=page_count(list.of(u).len(), UNIT_TASKS_PER_PAGE)).map(move |n| (list, n))
-            };
+            let more = |list: UnitList| (2..=list.pages(u).len()).map(move |n| (list, n));
             std::iter::once((u, None, 1)).chain(
                 more(UnitList::Lead)
                     .chain(more(UnitList::Shared))
@@ -707,17 +705,12 @@ fn render_plan_list(
     data: &SiteData,
     summaries: &[tera::Value],
 ) -> Result<(), Diagnostic> {
-    let chunks: Vec<&[tera::Value]> = summaries.chunks(PLANS_PER_PAGE).collect();
+    let chunks = paged(summaries, PLANS_PER_PAGE);
     let n = chunks.len();
     chunks.par_iter().enumerate().try_for_each(|(i, rows)| {
         let page = i + 1;
         let url = |page| paged_url("plans/index.html", page);
-        let pager = Pager {
-            page,
-            pages: n,
-            prev: (page > 1).then(|| url(page - 1)),
-            next: (page < n).then(|| url(page + 1)),
-        };
+        let pager = Pager::new(page, n, url);
         let range = i * PLANS_PER_PAGE..i * PLANS_PER_PAGE + rows.len();
         let sample = data.plans[range].iter().any(|p| p.sample);
         pages.page(&url(page), "plans.html", "plans", sample, |c| {
@@ -761,20 +754,13 @@ impl UnitList {
         }
     }
 
-    fn pager(self, u: &UnitView, page: usize) -> Pager {
-        let pages = page_count(self.of(u).len(), UNIT_TASKS_PER_PAGE);
-        Pager {
-            page,
-            pages,
-            prev: (page > 1).then(|| self.url(u, page - 1)),
-            next: (page < pages).then(|| self.url(u, page + 1)),
-        }
+    fn pages(self, u: &UnitView) -> Vec<&[crate::derive::UnitTaskRef]> {
+        paged(self.of(u), UNIT_TASKS_PER_PAGE)
     }
-}
 
-/// The pages a list of `n` items takes at `per_page` a page (one, when empty).
-fn page_count(n: usize, per_page: usize) -> usize {
-    n.div_ceil(per_page).max(1)
+    fn pager(self, u: &UnitView, page: usize) -> Pager {
+        Pager::new(page, self.pages(u).len(), |n| self.url(u, n))
+    }
 }
 
 /// A department's page as its template sees it: [`UnitView`] with `lead` and `shared` holding
@@ -809,11 +795,8 @@ fn render_unit(
     let rows = |l: UnitList| -> &[crate::derive::UnitTaskRef] {
         match list {
             Some(shown) if shown != l => &[],
-            _ => {
-                let all = l.of(u);
-                let start = ((page - 1) * UNIT_TASKS_PER_PAGE).min(all.len());
-                &all[start..(start + UNIT_TASKS_PER_PAGE).min(all.len())]
-            }
+            // The department's own page (page 1) holds the first page of each list.
+            _ => l.pages(u)[page - 1],
         }
     };
     let view = UnitPage {
@@ -972,11 +955,7 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
         if !own_page(v) {
             continue;
         }
-        let chunks: Vec<&[usize]> = if ts.is_empty() {
-            vec![&[]]
-        } else {
-            ts.chunks(TARGETS_PER_PAGE).collect()
-        };
+        let chunks = paged(ts, TARGETS_PER_PAGE);
         let n = chunks.len();
         jobs.extend(
             chunks
@@ -989,12 +968,7 @@ fn render_targets(pages: &Pages, data: &SiteData) -> Result<(), Diagnostic> {
         let view_rows: Vec<&tera::Value> = ts.iter().map(|&i| &rows[i]).collect();
         let sample = ts.iter().any(|&i| all[i].sample);
         let first_page_of_all = v.kind == "all" && page == 1;
-        let pager = Pager {
-            page,
-            pages: pages_n,
-            prev: (page > 1).then(|| paged_url(&v.url, page - 1)),
-            next: (page < pages_n).then(|| paged_url(&v.url, page + 1)),
-        };
+        let pager = Pager::new(page, pages_n, |n| paged_url(&v.url, n));
         let current = (v.kind != "all").then_some(v);
         let path = paged_url(&v.url, page);
         pages.page(&path, "targets.html", "targets", sample, |c| {
@@ -1033,6 +1007,27 @@ struct Pager {
     next: Option<String>,
 }
 
+impl Pager {
+    /// Page `page` of `pages`, whose pages are at `url(n)`.
+    fn new(page: usize, pages: usize, url: impl Fn(usize) -> String) -> Pager {
+        Pager {
+            page,
+            pages,
+            prev: (page > 1).then(|| url(page - 1)),
+            next: (page < pages).then(|| url(page + 1)),
+        }
+    }
+}
+
+/// The pages of a paged list, `per_page` items each; a list without items has one empty page.
+fn paged<T>(items: &[T], per_page: usize) -> Vec<&[T]> {
+    if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(per_page).collect()
+    }
+}
+
 fn updates_url(page: usize) -> String {
     paged_url("updates/index.html", page)
 }
@@ -1043,20 +1038,11 @@ fn render_updates(
     updates: &[&crate::derive::ReportView],
 ) -> Result<(), Diagnostic> {
     let _ = data;
-    let chunks: Vec<&[&crate::derive::ReportView]> = if updates.is_empty() {
-        vec![&[]]
-    } else {
-        updates.chunks(UPDATES_PER_PAGE).collect()
-    };
+    let chunks = paged(updates, UPDATES_PER_PAGE);
     let n = chunks.len();
     chunks.par_iter().enumerate().try_for_each(|(i, chunk)| {
         let page = i + 1;
-        let pager = Pager {
-            page,
-            pages: n,
-            prev: (page > 1).then(|| updates_url(page - 1)),
-            next: (page < n).then(|| updates_url(page + 1)),
-        };
+        let pager = Pager::new(page, n, updates_url);
         let sample = chunk.iter().any(|r| r.sample);
         let rows: Vec<&ReportView> = chunk.to_vec();
         pages.page(&updates_url(page), "updates.html", "updates", sample, |c| {
