@@ -159,15 +159,20 @@ fn many_targets(root: &std::path::Path, plans: usize, targets: usize) {
     }
 }
 
-/// The targets a `targets/` page lists, by their text.
-fn listed(html: &str) -> Vec<String> {
-    html.split("<tr data-status=")
+/// The text of the first link of each row of a list page, its rows found by `row_start`.
+fn row_links(html: &str, row_start: &str) -> Vec<String> {
+    html.split(row_start)
         .skip(1)
         .map(|row| {
             let text = row.split("</a>").next().unwrap();
             text.rsplit('>').next().unwrap().to_string()
         })
         .collect()
+}
+
+/// The targets a `targets/` page lists, by their text.
+fn listed(html: &str) -> Vec<String> {
+    row_links(html, "<tr data-status=")
 }
 
 #[test]
@@ -230,13 +235,7 @@ fn large_target_lists_are_paged_and_a_big_site_links_its_plans_from_the_first_pa
 
 /// The tasks a department's page lists, by their title.
 fn unit_rows(html: &str) -> Vec<String> {
-    html.split("<th scope=\"row\">")
-        .skip(1)
-        .map(|row| {
-            let text = row.split("</a>").next().unwrap();
-            text.rsplit('>').next().unwrap().to_string()
-        })
-        .collect()
+    row_links(html, "<th scope=\"row\">")
 }
 
 #[test]
@@ -382,15 +381,7 @@ fn a_site_of_many_plans_shows_the_latest_on_its_home_page_and_lists_all_on_plans
     let mut listed = Vec::new();
     for p in pages {
         let html = read(p);
-        listed.extend(html.split("<tr><th scope=\"row\">").skip(1).map(|row| {
-            row.split("</a>")
-                .next()
-                .unwrap()
-                .rsplit('>')
-                .next()
-                .unwrap()
-                .to_string()
-        }));
+        listed.extend(row_links(&html, "<tr><th scope=\"row\">"));
     }
     // Site order is the plans' folder order: p00 … p09, p10, p100 … p109, p11, ….
     let mut order: Vec<usize> = (0..205).collect();
