@@ -6,7 +6,8 @@
 #   tests/bench/scale.sh [ROUNDS]     (default 1)
 # Environment: BENCH_DIR (the 10k corpus, default /tmp/gongkai-bench), BENCH_BIG (the large
 # corpus, default /tmp/gongkai-bench-100k; made when missing, delete it afterwards),
-# GONGKAI_BIN (default: target/release/gongkai built with the fast release profile).
+# GONGKAI_BIN (default: target/release/gongkai built with the release profile users get, or
+# with the quick profile, no LTO and 16 codegen units, when BENCH_FAST=1).
 # Each build writes into a new folder beside its corpus, deleted only when the run ends (about
 # 4.7 GB a round): a build started right after `rm -rf` of a large output spends its system
 # time in ext4's inode allocator, which passes over recently freed inodes (see fresh.sh).
@@ -19,7 +20,11 @@ gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
 [[ -d "$small/content" ]] || { mkdir -p "$small" && python3 "$gen" --out "$small" >/dev/null; }
 [[ -d "$big/content" ]] || { mkdir -p "$big" && python3 "$gen" --out "$big" --plans 1000 >/dev/null; }
 if [[ -z "${GONGKAI_BIN:-}" ]]; then
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release -q
+  if [[ -n "${BENCH_FAST:-}" ]]; then
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release -q
+  else
+    cargo build --release -q
+  fi
   GONGKAI_BIN=$PWD/target/release/gongkai
 fi
 outputs=()
