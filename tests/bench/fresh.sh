@@ -11,7 +11,7 @@
 #   GONGKAI_BIN the binary to measure (default: target/release/gongkai, built here with the
 #               release profile `cargo run --release` uses, whole-program LTO: the binary a
 #               user runs; BENCH_FAST=1 builds it with the quick profile instead, no LTO and
-#               16 codegen units, about 9 % more CPU, for comparing two commits quickly)
+#               16 codegen units, 2–9 % more CPU, for comparing two commits quickly)
 #   BEFORE_BIN  a second gongkai binary (e.g. a build of an older commit with the same profile),
 #               measured in the same rounds, so before and after alternate too
 #   BENCH_COLD  1: empty the page cache before every build (needs root), so each reads its
