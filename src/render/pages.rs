@@ -764,24 +764,34 @@ impl UnitList {
 }
 
 /// A department's page as its template sees it: [`UnitView`] with `lead` and `shared` holding
-/// this page's rows, and their whole lengths in `lead_count` and `shared_count`.
-#[derive(Serialize)]
-struct UnitPage<'a> {
-    id: &'a str,
-    name: &'a str,
-    full_name: &'a Option<String>,
-    aliases: &'a [String],
-    collective: bool,
-    jurisdiction: &'a str,
-    jurisdiction_name: &'a Option<String>,
-    url: &'a str,
+/// this page's rows, their whole lengths in `lead_count` and `shared_count`, and `overdue` on
+/// the department's own page only. Every other field is the view's own ([`Extended`]), so a
+/// field added to the view reaches the template with nothing more.
+type UnitPage<'a> = Extended<'a, UnitView, UnitPageParts<'a>>;
+
+/// What a department's page puts in place of its view's lists.
+struct UnitPageParts<'a> {
     lead: &'a [crate::derive::UnitTaskRef],
     shared: &'a [crate::derive::UnitTaskRef],
     lead_count: usize,
     shared_count: usize,
-    scorecard: &'a crate::derive::StatusCounts,
     overdue: &'a [crate::derive::TargetRef],
-    sample: bool,
+}
+
+impl MoreFields for UnitPageParts<'_> {
+    /// The view's whole lists: the page shows a page of each, and the overdue targets on the
+    /// department's own page.
+    const OMIT: &'static [&'static str] = &["lead", "shared", "overdue"];
+    fn count(&self) -> usize {
+        5
+    }
+    fn write<S: serde::ser::SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+        s.serialize_field("lead", self.lead)?;
+        s.serialize_field("shared", self.shared)?;
+        s.serialize_field("lead_count", &self.lead_count)?;
+        s.serialize_field("shared_count", &self.shared_count)?;
+        s.serialize_field("overdue", self.overdue)
+    }
 }
 
 /// The department's own page (`list` none: its scorecard and the first page of each list) or
@@ -799,22 +809,15 @@ fn render_unit(
             _ => l.pages(u)[page - 1],
         }
     };
-    let view = UnitPage {
-        id: &u.id,
-        name: &u.name,
-        full_name: &u.full_name,
-        aliases: &u.aliases,
-        collective: u.collective,
-        jurisdiction: &u.jurisdiction,
-        jurisdiction_name: &u.jurisdiction_name,
-        url: &u.url,
-        lead: rows(UnitList::Lead),
-        shared: rows(UnitList::Shared),
-        lead_count: u.lead.len(),
-        shared_count: u.shared.len(),
-        scorecard: &u.scorecard,
-        overdue: if list.is_none() { &u.overdue } else { &[] },
-        sample: u.sample,
+    let view: UnitPage = Extended {
+        inner: u,
+        more: UnitPageParts {
+            lead: rows(UnitList::Lead),
+            shared: rows(UnitList::Shared),
+            lead_count: u.lead.len(),
+            shared_count: u.shared.len(),
+            overdue: if list.is_none() { &u.overdue } else { &[] },
+        },
     };
     let path = match list {
         None => u.url.clone(),
