@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The I/O floor of a fresh build, against Hugo: how much of each build's CPU time the kernel
+# needs just to read the build's sources and to write its output, whatever the program does in
+# between. In rounds that alternate with the builds themselves (the order turning every round):
+#   read   every source file opened, read and closed (floor_io.py read): gongkai's content/
+#          (100,000 report files on the 10k corpus), Hugo's site (10,000 pages);
+#   write  the build's output written again into a new folder from memory (floor_io.py
+#          write): the same folders, files and bytes, one mkdir, open, write and close each;
+#   build  the build itself, into a new folder, as fresh.sh measures it.
+# The read and write steps count the system time only (the kernel's work; their user time is
+# Python's). The summary gives the medians and, for each tool, its build's CPU time above the
+# floor (build - read - write): what its own code costs, and what the kernel costs beyond the
+# bare reading and writing (memory, threads, extra calls).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-5}
+work=${BENCH_DIR:-/tmp/gongkai-bench}
+out=${BENCH_OUT:-$work}
+gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
+command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 1; }
+if [[ ! -d "$work/content" ]]; then
+  mkdir -p "$work" && python3 "$gen" --out "$work" >/dev/null
+fi
+site="$work/hugo"
+source tests/bench/hugo_site.sh
+make_hugo_site
+if [[ -z "${GONGKAI_BIN:-}" ]]; then
+  cargo build --release -q
+  GONGKAI_BIN=$PWD/target/release/gongkai
+fi
+runs="$out/floor-runs.$$"
+results=$(mktemp)
+mkdir -p "$runs"
+trap 'rm -rf "$runs" "$results"' EXIT
+n=0
+# fresh NAME: sets dest to a new folder's path (not in a subshell, so the count goes on).
+fresh() { n=$((n + 1)); dest="$runs/$1-$n"; }
+
+# One build of each: what the write step writes again.
+hugo --quiet --source "$site" --destination "$runs/hugo-site" >/dev/null
+"$GONGKAI_BIN" build --root "$work" --output "$runs/gongkai-site" >/dev/null 2>&1
+# The sources in the page cache, as for every build.
+find "$work/content" "$site" -type f -exec cat {} + >/dev/null
+
+# measure TOOL STEP COMMAND...: a build.
+measure() {
+  local tool=$1 step=$2; shift 2
+  sync
+  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/log" \
+    || { cat "$work/log" >&2; exit 1; }
+  local wall user sys
+  read -r wall user sys <"$work/time"
+  printf '%-8s %-6s %6.2f s wall %6.2f s CPU (%5.2f s sys)\n' \
+    "$tool" "$step" "$wall" "$(echo "$user + $sys" | bc)" "$sys"
+  echo "$tool $step $wall $(echo "$user + $sys" | bc) $sys" >>"$results"
+}
+# io TOOL STEP ARGS...: floor_io.py's system time.
+io() {
+  local tool=$1 step=$2 sys user bytes; shift 2
+  sync
+  read -r sys user bytes < <(python3 tests/bench/floor_io.py "$step" "$@")
+  printf '%-8s %-6s %6.2f s sys (%.1f MB)\n' "$tool" "$step" "$sys" "$(echo "$bytes / 1000000" | bc -l)"
+  echo "$tool $step $sys $sys $sys" >>"$results"
+}
+read_step() {
+  case $1 in
+    hugo) io hugo read "$site" ;;
+    gongkai) io gongkai read "$work/content" ;;
+  esac
+}
+write_step() {
+  fresh "$1-write"
+  mkdir "$dest"
+  io "$1" write "$runs/$1-site" "$dest"
+}
+build_step() {
+  case $1 in
+    hugo) fresh hugo && measure hugo build hugo --quiet --source "$site" --destination "$dest" ;;
+    gongkai) fresh gongkai && measure gongkai build "$GONGKAI_BIN" build --root "$work" --output "$dest" ;;
+  esac
+}
+orders=("hugo gongkai" "gongkai hugo")
+for r in $(seq "$rounds"); do
+  for step in build read write; do
+    for tool in ${orders[r % 2]}; do "${step}_step" "$tool"; done
+  done
+done
+python3 - "$results" <<'EOF'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    tool, step, *v = line.split()
+    rows.setdefault((tool, step), []).append([float(x) for x in v])
+med = {k: [statistics.median(c) for c in zip(*r)] for k, r in rows.items()}
+print("\nmedians          wall       CPU       sys   (read and write: system time only)")
+for (tool, step), (wall, cpu, sys_) in sorted(med.items()):
+    if step == "build":
+        print(f"{tool:<8} {step:<6} {wall:6.2f} s {cpu:6.2f} s {sys_:6.2f} s")
+    else:
+        print(f"{tool:<8} {step:<6} {'':8} {'':8} {sys_:6.2f} s")
+above = {}
+for tool in ("hugo", "gongkai"):
+    floor = med[(tool, "read")][1] + med[(tool, "write")][1]
+    above[tool] = med[(tool, "build")][1] - floor
+    print(f"{tool}: floor {floor:.2f} s (read + write, system time), build {med[(tool, 'build')][1]:.2f} s,"
+          f" above the floor {above[tool]:.2f} s")
+print(f"gongkai / hugo: build CPU {med[('gongkai', 'build')][1] / med[('hugo', 'build')][1]:.2f},"
+      f" floor {(med[('gongkai', 'read')][1] + med[('gongkai', 'write')][1]) / (med[('hugo', 'read')][1] + med[('hugo', 'write')][1]):.2f},"
+      f" above the floor {above['gongkai'] / above['hugo']:.2f}")
+EOF
