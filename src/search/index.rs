@@ -813,20 +813,14 @@ fn read_leb(bytes: &[u8]) -> (u32, usize) {
     (n, bytes.len())
 }
 
-/// How many bytes [`push_leb`] writes for `n`.
-fn leb_len(n: u32) -> usize {
-    (32 - (n | 1).leading_zeros()).div_ceil(7) as usize
-}
-
 /// Every term's postings: the sorted document numbers, each shifted left by two with its
 /// flags below, compressed as a run's are (see [`Run`]) but counted from -1, and each term's
 /// in one place, so that reading a term's postings reads one stretch of memory.
 pub(super) struct Postings {
     /// Every term's key, by term number.
     pub(super) keys: Vec<Key>,
-    /// Term `t`'s postings are `bytes[starts[t]..starts[t + 1]]`.
-    starts: Vec<usize>,
-    bytes: Vec<u8>,
+    /// Every term's postings, by term number.
+    lists: Vec<Box<[u8]>>,
     /// The text of the long words (see [`Key`]).
     pub(super) long_words: HashMap<Key, String>,
 }
@@ -835,7 +829,7 @@ impl Postings {
     /// Term `t`'s postings, appended to `out`.
     #[inline]
     pub(super) fn list_into(&self, t: u32, out: &mut Vec<u32>) {
-        let bytes = &self.bytes[self.starts[t as usize]..self.starts[t as usize + 1]];
+        let bytes = &self.lists[t as usize];
         // At most one posting per byte.
         out.reserve(bytes.len());
         let mut doc = u32::MAX;
@@ -867,17 +861,14 @@ impl Postings {
 
     /// The length of term `t`'s entry value (see [`compressed_value_len`]).
     fn value_len(&self, t: u32, total: u32) -> usize {
-        compressed_value_len(
-            &self.bytes[self.starts[t as usize]..self.starts[t as usize + 1]],
-            total,
-        )
+        compressed_value_len(&self.lists[t as usize], total)
     }
 
     /// Roughly how many bytes of memory the postings take.
     fn heap_bytes(&self) -> usize {
         self.keys.capacity() * std::mem::size_of::<Key>()
-            + self.starts.capacity() * std::mem::size_of::<usize>()
-            + self.bytes.capacity()
+            + self.lists.capacity() * std::mem::size_of::<Box<[u8]>>()
+            + self.lists.iter().map(|l| l.len()).sum::<usize>()
     }
 
     /// The text of term `t`.
@@ -906,100 +897,137 @@ const _: () = assert!(CHUNK.is_multiple_of(RECORDS_PER_FILE));
 // A run keeps its terms' last documents as offsets of a byte.
 const _: () = assert!(CHUNK <= 256);
 
+/// How many runs each thread reads, a batch at a time, before their postings join the
+/// index's: a run's own list of its terms costs more memory than its postings (on real text
+/// each run holds most of the site's terms; at 100,000 tasks the runs' lists, all held, were
+/// 2.2 GB), so only a batch of runs is held. Enough for the threads to share the work out.
+const RUNS_PER_THREAD: usize = 8;
+
+/// The threads' [`RunScratch`]es between batches, so that a vocabulary keeps what it learnt.
+type ScratchPool = Mutex<Vec<RunScratch>>;
+
+/// A scratch lent from the pool to one of rayon's jobs, and given back when the job is done.
+struct Lent<'a> {
+    scratch: RunScratch,
+    pool: &'a ScratchPool,
+}
+
+impl<'a> Lent<'a> {
+    fn from(pool: &'a ScratchPool) -> Self {
+        let scratch = pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        Lent {
+            scratch: scratch.unwrap_or_default(),
+            pool,
+        }
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        let scratch = std::mem::take(&mut self.scratch);
+        self.pool
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(scratch);
+    }
+}
+
 /// Reads every document of `source` (see [`Vocab`]), a run at a time, and gives the postings
 /// of every term. Each run's record files are written to `records` as soon as it is read, and
-/// its documents let go.
+/// its documents let go; each batch of runs joins the index's postings once read, and is let
+/// go.
 pub(super) fn postings<S: DocSource + ?Sized>(
     source: &S,
     records: &dyn Sink,
 ) -> Result<Postings, (String, io::Error)> {
+    let batch_runs = RUNS_PER_THREAD * rayon::current_num_threads();
+    postings_in_batches(source, records, batch_runs)
+}
+
+/// [`postings`], reading `batch_runs` runs at a time.
+fn postings_in_batches<S: DocSource + ?Sized>(
+    source: &S,
+    records: &dyn Sink,
+    batch_runs: usize,
+) -> Result<Postings, (String, io::Error)> {
     let t = std::time::Instant::now();
     let total = source.count();
-    let runs: Vec<RunPostings> = (0..total.div_ceil(CHUNK))
-        .into_par_iter()
-        .map_init(RunScratch::default, |scratch, c| {
-            let range = c * CHUNK..total.min(c * CHUNK + CHUNK);
-            let docs = source.docs(range.clone());
-            let run = run_postings(range.start, &docs, scratch);
-            for (i, group) in docs.chunks(RECORDS_PER_FILE).enumerate() {
-                let (path, bytes) = records_file(range.start / RECORDS_PER_FILE + i, group);
-                records.write(&path, &bytes).map_err(|e| (path, e))?;
-            }
-            Ok(run)
-        })
-        .collect::<Result<_, _>>()?;
+    let pool = ScratchPool::default();
+    let mut joined = Joined::default();
+    let runs = total.div_ceil(CHUNK);
+    for batch in (0..runs).step_by(batch_runs) {
+        let read: Vec<RunPostings> = (batch..runs.min(batch + batch_runs))
+            .into_par_iter()
+            .map_init(
+                || Lent::from(&pool),
+                |lent, c| {
+                    let range = c * CHUNK..total.min(c * CHUNK + CHUNK);
+                    let docs = source.docs(range.clone());
+                    let run = run_postings(range.start, &docs, &mut lent.scratch);
+                    for (i, group) in docs.chunks(RECORDS_PER_FILE).enumerate() {
+                        let (path, bytes) = records_file(range.start / RECORDS_PER_FILE + i, group);
+                        records.write(&path, &bytes).map_err(|e| (path, e))?;
+                    }
+                    Ok(run)
+                },
+            )
+            .collect::<Result<_, _>>()?;
+        read.into_iter().for_each(|run| joined.add(run));
+    }
     TOKENIZE_NANOS.store(
         t.elapsed().as_nanos() as u64,
         std::sync::atomic::Ordering::Relaxed,
     );
-    // Every term's number in the whole index, in the order the runs first hold it, and the
-    // runs that hold each term.
-    let mut ids: FxMap<Key, u32> = FxMap::default();
-    let mut keys: Vec<Key> = Vec::new();
-    let mut long_words = HashMap::new();
-    let numbers: Vec<Vec<u32>> = runs
-        .iter()
-        .map(|run| {
-            run.keys
-                .iter()
-                .map(|&k| {
-                    *ids.entry(k).or_insert_with(|| {
-                        keys.push(k);
-                        keys.len() as u32 - 1
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    drop(ids);
-    // Each term's postings in one place, run after run: a run's bytes as they are, but for the
-    // first gap, counted from the term's last document in the runs before instead of from the
-    // run's start. Sized first, then filled, letting each run go once copied.
-    let terms = keys.len();
-    let mut last = vec![u32::MAX; terms];
-    let mut starts = vec![0usize; terms + 1];
-    let pieces =
-        |run: &Run, numbers: &[u32], last: &mut [u32], f: &mut dyn FnMut(u32, u32, &[u8])| {
-            for (l, &t) in numbers.iter().enumerate() {
-                let piece = run.piece(l);
-                let (first, len) = read_leb(piece);
-                let doc = run.first + (first >> 2);
-                let gap = (doc.wrapping_sub(last[t as usize]) - 1) << 2 | first & 3;
-                f(t, gap, &piece[len..]);
-                last[t as usize] = run.first + run.lasts[l] as u32;
-            }
-        };
-    for (run, numbers) in runs.iter().zip(&numbers) {
-        pieces(&run.run, numbers, &mut last, &mut |t, gap, rest| {
-            starts[t as usize + 1] += leb_len(gap) + rest.len();
-        });
+    Ok(joined.into_postings())
+}
+
+/// The postings of the runs read so far, joined: every term numbered in the order the runs
+/// first hold it, and its postings, run after run.
+#[derive(Default)]
+struct Joined {
+    ids: FxMap<Key, u32>,
+    keys: Vec<Key>,
+    /// Each term's postings so far, and its last document.
+    lists: Vec<Vec<u8>>,
+    last: Vec<u32>,
+    long_words: HashMap<Key, String>,
+}
+
+impl Joined {
+    /// Adds the next run: its bytes as they are, but for each term's first gap, counted from
+    /// the term's last document in the runs before instead of from the run's start.
+    fn add(&mut self, postings: RunPostings) {
+        let RunPostings {
+            keys,
+            run,
+            long_words,
+        } = postings;
+        for (l, k) in keys.into_iter().enumerate() {
+            let t = *self.ids.entry(k).or_insert_with(|| {
+                self.keys.push(k);
+                self.lists.push(Vec::new());
+                self.last.push(u32::MAX);
+                self.keys.len() as u32 - 1
+            }) as usize;
+            let piece = run.piece(l);
+            let (first, len) = read_leb(piece);
+            let doc = run.first + (first >> 2);
+            let gap = (doc.wrapping_sub(self.last[t]) - 1) << 2 | first & 3;
+            let list = &mut self.lists[t];
+            push_leb(list, gap);
+            list.extend_from_slice(&piece[len..]);
+            self.last[t] = run.first + run.lasts[l] as u32;
+        }
+        self.long_words.extend(long_words);
     }
-    for t in 0..terms {
-        starts[t + 1] += starts[t];
+
+    fn into_postings(self) -> Postings {
+        Postings {
+            keys: self.keys,
+            lists: self.lists.into_iter().map(Vec::into_boxed_slice).collect(),
+            long_words: self.long_words,
+        }
     }
-    let mut bytes = vec![0u8; starts[terms]];
-    let mut next = starts.clone();
-    last.fill(u32::MAX);
-    for (run, numbers) in runs.into_iter().zip(numbers) {
-        pieces(&run.run, &numbers, &mut last, &mut |t, mut gap, rest| {
-            let at = &mut next[t as usize];
-            while gap >= 0x80 {
-                bytes[*at] = gap as u8 | 0x80;
-                gap >>= 7;
-                *at += 1;
-            }
-            bytes[*at] = gap as u8;
-            bytes[*at + 1..*at + 1 + rest.len()].copy_from_slice(rest);
-            *at += 1 + rest.len();
-        });
-        long_words.extend(run.long_words);
-    }
-    Ok(Postings {
-        keys,
-        starts,
-        bytes,
-        long_words,
-    })
 }
 
 /// The head of a body as the record keeps it.
@@ -1418,6 +1446,54 @@ mod tests {
             sorted(doc_terms(&mut shared, &b)),
             sorted(doc_terms(&mut Vocab::default(), &b))
         );
+    }
+
+    #[test]
+    fn postings_joined_over_runs_and_batches_are_every_documents_terms() {
+        let phrases = [
+            "城乡生活污水治理",
+            "污水处理率达到98%",
+            "推进碳达峰",
+            "PM2.5下降",
+            "生态环境质量持续提升",
+            "新能源汽车",
+        ];
+        // Five runs and a part of one, read two at a time: terms every run holds, terms of a
+        // few documents far apart (the numbers), terms first met in a later run (the batches).
+        let docs: Vec<SearchDoc> = (0..CHUNK * 5 + 17)
+            .map(|i| SearchDoc {
+                url: format!("d/{i}/index.html"),
+                title: phrases[i % 6].into(),
+                kind: "task",
+                number: None,
+                plan: None,
+                status: None,
+                body: format!(
+                    "{}。{},第{}项,第{}批",
+                    phrases[(i / 7) % 6],
+                    phrases[(i * 5 / 3) % 6],
+                    i % 97,
+                    i / 300
+                ),
+            })
+            .collect();
+        let postings = postings_in_batches(&docs[..], &Collect::default(), 2).unwrap();
+        let mut want: FxMap<Key, Vec<u32>> = FxMap::default();
+        for (d, doc) in docs.iter().enumerate() {
+            for (k, flags) in doc_terms(&mut Vocab::default(), doc).keys {
+                want.entry(k).or_default().push((d as u32) << 2 | flags);
+            }
+        }
+        let got: FxMap<Key, Vec<u32>> = (0..postings.keys.len() as u32)
+            .map(|t| {
+                let mut list = Vec::new();
+                postings.list_into(t, &mut list);
+                (postings.keys[t as usize], list)
+            })
+            .collect();
+        assert!(want.contains_key(&key_of(Tok::Word(&['5']))));
+        assert_eq!(got.len(), want.len());
+        assert_eq!(got, want);
     }
 
     #[test]
