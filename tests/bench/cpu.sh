@@ -18,10 +18,8 @@ if [[ ${1:-} =~ ^[0-9]+$ ]]; then rounds=$1; shift; fi
 (( $# >= 2 )) || { echo "usage: tests/bench/cpu.sh [ROUNDS] BEFORE_BIN AFTER_BIN [MORE_BIN...]" >&2; exit 1; }
 work=${BENCH_DIR:-/tmp/gongkai-bench}
 out=${BENCH_OUT:-/dev/shm/gongkai-cpu}
-gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
-if [[ ! -d "$work/content" ]]; then
-  mkdir -p "$work" && python3 "$gen" --out "$work" >/dev/null
-fi
+source tests/bench/common.sh
+bench_corpus "$work"
 bins=("$@")
 results=$(mktemp)
 trap 'rm -f "$results"; rm -rf "$out"' EXIT

@@ -11,23 +11,24 @@
 # Python's). The summary gives the medians and, for each tool, its build's CPU time above the
 # floor (build - read - write): what its own code costs, and what the kernel costs beyond the
 # bare reading and writing (memory, threads, extra calls).
+#   tests/bench/floor.sh [ROUNDS]      (default 5)
+# Environment: BENCH_DIR (the corpus, default /tmp/gongkai-bench; made by gen_corpus.py when
+# missing), BENCH_OUT (where the outputs go, default $BENCH_DIR), GONGKAI_BIN (default: the
+# release binary, built here; BENCH_FAST=1 builds the quick profile, see common.sh). Each
+# build and each write goes into a new folder, all deleted when the run ends (see fresh.sh:
+# ext4 is slow to allocate inodes just after `rm -rf`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 work=${BENCH_DIR:-/tmp/gongkai-bench}
 out=${BENCH_OUT:-$work}
-gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
 command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 1; }
-if [[ ! -d "$work/content" ]]; then
-  mkdir -p "$work" && python3 "$gen" --out "$work" >/dev/null
-fi
+source tests/bench/common.sh
+bench_corpus "$work"
 site="$work/hugo"
 source tests/bench/hugo_site.sh
 make_hugo_site
-if [[ -z "${GONGKAI_BIN:-}" ]]; then
-  cargo build --release -q
-  GONGKAI_BIN=$PWD/target/release/gongkai
-fi
+bench_binary
 runs="$out/floor-runs.$$"
 results=$(mktemp)
 mkdir -p "$runs"

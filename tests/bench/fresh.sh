@@ -40,22 +40,13 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 work=${BENCH_DIR:-/tmp/gongkai-bench}
 out=${BENCH_OUT:-$work}
-gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
 command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 1; }
-if [[ ! -d "$work/content" ]]; then
-  mkdir -p "$work" && python3 "$gen" --out "$work" >/dev/null
-fi
+source tests/bench/common.sh
+bench_corpus "$work"
 site="$work/hugo"
 source tests/bench/hugo_site.sh
 make_hugo_site
-if [[ -z "${GONGKAI_BIN:-}" ]]; then
-  if [[ -n "${BENCH_FAST:-}" ]]; then
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release -q
-  else
-    cargo build --release -q
-  fi
-  GONGKAI_BIN=$PWD/target/release/gongkai
-fi
+bench_binary
 mkdir -p "$out"
 results=$(mktemp)
 runs="$out/fresh-runs.$$"

@@ -16,17 +16,10 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-1}
 small=${BENCH_DIR:-/tmp/gongkai-bench}
 big=${BENCH_BIG:-/tmp/gongkai-bench-100k}
-gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
-[[ -d "$small/content" ]] || { mkdir -p "$small" && python3 "$gen" --out "$small" >/dev/null; }
-[[ -d "$big/content" ]] || { mkdir -p "$big" && python3 "$gen" --out "$big" --plans 1000 >/dev/null; }
-if [[ -z "${GONGKAI_BIN:-}" ]]; then
-  if [[ -n "${BENCH_FAST:-}" ]]; then
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release -q
-  else
-    cargo build --release -q
-  fi
-  GONGKAI_BIN=$PWD/target/release/gongkai
-fi
+source tests/bench/common.sh
+bench_corpus "$small"
+bench_corpus "$big" --plans 1000
+bench_binary
 # Both corpora's sources are read once first, as fresh.sh does, so that no round reads them
 # from disk while another finds them in the page cache (the large one is 4 GB on disk: on a
 # machine with less free memory than that, its builds read from disk whatever the order).

@@ -1,0 +1,28 @@
+# Sourced by the build benchmarks (cpu.sh, floor.sh, fresh.sh, scale.sh), from the repository's
+# root.
+
+# bench_corpus DIR [gen_corpus.py ARGS...]: makes the synthetic corpus in DIR, unless DIR holds
+# one already (GEN_CORPUS: the generator, default ../shared/bench/gen_corpus.py).
+bench_corpus() {
+  local dir=$1
+  shift
+  if [[ ! -d "$dir/content" ]]; then
+    mkdir -p "$dir" && python3 "${GEN_CORPUS:-../shared/bench/gen_corpus.py}" --out "$dir" "$@" >/dev/null
+  fi
+}
+
+# bench_binary: sets GONGKAI_BIN, unless it is set, to target/release/gongkai built here with
+# the release profile `cargo run --release` uses (whole-program LTO: the binary a user runs),
+# or with the quick profile when BENCH_FAST=1 (no LTO, 16 codegen units: 2–9 % more CPU, for
+# comparing two commits quickly).
+bench_binary() {
+  if [[ -n "${GONGKAI_BIN:-}" ]]; then
+    return
+  fi
+  if [[ -n "${BENCH_FAST:-}" ]]; then
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release -q
+  else
+    cargo build --release -q
+  fi
+  GONGKAI_BIN=$PWD/target/release/gongkai
+}
