@@ -6,6 +6,9 @@ same bytes). The front matter, the tasks and everything else stay as they are.
 
     python3 tests/bench/real_bodies.py CORPUS        (CORPUS/content/plans/*/progress/*.md)
 
+The files are rewritten in place, and nothing else is touched: run it on a copy of a
+generated corpus (cp -r), never on a site's own content.
+
 Why: gen_corpus.py draws its text from a small pool of sentences, so the 10k corpus holds
 36,938 distinct search terms. Real text holds about one new four-character term per
 character until it starts to repeat; with these bodies the 10k corpus holds 217,667, and the
