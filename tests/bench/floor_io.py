@@ -2,9 +2,12 @@
 make for them (floor.sh runs it):
 
     floor_io.py read DIR           every file under DIR opened, read to its end and closed
-    floor_io.py write SITE DEST    every file of the built site SITE written again under the new
+    floor_io.py write SITE DEST [FRACTION]
+                                   every file of the built site SITE written again under the new
                                    folder DEST: its folders made, each file created, written
-                                   whole and closed
+                                   whole and closed; with FRACTION (e.g. 0.17), only that share
+                                   of each file's bytes, which tells the cost of a file from
+                                   the cost of its bytes
 
 `write` reads SITE into memory first, untimed. Prints the system time (the kernel's work) and
 the user time of the timed part, from getrusage(); the user time is Python's, not a floor.
@@ -32,11 +35,12 @@ def read_all(root):
     return before, size
 
 
-def write_all(site, dest):
+def write_all(site, dest, fraction=1.0):
     pages = []
     for path in files(site):
         with open(path, "rb") as f:
-            pages.append((os.path.relpath(path, site), f.read()))
+            data = f.read()
+        pages.append((os.path.relpath(path, site), data[: round(len(data) * fraction)]))
     pages.sort()
     before = resource.getrusage(resource.RUSAGE_SELF)
     made = {""}
@@ -61,7 +65,8 @@ def main():
     if sys.argv[1] == "read":
         before, size = read_all(sys.argv[2])
     else:
-        before, size = write_all(sys.argv[2], sys.argv[3])
+        fraction = float(sys.argv[4]) if len(sys.argv) > 4 else 1.0
+        before, size = write_all(sys.argv[2], sys.argv[3], fraction)
     after = resource.getrusage(resource.RUSAGE_SELF)
     print(f"{after.ru_stime - before.ru_stime:.3f} {after.ru_utime - before.ru_utime:.3f} {size}")
 
