@@ -24,35 +24,39 @@ bins=("$@")
 results=$(mktemp)
 trap 'rm -f "$results"; rm -rf "$out"' EXIT
 echo "corpus: $work; $rounds rounds into empty outputs under $out"
+# Each binary is known by its place in the arguments, so that one binary given twice (the
+# noise of the method: its ratio to itself) is measured as two.
 for r in $(seq "$rounds"); do
-  order=("${bins[@]}")
+  order=()
+  for ((i = 0; i < ${#bins[@]}; i++)); do order+=("$i"); done
   if (( r % 2 == 0 )); then
     order=()
-    for ((i = ${#bins[@]} - 1; i >= 0; i--)); do order+=("${bins[i]}"); done
+    for ((i = ${#bins[@]} - 1; i >= 0; i--)); do order+=("$i"); done
   fi
-  for b in "${order[@]}"; do
+  for i in "${order[@]}"; do
+    b=${bins[i]}
     rm -rf "$out" "$(dirname "$out")/.$(basename "$out").prev"
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$b" build --root "$work" --output "$out" \
       >/dev/null 2>"$work/log" || { cat "$work/log" >&2; exit 1; }
     read -r wall user sys rss <"$work/time"
     printf 'round %2d  %-40s %6.2f s wall %6.2f s CPU %5d MiB peak\n' \
       "$r" "$b" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024))
-    echo "$r $b $wall $(echo "$user + $sys" | bc) $rss" >>"$results"
+    echo "$r $i $wall $(echo "$user + $sys" | bc) $rss" >>"$results"
   done
 done
 python3 - "$results" "${bins[@]}" <<'PY'
 import statistics, sys
 rows, by_round = {}, {}
 for line in open(sys.argv[1]):
-    r, b, wall, cpu, rss = line.split()
-    rows.setdefault(b, []).append((float(wall), float(cpu), int(rss) / 1024))
-    by_round.setdefault(r, {})[b] = float(cpu)
+    r, i, wall, cpu, rss = line.split()
+    rows.setdefault(int(i), []).append((float(wall), float(cpu), int(rss) / 1024))
+    by_round.setdefault(r, {})[int(i)] = float(cpu)
 bins = sys.argv[2:]
 print("\nmedians                                     wall      CPU   peak RSS")
-for b in bins:
-    v = rows[b]
+for i, b in enumerate(bins):
+    v = rows[i]
     print(f"{b:<40} {statistics.median(x[0] for x in v):6.2f} s {statistics.median(x[1] for x in v):6.2f} s {statistics.median(x[2] for x in v):6.0f} MiB")
-for b in bins[1:]:
-    ratios = [d[b] / d[bins[0]] for d in by_round.values()]
+for i, b in enumerate(bins[1:], 1):
+    ratios = [d[i] / d[0] for d in by_round.values()]
     print(f"{b} / {bins[0]}: CPU paired ratio median {statistics.median(ratios):.3f}, mean {statistics.mean(ratios):.3f} ({len(ratios)} rounds)")
 PY
