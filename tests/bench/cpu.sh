@@ -28,10 +28,10 @@ echo "corpus: $work; $rounds rounds into empty outputs under $out"
 # noise of the method: its ratio to itself) is measured as two.
 for r in $(seq "$rounds"); do
   order=()
-  for ((i = 0; i < ${#bins[@]}; i++)); do order+=("$i"); done
   if (( r % 2 == 0 )); then
-    order=()
     for ((i = ${#bins[@]} - 1; i >= 0; i--)); do order+=("$i"); done
+  else
+    for ((i = 0; i < ${#bins[@]}; i++)); do order+=("$i"); done
   fi
   for i in "${order[@]}"; do
     b=${bins[i]}
