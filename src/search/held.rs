@@ -63,6 +63,8 @@ pub struct Held {
     part_hashes: Vec<u128>,
     /// A hash of every `search/d/` file's bytes.
     group_hashes: Vec<u128>,
+    /// A hash of `search/fold.js`, which holds the pairs of the characters on the site.
+    fold_hash: u128,
 }
 
 /// What changed in the search files after [`Held::update`].
@@ -133,6 +135,10 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
     let files = files.into_sorted();
     let part_hashes = file_hashes(&files, "search/p/", layout.len());
     let group_hashes = file_hashes(&files, "search/d/", docs.len().div_ceil(RECORDS_PER_FILE));
+    let fold_hash = files
+        .iter()
+        .find(|(path, _)| path == "search/fold.js")
+        .map_or(0, |(_, bytes)| hash_bytes(bytes));
     let size = entries.iter().map(|(k, v)| entry_size(k, v)).sum();
     let (texts, values) = entries
         .into_iter()
@@ -148,6 +154,7 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
         size,
         part_hashes,
         group_hashes,
+        fold_hash,
     };
     if timing {
         eprintln!(
@@ -218,6 +225,7 @@ impl Held {
             }
         };
         changed_files.extend(self.regroup(docs, &changed));
+        changed_files.extend(self.refold(&terms));
         changed_files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         removed.sort_unstable();
         if timing {
@@ -414,6 +422,28 @@ impl Held {
             })
             .collect();
         keep_changed(&mut self.part_hashes, made)
+    }
+
+    /// `search/fold.js` again when a character came onto the site or left it, that is, when one
+    /// of the changed `terms` is a single character (see [`index::fold_file`]), and its bytes
+    /// changed.
+    fn refold(&mut self, terms: &[u32]) -> Option<(String, Vec<u8>)> {
+        let single = |t: &u32| self.texts[*t as usize].chars().nth(1).is_none();
+        if !terms.iter().any(single) {
+            return None;
+        }
+        let file = index::fold_file(
+            self.texts
+                .iter()
+                .zip(&self.values)
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(text, _)| &**text),
+        );
+        let h = hash_bytes(&file.1);
+        (h != self.fold_hash).then(|| {
+            self.fold_hash = h;
+            file
+        })
     }
 
     /// The record groups of the changed documents whose bytes changed.

@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! search/meta.js        counts: documents, index parts, records per file, format version
-//! search/fold.js        the Traditional → Simplified table the index was folded with
+//! search/fold.js        the pairs of the Traditional → Simplified table whose Simplified
+//!                       character is on the site (see `index::fold_file`)
 //! search/p/<n>.js       index part n: the postings of the terms whose hash falls in n
 //! search/d/<n>.js       the records of documents 4n to 4n+3: url, title, kind, number, plan,
 //!                       status, and the head of its text for the snippet

@@ -59,7 +59,9 @@
   var foldMap = new Map();
 
   /** Reads search/fold.js (src/search/index.rs, encode_fold_table): per pair, the gap from the
-   * previous Traditional code point and the zigzag distance to the Simplified one, as varints. */
+   * previous Traditional code point and the zigzag distance to the Simplified one, as varints.
+   * It holds the pairs whose Simplified character is on the site (index.rs, fold_file): any
+   * other character matches nothing, folded or not. */
   function setFoldTable(encoded) {
     var values = readVarints(encoded);
     var t = -1;
