@@ -26,3 +26,15 @@ bench_binary() {
   fi
   GONGKAI_BIN=$PWD/target/release/gongkai
 }
+
+# bench_against_hugo: the set-up of the benchmarks that measure against Hugo (fresh.sh,
+# floor.sh), with $work the corpus: checks that hugo is installed, makes the corpus and Hugo's
+# reference site from it in $site ($work/hugo, tests/bench/hugo_site.sh), and sets GONGKAI_BIN.
+bench_against_hugo() {
+  command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 1; }
+  bench_corpus "$work"
+  site="$work/hugo"
+  source tests/bench/hugo_site.sh
+  make_hugo_site
+  bench_binary
+}

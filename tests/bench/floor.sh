@@ -25,13 +25,8 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 work=${BENCH_DIR:-/tmp/gongkai-bench}
 out=${BENCH_OUT:-$work}
-command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 1; }
 source tests/bench/common.sh
-bench_corpus "$work"
-site="$work/hugo"
-source tests/bench/hugo_site.sh
-make_hugo_site
-bench_binary
+bench_against_hugo
 runs="$out/floor-runs.$$"
 results=$(mktemp)
 mkdir -p "$runs"

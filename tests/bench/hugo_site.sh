@@ -1,7 +1,8 @@
-# Sourced by hugo.sh and fresh.sh. make_hugo_site makes the build benchmark's reference from
-# the synthetic corpus in $work/content, once, in $site (BENCH_REGEN=1 makes it again): one
-# plain Hugo page per task, carrying the Markdown that gongkai's task page carries (title, task
-# text, units, targets, and every progress report's date, status and body), a minimal layout.
+# Sourced by hugo.sh and, through common.sh, fresh.sh and floor.sh. make_hugo_site makes the
+# build benchmark's reference from the synthetic corpus in $work/content, once, in $site
+# (BENCH_REGEN=1 makes it again): one plain Hugo page per task, carrying the Markdown that
+# gongkai's task page carries (title, task text, units, targets, and every progress report's
+# date, status and body), a minimal layout.
 make_hugo_site() {
 if [[ ! -f "$site/hugo.toml" || -n "${BENCH_REGEN:-}" ]]; then
   rm -rf "$site" && mkdir -p "$site/content/tasks" "$site/layouts/_default"
