@@ -16,6 +16,12 @@
 //! anything the build does not write is removed, and symbolic links in it are never followed —
 //! it may hold a half-updated site from a failed or killed build, and may be deleted at any time.
 //!
+//! A caller that can tell it would write a group of files exactly as the site it starts from
+//! holds them (the search index, whose `meta.js` names its documents) asks to keep them
+//! instead ([`Sink::keep_group`]): each is read and hashed, and kept only when every one holds
+//! the bytes that site's manifest lists — from the kept site in place, or else linked from the
+//! output.
+//!
 //! The kept site's own `manifest.json` spares most of the hashing on a rebuild: a file found
 //! there with the same bytes takes its SHA-256 from that manifest, but only when the file has
 //! not changed since the manifest was written (its status-change time is older than the
@@ -96,6 +102,17 @@ pub trait Sink: Sync {
             bytes: Vec::new(),
         }))
     }
+
+    /// Keeps a group of files of the site the build starts from instead of writing them: for
+    /// a caller that knows it would write those very bytes (the search index, when its
+    /// documents are the ones its `meta.js` names). `name` is handed the bytes of `head`, a
+    /// file of the group that names it, and gives every path of the group (`head` among them)
+    /// when the group is the one this build would write, `None` otherwise. All or nothing:
+    /// `true` only when every file of the group is there with the bytes that site's manifest
+    /// lists, and then they count as written. `false` by default.
+    fn keep_group(&self, _head: &str, _name: &dyn Fn(&[u8]) -> Option<Vec<String>>) -> bool {
+        false
+    }
 }
 
 /// A file being written a piece at a time ([`Sink::open`]).
@@ -132,6 +149,51 @@ impl Sink for Staging {
         let opened = self.open_file(rel);
         let file = opened.map_err(|e| self.failure(rel, e))?;
         Ok(Box::new(file))
+    }
+
+    fn keep_group(&self, head: &str, name: &dyn Fn(&[u8]) -> Option<Vec<String>>) -> bool {
+        if self.hash_all {
+            return false;
+        }
+        // The kept site the staging folder started as: its files stay where they are.
+        if let Some(sums) = self.kept_sums.as_ref().filter(|_| self.reused) {
+            if let Some((files, folders)) = vouch_group(&self.dir, &sums.sums, head, name) {
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(folders);
+                self.written
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(files);
+                return true;
+            }
+        }
+        // The output being replaced: its files are linked in, as unchanged files are.
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let Some(sums) = KeptSums::read(previous) else {
+            return false;
+        };
+        let Some((files, _)) = vouch_group(previous, &sums.sums, head, name) else {
+            return false;
+        };
+        for w in &files {
+            let linked = self.place(&w.path).and_then(|path| {
+                remove_any(&path)?;
+                fs::hard_link(previous.join(&w.path), &path)
+            });
+            if linked.is_err() {
+                // What was linked so far holds the bytes the caller would write anyway.
+                return false;
+            }
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(files);
+        true
     }
 }
 
@@ -196,6 +258,9 @@ pub struct Staging {
     previous: Option<PathBuf>,
     /// The kept site's manifest, when the staging folder started as the kept site.
     kept_sums: Option<KeptSums>,
+    /// A signed build: every file is hashed from the bytes this build writes, and no group of
+    /// files is kept ([`Sink::keep_group`]).
+    hash_all: bool,
     written: Mutex<Vec<Written>>,
     /// Folders known to be real folders in `dir` ('/'-separated, relative), so each file costs
     /// one `open` rather than a walk up its path.
@@ -265,6 +330,7 @@ impl Staging {
             reused,
             previous: output.is_dir().then(|| output.to_path_buf()),
             kept_sums,
+            hash_all: false,
             written: Mutex::new(Vec::new()),
             made: Mutex::new(HashSet::new()),
             replacing: Mutex::new(()),
@@ -288,6 +354,7 @@ impl Staging {
     /// signed build, whose manifest must rest on nothing but the bytes written).
     pub fn hash_every_file(&mut self) {
         self.kept_sums = None;
+        self.hash_all = true;
     }
 
     /// The first file the staging folder could not store, with the file system's reason: the
@@ -674,6 +741,74 @@ fn move_aside(output: &Path, foreign: &[String], aside: &Path) -> io::Result<()>
 /// Whether `path` is a folder itself (not a link to one).
 fn is_folder(path: &Path) -> io::Result<bool> {
     Ok(fs::symlink_metadata(path)?.is_dir())
+}
+
+/// The group of files [`Sink::keep_group`] asks for, in site `dir` whose manifest lists
+/// `sums`: each file read (never through a symbolic link, nor under one) and hashed, and
+/// listed there with those very bytes; with the folders above them. `None` when one is not.
+fn vouch_group(
+    dir: &Path,
+    sums: &HashMap<String, (String, u64)>,
+    head: &str,
+    name: &dyn Fn(&[u8]) -> Option<Vec<String>>,
+) -> Option<(Vec<Written>, HashSet<String>)> {
+    use rayon::prelude::*;
+    let mut folders = HashSet::new();
+    let mut under_folders = |rel: &str| -> Option<()> {
+        if rel
+            .split('/')
+            .any(|c| c == ".." || c == "." || c.is_empty())
+        {
+            return None;
+        }
+        let mut at = 0;
+        while let Some(slash) = rel[at..].find('/') {
+            let folder = &rel[..at + slash];
+            if !folders.contains(folder) {
+                if !is_folder(&dir.join(folder)).ok()? {
+                    return None;
+                }
+                folders.insert(folder.to_string());
+            }
+            at += slash + 1;
+        }
+        Some(())
+    };
+    let listed = |rel: &str, bytes: &[u8]| {
+        let w = crate::mirror::entry(rel, bytes);
+        (sums.get(rel) == Some(&(w.sha256.clone(), w.size))).then_some(w)
+    };
+    under_folders(head)?;
+    let head_bytes = read_plain(&dir.join(head))?;
+    listed(head, &head_bytes)?;
+    let rels = name(&head_bytes)?;
+    for rel in &rels {
+        under_folders(rel)?;
+    }
+    let files = rels
+        .par_iter()
+        .map(|rel| listed(rel, &read_plain(&dir.join(rel))?))
+        .collect::<Option<Vec<Written>>>()?;
+    Some((files, folders))
+}
+
+/// The bytes of `path` when it is a plain file (opened without following a symbolic link, and
+/// without waiting on anything that is not a file).
+fn read_plain(path: &Path) -> Option<Vec<u8>> {
+    let mut open = fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut file = open.open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// The SHA-256 sums of a kept site's `manifest.json`, and when that file last changed.

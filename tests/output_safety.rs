@@ -120,6 +120,105 @@ fn a_folder_holding_files_gongkai_did_not_write_is_refused_and_force_moves_them_
     );
 }
 
+/// Builds `root` into `out` as [`build`] does, and says whether the build kept the search index
+/// of the site it started from (what `GONGKAI_SEARCH_TIMING` reports) rather than making it.
+fn build_kept_index(root: &Path, out: &Path, extra: &[&str]) -> bool {
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["build", "--root", root.to_str().unwrap(), "--output"])
+        .arg(out)
+        .args(extra)
+        .env("GONGKAI_SEARCH_TIMING", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o).contains("search: the index kept")
+}
+
+/// A rebuild keeps the search index of the site it starts from (the kept site beside the
+/// output, or else the output it replaces) only while that index is the one it would make: the
+/// same documents, which `meta.js` names, and every index file with the bytes that site's
+/// manifest lists. An edit to the content, an index file changed, or a folder of it replaced
+/// by a link, and the index is made again. Whatever it does, the output is byte for byte the
+/// site a first build into an empty folder writes, and it verifies.
+#[test]
+fn a_rebuild_keeps_the_search_index_only_while_it_is_the_one_it_would_make() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = project(tmp.path());
+    let out = tmp.path().join("public");
+    let kept = tmp.path().join(".public.prev");
+    let fresh = |name: &str| {
+        let dest = tmp.path().join(name);
+        build(&root, &dest);
+        snapshot(&dest)
+    };
+    // Replaced, not written over: a kept site shares its unchanged files with the output.
+    let change = |file: &Path| {
+        let mut bytes = fs::read(file).unwrap();
+        bytes.extend_from_slice(b"//");
+        fs::remove_file(file).unwrap();
+        fs::write(file, bytes).unwrap();
+    };
+    let want = fresh("fresh-1");
+    assert!(!build_kept_index(&root, &out, &[]), "nothing to start from");
+    assert!(build_kept_index(&root, &out, &[]), "the output's index");
+    assert!(build_kept_index(&root, &out, &[]), "the kept site's index");
+    assert_eq!(snapshot(&out), want);
+    assert_verifies(&out);
+
+    // An index file changed (by hand, say) in the kept site: the output's is taken; changed in
+    // both, the index is made again.
+    change(&kept.join("search/p/0.js"));
+    assert!(build_kept_index(&root, &out, &[]));
+    assert_eq!(snapshot(&out), want);
+    change(&kept.join("search/d/0.js"));
+    change(&out.join("search/d/0.js"));
+    assert!(!build_kept_index(&root, &out, &[]));
+    assert_eq!(snapshot(&out), want);
+    assert_verifies(&out);
+
+    // A folder of the kept site's index replaced by a link to a copy of it (and the output's
+    // copy changed): made again, and nothing is read or written through the link.
+    assert!(build_kept_index(&root, &out, &[]));
+    let parts = kept.join("search/p");
+    let elsewhere = tmp.path().join("elsewhere");
+    copy_tree(&parts, &elsewhere);
+    fs::remove_dir_all(&parts).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &parts).unwrap();
+    change(&out.join("search/meta.js"));
+    let elsewhere_before = snapshot(&elsewhere);
+    assert!(!build_kept_index(&root, &out, &[]));
+    assert_eq!(snapshot(&out), want);
+    assert_eq!(snapshot(&elsewhere), elsewhere_before);
+    assert_verifies(&out);
+
+    // A report edited: its text is searchable, so the index is made again; the next build
+    // takes it from the output.
+    let report = root.join("content/plans/demo-plan/progress/2024-06-30-1.md");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(&report, text.replace("35 公里", "35 公里,新建泵站两座")).unwrap();
+    let want = fresh("fresh-2");
+    assert_ne!(want["search/meta.js"], snapshot(&out)["search/meta.js"]);
+    assert!(!build_kept_index(&root, &out, &[]));
+    assert_eq!(snapshot(&out), want);
+    assert!(build_kept_index(&root, &out, &[]));
+    assert!(build_kept_index(&root, &out, &[]));
+    assert_eq!(snapshot(&out), want);
+    assert_verifies(&out);
+
+    // A signed build hashes every file it publishes from its own bytes, and makes the index.
+    let keys = tmp.path().join("keys");
+    fs::create_dir(&keys).unwrap();
+    let o = gongkai(&["keygen", "--out", keys.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let key = keys.join("gongkai.key");
+    assert!(!build_kept_index(
+        &root,
+        &out,
+        &["--sign-key", key.to_str().unwrap()]
+    ));
+    assert_verifies(&out);
+}
+
 #[test]
 fn a_file_dropped_into_a_built_output_stops_the_next_build() {
     let tmp = tempfile::tempdir().unwrap();

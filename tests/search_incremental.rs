@@ -183,6 +183,13 @@ fn entry<'a>(files: &'a Files, term: &str) -> (String, Option<&'a str>) {
     (path, value)
 }
 
+/// `meta.js` without its `src` (which names the documents, and so changes with every edit).
+fn meta_but_source(files: &Files) -> String {
+    let meta = String::from_utf8(files["search/meta.js"].clone()).unwrap();
+    let at = meta.find(",\"src\":").unwrap();
+    meta[..at].to_string()
+}
+
 fn patched(update: &SearchUpdate) -> bool {
     matches!(update.method, Method::Patched { .. })
 }
@@ -212,11 +219,13 @@ fn an_edit_past_the_head_rewrites_only_the_parts_of_its_new_terms() {
     assert!(value.is_some(), "the new term is in its part");
     assert!(changed_paths(&update).contains(&part.as_str()));
     // And `fold.js`: the added text (新增…监测点) brings characters onto the site that have
-    // Traditional forms, and so their pairs.
+    // Traditional forms, and so their pairs; and `meta.js`, whose `src` names the documents.
     assert!(
         changed_paths(&update)
             .iter()
-            .all(|p| p.starts_with("search/p/") || *p == "search/fold.js"),
+            .all(|p| p.starts_with("search/p/")
+                || *p == "search/fold.js"
+                || *p == "search/meta.js"),
         "the record keeps the head only, which did not change: {:?}",
         changed_paths(&update)
     );
@@ -226,12 +235,15 @@ fn an_edit_past_the_head_rewrites_only_the_parts_of_its_new_terms() {
 fn a_title_edit_rewrites_its_record_group_and_the_parts_of_its_terms() {
     let mut docs = corpus(80, 3);
     let (mut files, mut held) = start(&docs);
+    let meta = meta_but_source(&files);
     docs[41].title = "推进龘靐齉爩工程".into();
     let update = step(&mut held, &mut files, &docs);
     assert!(patched(&update));
     let group = format!("search/d/{}.js", 41 / RECORDS_PER_FILE);
     assert!(changed_paths(&update).contains(&group.as_str()));
-    assert!(!changed_paths(&update).contains(&"search/meta.js"));
+    // The same parts: `meta.js` changes in its `src` alone.
+    assert!(changed_paths(&update).contains(&"search/meta.js"));
+    assert_eq!(meta_but_source(&files), meta);
     let (_, value) = entry(&files, "龘靐齉爩");
     assert_eq!(value, Some(r#"["hJ","","="]"#), "doc 41, in the title");
 }
@@ -245,7 +257,10 @@ fn a_record_only_edit_rewrites_only_its_record_group() {
     let update = step(&mut held, &mut files, &docs);
     assert_eq!(
         changed_paths(&update),
-        vec![format!("search/d/{}.js", 10 / RECORDS_PER_FILE)]
+        vec![
+            format!("search/d/{}.js", 10 / RECORDS_PER_FILE),
+            "search/meta.js".to_string()
+        ]
     );
 }
 

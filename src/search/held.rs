@@ -37,7 +37,7 @@ use rayon::prelude::*;
 
 use super::index::{
     self, decode_value, doc_terms, encode_value, entry_size, key_text, part_count, part_file,
-    part_of, part_path, records_file, records_path, Collect, FxMap, Key, Postings, Vocab,
+    part_of, part_path, records_file, records_path, Collect, FxMap, Key, Postings, Source, Vocab,
     RECORDS_PER_FILE,
 };
 use super::SearchDoc;
@@ -47,6 +47,8 @@ use super::SearchDoc;
 pub struct Held {
     /// A hash of every document, in document order.
     doc_hashes: Vec<u128>,
+    /// What the index is made from, as `meta.js` names it.
+    source: Source,
     /// Every document's terms with their flags, as [`encode_doc_terms`] writes them.
     doc_terms: Vec<Box<[u8]>>,
     /// The term number of every term key ever seen.
@@ -119,6 +121,7 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
         eprintln!("search: held entries {:.2?}", started.elapsed());
     }
     let doc_terms = invert(&postings, docs.len());
+    let source = postings.source;
     if timing {
         eprintln!("search: held document terms {:.2?}", started.elapsed());
     }
@@ -129,7 +132,7 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
         .map(|(i, &k)| (k, i as u32))
         .collect();
     drop(postings);
-    let Ok(layout) = index::write_parts(&entries, total, &files) else {
+    let Ok(layout) = index::write_parts(&entries, total, source, &files) else {
         unreachable!("collecting files never fails")
     };
     let files = files.into_sorted();
@@ -146,6 +149,7 @@ pub fn build_held(docs: &[SearchDoc]) -> (Vec<(String, Vec<u8>)>, Held) {
         .unzip();
     let held = Held {
         doc_hashes: docs.par_iter().map(doc_hash).collect(),
+        source,
         doc_terms,
         term_ids,
         texts,
@@ -198,6 +202,7 @@ impl Held {
             };
             return self.rebuild(docs, why);
         }
+        let source = Source::of_hashes(&hashes);
         self.doc_hashes = hashes;
         let terms = self.patch_terms(docs, &changed);
         if timing {
@@ -209,6 +214,9 @@ impl Held {
         let mut removed = Vec::new();
         let method = if parts == old_parts {
             changed_files.extend(self.relay_terms(&terms));
+            if source != self.source {
+                changed_files.push(index::meta_file(docs.len() as u32, parts, source));
+            }
             Method::Patched {
                 docs: changed.len(),
                 terms: terms.len(),
@@ -216,7 +224,7 @@ impl Held {
         } else {
             self.layout = layout(&self.texts, &self.values, parts);
             self.part_hashes.resize(parts, 0);
-            changed_files.push(index::meta_file(docs.len() as u32, parts));
+            changed_files.push(index::meta_file(docs.len() as u32, parts, source));
             changed_files.extend(self.write_parts((0..parts).collect()));
             removed.extend((parts..old_parts).map(part_path));
             Method::Relaid {
@@ -224,6 +232,7 @@ impl Held {
                 terms: terms.len(),
             }
         };
+        self.source = source;
         changed_files.extend(self.regroup(docs, &changed));
         changed_files.extend(self.refold(&terms));
         changed_files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -590,7 +599,7 @@ fn push_leb(out: &mut Vec<u8>, mut n: u64) {
 }
 
 /// A 128-bit hash of everything of a document that the index reads.
-fn doc_hash(d: &SearchDoc) -> u128 {
+pub(super) fn doc_hash(d: &SearchDoc) -> u128 {
     let mut h = Hash128::default();
     for field in [
         Some(d.url.as_str()),
@@ -609,7 +618,7 @@ fn doc_hash(d: &SearchDoc) -> u128 {
     h.finish()
 }
 
-fn hash_bytes(bytes: &[u8]) -> u128 {
+pub(super) fn hash_bytes(bytes: &[u8]) -> u128 {
     let mut h = Hash128::default();
     h.write(bytes);
     h.finish()

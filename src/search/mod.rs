@@ -5,7 +5,8 @@
 //! search page works over http and from `file://` alike:
 //!
 //! ```text
-//! search/meta.js        counts: documents, index parts, records per file, format version
+//! search/meta.js        counts: documents, index parts, records per file, format version;
+//!                       `src`, the name of the documents and code the index is made from
 //! search/fold.js        the pairs of the Traditional → Simplified table whose Simplified
 //!                       character is on the site (see `index::fold_file`)
 //! search/p/<n>.js       index part n: the postings of the terms whose hash falls in n
@@ -28,6 +29,10 @@
 //! [`DocSource`]) and writes the files through the build's sink as they are made
 //! ([`write_index`]): what stays until the end is the terms' postings, never the documents'
 //! text or the whole index's bytes.
+//!
+//! A rebuild keeps the index of the site it starts from, instead of making it, when that
+//! site's `meta.js` names the same documents and code (`index::Source`) and the sink vouches
+//! for every file of it ([`crate::output::Sink::keep_group`]).
 //!
 //! Never: reads files, or writes anything but through the sink it is handed; the same
 //! documents give the same bytes.
