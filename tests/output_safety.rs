@@ -140,6 +140,7 @@ fn build_kept_index(root: &Path, out: &Path, extra: &[&str]) -> bool {
 /// manifest lists. An edit to the content, an index file changed, or a folder of it replaced
 /// by a link, and the index is made again. Whatever it does, the output is byte for byte the
 /// site a first build into an empty folder writes, and it verifies.
+#[cfg(unix)]
 #[test]
 fn a_rebuild_keeps_the_search_index_only_while_it_is_the_one_it_would_make() {
     let tmp = tempfile::tempdir().unwrap();
