@@ -792,9 +792,17 @@ fn vouch_group(
     Some((files, folders))
 }
 
-/// The bytes of `path` when it is a plain file (opened without following a symbolic link, and
-/// without waiting on anything that is not a file).
+/// The bytes of `path` when it is a plain file (see [`open_plain`]).
 fn read_plain(path: &Path) -> Option<Vec<u8>> {
+    let (mut file, _) = open_plain(path)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// `path` opened to be read, with its metadata, when it is a plain file: opened without
+/// following a symbolic link, and without waiting on anything that is not a file.
+fn open_plain(path: &Path) -> Option<(fs::File, fs::Metadata)> {
     let mut open = fs::OpenOptions::new();
     open.read(true);
     #[cfg(unix)]
@@ -802,13 +810,9 @@ fn read_plain(path: &Path) -> Option<Vec<u8>> {
         use std::os::unix::fs::OpenOptionsExt;
         open.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let mut file = open.open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    let file = open.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    meta.is_file().then_some((file, meta))
 }
 
 /// The SHA-256 sums of a kept site's `manifest.json`, and when that file last changed.
@@ -861,17 +865,8 @@ fn changed(meta: &fs::Metadata) -> Option<(i64, i64)> {
 /// When `path` is a plain file holding exactly `bytes` (opened without following a symbolic
 /// link, and without waiting on anything that is not a file), its metadata.
 fn already_holds(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
-    let mut open = fs::OpenOptions::new();
-    open.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        open.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let mut file = open.open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    (meta.is_file() && meta.len() == bytes.len() as u64 && same_bytes(&mut file, bytes))
-        .then_some(meta)
+    let (mut file, meta) = open_plain(path)?;
+    (meta.len() == bytes.len() as u64 && same_bytes(&mut file, bytes)).then_some(meta)
 }
 
 /// Creates `path` as a new file holding `bytes`. Never writes into an existing file: one in
