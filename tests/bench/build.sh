@@ -7,6 +7,8 @@
 # by updating the one kept from the build before last, then swapped in; the first rebuild has
 # none kept yet). One build into a fresh output comes first and is reported separately. Wall time is noisy on a shared machine; CPU time less so.
 # The corpus is generated only when $BENCH_DIR has none (set BENCH_REGEN=1 to regenerate).
+# GONGKAI_BIN measures that binary instead of building the release one here (BENCH_FAST=1: the
+# quick profile, see common.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
@@ -15,8 +17,9 @@ if [[ ! -d "$work/content" || -n "${BENCH_REGEN:-}" || $# -gt 0 ]]; then
   rm -rf "$work/content" && mkdir -p "$work"
   python3 "$gen" --out "$work" "$@" >/dev/null
 fi
-cargo build --release -q
-bin=target/release/gongkai
+source tests/bench/common.sh
+bench_binary
+bin=$GONGKAI_BIN
 out="$work/bench-public"
 echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports, $(du -sh "$work/content" | cut -f1)"
 run() {

@@ -29,12 +29,9 @@ out=${BENCH_OUT:-$work}
 mkdir -p "$out"
 source tests/bench/hugo_site.sh
 make_hugo_site
-if [[ -n "${GONGKAI_BIN:-}" ]]; then
-  bin=$GONGKAI_BIN
-else
-  cargo build --release -q
-  bin=$PWD/target/release/gongkai
-fi
+source tests/bench/common.sh
+bench_binary
+bin=$GONGKAI_BIN
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 round=0
