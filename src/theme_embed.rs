@@ -15,13 +15,14 @@ fn main() {
     collect(Path::new("src"), &mut files);
     files.sort();
     files.extend([PathBuf::from("Cargo.toml"), PathBuf::from("Cargo.lock")]);
-    // SipHash with fixed keys: the same code gives the same name on every machine.
+    // SipHash with fixed keys: the same code, built with the same toolchain, gives the same
+    // name on every machine (paths with '/' whatever the system's separator).
     let mut h = std::hash::DefaultHasher::new();
     for file in &files {
         // A file that cannot be read counts as empty (a tree without Cargo.lock: the
         // dependencies' versions are then not part of the name).
         let bytes = std::fs::read(file).unwrap_or_default();
-        h.write(file.to_string_lossy().as_bytes());
+        h.write(file.to_string_lossy().replace('\\', "/").as_bytes());
         h.write_u8(0);
         h.write_u64(bytes.len() as u64);
         h.write(&bytes);
