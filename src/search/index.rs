@@ -963,7 +963,7 @@ fn postings_in_batches<S: DocSource + ?Sized>(
             .map_init(
                 || Lent::from(&pool),
                 |lent, c| {
-                    let range = c * CHUNK..total.min(c * CHUNK + CHUNK);
+                    let range = run_range(c, total);
                     let docs = source.docs(range.clone());
                     let run = run_postings(range.start, &docs, &mut lent.scratch);
                     for (i, group) in docs.chunks(RECORDS_PER_FILE).enumerate() {
@@ -1075,10 +1075,7 @@ impl Source {
                 s.add_doc(i, h);
                 s
             })
-            .reduce(Source::default, |mut a, b| {
-                a.add(b);
-                a
-            })
+            .sum()
     }
 
     fn add_doc(&mut self, n: usize, hash: u128) {
@@ -1100,6 +1097,20 @@ impl Source {
         bytes.extend_from_slice(env!("GONGKAI_CODE_HASH").as_bytes());
         format!("{:032x}", super::held::hash_bytes(&bytes))
     }
+}
+
+impl std::iter::Sum for Source {
+    fn sum<I: Iterator<Item = Source>>(iter: I) -> Source {
+        iter.fold(Source::default(), |mut a, b| {
+            a.add(b);
+            a
+        })
+    }
+}
+
+/// Documents `c * CHUNK` up to the next run's first (or the end): run `c` of the index's reading.
+fn run_range(c: usize, total: usize) -> Range<usize> {
+    c * CHUNK..total.min(c * CHUNK + CHUNK)
 }
 
 /// What a `meta.js` says.
@@ -1192,13 +1203,10 @@ fn keep_index<S: DocSource + ?Sized>(source: &S, sink: &dyn Sink) -> bool {
             (0..total.div_ceil(CHUNK))
                 .into_par_iter()
                 .map(|c| {
-                    let range = c * CHUNK..total.min(c * CHUNK + CHUNK);
+                    let range = run_range(c, total);
                     Source::of(range.start, &source.docs(range))
                 })
-                .reduce(Source::default, |mut a, b| {
-                    a.add(b);
-                    a
-                })
+                .sum::<Source>()
                 .name(total as u32)
         });
         (meta.src == *now).then(|| meta.files())
