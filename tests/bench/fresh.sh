@@ -2,8 +2,10 @@
 # Fresh-build benchmark against Hugo: every build writes into an empty output folder (as a CI
 # checkout that publishes does), in rounds that alternate Hugo and gongkai on the same machine
 # at the same time, the order turning every round. Each build prints wall time, CPU time
-# (user + sys, and sys alone), peak memory (max RSS), and the bytes and files it wrote; the
-# summary gives the medians and gongkai's ratios to Hugo.
+# (user + sys, and sys alone), peak memory (max RSS), the bytes and files it wrote, and the disk
+# space its output takes (`du`: every file's blocks and every folder's; the goals' issue gave
+# Hugo's output as 124 MB, which is what `du -sh` prints for it, its files' sizes adding up to
+# 74 MB); the summary gives the medians and gongkai's ratios to Hugo.
 #   tests/bench/fresh.sh [ROUNDS]      (default 5)
 # Environment:
 #   BENCH_DIR   the corpus (default /tmp/gongkai-bench; made by gen_corpus.py when missing)
@@ -64,12 +66,14 @@ measure() {
   fi
   /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/log" \
     || { cat "$work/log" >&2; exit 1; }
-  local wall user sys rss bytes files
+  local wall user sys rss bytes files disk
   read -r wall user sys rss <"$work/time"
   read -r bytes files < <(find "$dest" -type f -printf '%s\n' | awk '{s += $1; n++} END {printf "%.0f %d\n", s, n}')
-  printf '%-8s %6.2f s wall %6.2f s CPU (%5.2f s sys) %5d MiB peak %7.1f MB in %6d files\n' \
-    "$name" "$wall" "$(echo "$user + $sys" | bc)" "$sys" $((rss / 1024)) "$(echo "$bytes / 1000000" | bc -l)" "$files"
-  echo "$name $wall $(echo "$user + $sys" | bc) $sys $rss $bytes $files" >>"$results"
+  disk=$(du -sk "$dest" | cut -f1)
+  printf '%-8s %6.2f s wall %6.2f s CPU (%5.2f s sys) %5d MiB peak %7.1f MB in %6d files, %7.1f MB on disk\n' \
+    "$name" "$wall" "$(echo "$user + $sys" | bc)" "$sys" $((rss / 1024)) "$(echo "$bytes / 1000000" | bc -l)" "$files" \
+    "$(echo "$disk * 1024 / 1000000" | bc -l)"
+  echo "$name $wall $(echo "$user + $sys" | bc) $sys $rss $bytes $files $((disk * 1024))" >>"$results"
 }
 
 echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs${BENCH_RM:+ deleted just before each build}${BENCH_COLD:+, page cache emptied before each build}${BENCH_DCACHE:+, dentry and inode caches emptied before each build}"
@@ -108,12 +112,12 @@ for line in open(sys.argv[1]):
     name, *v = line.split()
     rows.setdefault(name, []).append([float(x) for x in v])
 med = {n: [statistics.median(c) for c in zip(*r)] for n, r in rows.items()}
-print("\nmedians         wall      CPU      sys   peak RSS     bytes    files")
-for n, (wall, cpu, sys_, rss, b, f) in med.items():
-    print(f"{n:<10} {wall:8.2f} s {cpu:6.2f} s {sys_:6.2f} s {rss / 1024:6.0f} MiB {b / 1e6:7.1f} MB {f:8.0f}")
+print("\nmedians         wall      CPU      sys   peak RSS     bytes    files    on disk")
+for n, (wall, cpu, sys_, rss, b, f, d) in med.items():
+    print(f"{n:<10} {wall:8.2f} s {cpu:6.2f} s {sys_:6.2f} s {rss / 1024:6.0f} MiB {b / 1e6:7.1f} MB {f:8.0f} {d / 1e6:7.1f} MB")
 h = med["hugo"]
 for n in med:
     if n != "hugo":
         r = [a / b for a, b in zip(med[n], h)]
-        print(f"{n} / hugo: wall {r[0]:.2f}, CPU {r[1]:.2f}, peak RSS {r[3]:.2f}, bytes {r[4]:.2f}")
+        print(f"{n} / hugo: wall {r[0]:.2f}, CPU {r[1]:.2f}, peak RSS {r[3]:.2f}, bytes {r[4]:.2f}, disk {r[6]:.2f}")
 EOF
