@@ -59,7 +59,7 @@ measure() {
   if [[ -n "${BENCH_COLD:-}" ]]; then
     echo 3 >/proc/sys/vm/drop_caches
   elif [[ -n "${BENCH_DCACHE:-}" ]]; then
-    # Emptying the inode cache drops the inodes' cached pages too: read the sources again.
+    # An inode dropped takes its cached pages with it: read the sources again.
     echo 2 >/proc/sys/vm/drop_caches
     find "$work/content" "$site" -type f -exec cat {} + >/dev/null
     cat "$(command -v hugo)" "$GONGKAI_BIN" ${BEFORE_BIN:+"$BEFORE_BIN"} >/dev/null
