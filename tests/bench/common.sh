@@ -1,5 +1,5 @@
-# Sourced by the build benchmarks (build.sh, cpu.sh, floor.sh, fresh.sh, hugo.sh, scale.sh),
-# from the repository's root.
+# Sourced by the build benchmarks (build.sh, cpu.sh, floor.sh, fresh.sh, hugo.sh, instr.sh,
+# scale.sh), from the repository's root.
 
 # bench_corpus DIR [gen_corpus.py ARGS...]: makes the synthetic corpus in DIR, unless DIR holds
 # one already (GEN_CORPUS: the generator, default ../shared/bench/gen_corpus.py).
