@@ -5,7 +5,8 @@
 # (user + sys, and sys alone), peak memory (max RSS), the bytes and files it wrote, and the disk
 # space its output takes (`du`: every file's blocks and every folder's; the goals' issue gave
 # Hugo's output as 124 MB, which is what `du -sh` prints for it, its files' sizes adding up to
-# 74 MB); the summary gives the medians and gongkai's ratios to Hugo.
+# 74 MB); the summary gives the medians, gongkai's ratios to Hugo of them, and the median and
+# range of each round's own ratios (the machine's load moves both builds of a round alike).
 #   tests/bench/fresh.sh [ROUNDS]      (default 5)
 # Environment:
 #   BENCH_DIR   the corpus (default /tmp/gongkai-bench; made by gen_corpus.py when missing)
@@ -73,7 +74,7 @@ measure() {
   printf '%-8s %6.2f s wall %6.2f s CPU (%5.2f s sys) %5d MiB peak %7.1f MB in %6d files, %7.1f MB on disk\n' \
     "$name" "$wall" "$(echo "$user + $sys" | bc)" "$sys" $((rss / 1024)) "$(echo "$bytes / 1000000" | bc -l)" "$files" \
     "$(echo "$disk * 1024 / 1000000" | bc -l)"
-  echo "$name $wall $(echo "$user + $sys" | bc) $sys $rss $bytes $files $((disk * 1024))" >>"$results"
+  echo "$n $name $wall $(echo "$user + $sys" | bc) $sys $rss $bytes $files $((disk * 1024))" >>"$results"
 }
 
 echo "corpus: $(find "$work/content" -name '*.md' | wc -l) reports in $work; $rounds rounds, empty outputs${BENCH_RM:+ deleted just before each build}${BENCH_COLD:+, page cache emptied before each build}${BENCH_DCACHE:+, dentry and inode caches emptied before each build}"
@@ -107,10 +108,11 @@ for n in $(seq "$rounds"); do
 done
 python3 - "$results" <<'EOF'
 import statistics, sys
-rows = {}
+rows, rounds = {}, {}
 for line in open(sys.argv[1]):
-    name, *v = line.split()
+    r, name, *v = line.split()
     rows.setdefault(name, []).append([float(x) for x in v])
+    rounds.setdefault(r, {})[name] = [float(x) for x in v]
 med = {n: [statistics.median(c) for c in zip(*r)] for n, r in rows.items()}
 print("\nmedians         wall      CPU      sys   peak RSS     bytes    files    on disk")
 for n, (wall, cpu, sys_, rss, b, f, d) in med.items():
@@ -120,4 +122,9 @@ for n in med:
     if n != "hugo":
         r = [a / b for a, b in zip(med[n], h)]
         print(f"{n} / hugo: wall {r[0]:.2f}, CPU {r[1]:.2f}, peak RSS {r[3]:.2f}, bytes {r[4]:.2f}, disk {r[6]:.2f}")
+        # Each round's own ratios: the machine's load moves both builds of a round alike.
+        pairs = [(d[n][0] / d["hugo"][0], d[n][1] / d["hugo"][1]) for d in rounds.values()]
+        wall_r, cpu_r = sorted(p[0] for p in pairs), sorted(p[1] for p in pairs)
+        print(f"{n} / hugo, round by round: wall {statistics.median(wall_r):.2f} ({wall_r[0]:.2f}–{wall_r[-1]:.2f}), "
+              f"CPU {statistics.median(cpu_r):.2f} ({cpu_r[0]:.2f}–{cpu_r[-1]:.2f}), medians (and ranges) of {len(pairs)} rounds")
 EOF
