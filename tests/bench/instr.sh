@@ -14,7 +14,7 @@
 # 4 % of the build's CPU time.
 # Environment: BENCH_INSTR_DIR (the corpus, default /tmp/gongkai-bench-instr: gen_corpus.py
 # --plans 10, 1,000 tasks and 10,000 reports, made when missing; under Valgrind a build of it
-# takes about a minute), BENCH_OUT (where the outputs go, default /dev/shm/gongkai-instr).
+# takes about half a minute), BENCH_OUT (where the outputs go, default /dev/shm/gongkai-instr).
 # Needs valgrind (apt-get install valgrind).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
