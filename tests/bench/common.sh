@@ -11,6 +11,12 @@ bench_corpus() {
   fi
 }
 
+# bench_empty OUTPUT: removes OUTPUT and the kept site a gongkai build leaves beside it
+# (.OUTPUT.prev), so that the next build into OUTPUT starts from nothing, as a fresh one.
+bench_empty() {
+  rm -rf "$1" "$(dirname "$1")/.$(basename "$1").prev"
+}
+
 # bench_binary: sets GONGKAI_BIN, unless it is set, to target/release/gongkai built here with
 # the release profile `cargo run --release` uses (whole-program LTO: the binary a user runs),
 # or with the quick profile when BENCH_FAST=1 (no LTO, 16 codegen units: 2–9 % more CPU, for

@@ -35,7 +35,7 @@ for r in $(seq "$rounds"); do
   fi
   for i in "${order[@]}"; do
     b=${bins[i]}
-    rm -rf "$out" "$(dirname "$out")/.$(basename "$out").prev"
+    bench_empty "$out"
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$b" build --root "$work" --output "$out" \
       >/dev/null 2>"$work/log" || { cat "$work/log" >&2; exit 1; }
     read -r wall user sys rss <"$work/time"

@@ -55,7 +55,7 @@ builds=0
 # measure NAME OUTPUT COMMAND...: one build into an empty OUTPUT.
 measure() {
   local name=$1 dest=$2; shift 2
-  rm -rf "$dest" "$(dirname "$dest")/.$(basename "$dest").prev"
+  bench_empty "$dest"
   sync
   if [[ -n "${BENCH_COLD:-}" ]]; then
     echo 3 >/proc/sys/vm/drop_caches

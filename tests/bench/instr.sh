@@ -31,7 +31,7 @@ echo "corpus: $work; each build into an empty output under $out"
 # method's own noise) is counted as two.
 i=0
 for b in "$@"; do
-  rm -rf "$out" "$(dirname "$out")/.$(basename "$out").prev"
+  bench_empty "$out"
   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$counts/$i" \
     "$b" build --root "$work" --output "$out" >/dev/null 2>"$counts/$i.log" ||
     { cat "$counts/$i.log" >&2; exit 1; }
