@@ -41,10 +41,12 @@ fn opencc() -> &'static OpenCC {
     })
 }
 
-/// Every Han code point that OpenCC `s2t` converts, on its own, to one other code point.
+/// Every Han code point that OpenCC `s2t` converts, on its own, to one other code point:
+/// `hant_s2t.txt` beside this file, derived ahead of time as the search's folding table is
+/// (see [`crate::util::fold`]).
 fn char_table() -> &'static BTreeMap<char, char> {
     static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(|| crate::util::fold::single_char_table(opencc()))
+    TABLE.get_or_init(|| crate::util::fold::parse_table(include_str!("hant_s2t.txt")))
 }
 
 /// The table for a site whose text holds `runs` (runs of Han characters).
@@ -595,4 +597,17 @@ mod tests {
         assert!(js.contains("window.GONGKAI_HANT = {\"chars\":\""), "{js}");
         assert_eq!(script(&table_for(["发展", "头发"])), script(&table));
     }
+
+    #[test]
+    fn committed_tables_s2t_is_what_opencc_derives() {
+        use crate::util::fold::{check_committed_table, single_char_table, table_text};
+        let derived = table_text(S2T_HEADER, &single_char_table(opencc()));
+        check_committed_table("src/render/hant_s2t.txt", char_table(), derived);
+    }
+
+    const S2T_HEADER: &str =
+        "Simplified → Traditional, character by character, for the 繁體 switch: every Han code
+point that OpenCC's s2t converts on its own to one other code point. Derived from the
+ferrous-opencc of Cargo.lock (src/render/hant.rs); a test checks it, and
+GONGKAI_BLESS=1 cargo test committed_tables writes it anew.";
 }

@@ -6,15 +6,18 @@
 //! - full-width ASCII (`ＰＭ２．５`, `９８％`) → ASCII; the ideographic space → a space;
 //! - Latin capitals (ASCII and Latin-1) → small letters;
 //! - Traditional → Simplified, character by character, with OpenCC's `t2s` rules (through the
-//!   `ferrous-opencc` crate). The table is derived once per process and written into the site
-//!   as `search/fold.js` by [`crate::search::build_index`], so the browser folds with exactly the
-//!   table the index was built with.
+//!   `ferrous-opencc` crate). The table is written into the site as `search/fold.js` by
+//!   [`crate::search::build_index`], so the browser folds with exactly the table the index was
+//!   built with.
+//!
+//! The table is OpenCC's, derived ahead of time into `fold_t2s.txt` beside this file, as the
+//! 繁體 switch's `s2t` characters are (`src/render/hant_s2t.txt`): deriving them converts every
+//! Han code point, about 45 ms of a build's CPU time in each process, most of a small site's
+//! build. A test derives both again with the `ferrous-opencc` of `Cargo.lock` and fails when a
+//! file differs (`GONGKAI_BLESS=1 cargo test committed_tables` writes them anew).
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
-
-use ferrous_opencc::config::BuiltinConfig;
-use ferrous_opencc::OpenCC;
 
 /// Code point ranges holding Han characters (CJK Unified Ideographs, Extension A, the
 /// compatibility ideographs, and the supplementary ideographic planes).
@@ -46,12 +49,57 @@ pub fn is_han(c: char) -> bool {
 /// its own, is a single different code point. Chains are resolved (the table is idempotent).
 pub fn t2s_table() -> &'static BTreeMap<char, char> {
     static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(derive_t2s_table)
+    TABLE.get_or_init(|| parse_table(include_str!("fold_t2s.txt")))
+}
+
+/// A committed table (see the module documentation): `#` lines, then a line per pair, the
+/// character and what it converts to.
+pub fn parse_table(text: &str) -> BTreeMap<char, char> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let mut cs = l.chars();
+            match (cs.next(), cs.next(), cs.next()) {
+                (Some(from), Some(to), None) => (from, to),
+                _ => panic!("a committed character table holds a malformed line: {l:?}"),
+            }
+        })
+        .collect()
+}
+
+/// A table as [`parse_table`] reads it, with `header` as its `#` lines.
+#[cfg(test)]
+pub fn table_text(header: &str, table: &BTreeMap<char, char>) -> String {
+    let mut s: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    for (from, to) in table {
+        s.push(*from);
+        s.push(*to);
+        s.push('\n');
+    }
+    s
+}
+
+/// Fails unless the committed table at `path` (from the crate's root) is `derived`, or writes
+/// it when `GONGKAI_BLESS` is set.
+#[cfg(test)]
+pub fn check_committed_table(path: &str, committed: &BTreeMap<char, char>, derived: String) {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    if std::env::var_os("GONGKAI_BLESS").is_some() {
+        std::fs::write(&file, &derived).unwrap();
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        on_disk == derived && parse_table(&derived) == *committed,
+        "{path} is not what the ferrous-opencc of Cargo.lock derives; \
+         run GONGKAI_BLESS=1 cargo test committed_tables and review the diff"
+    );
 }
 
 /// Every Han code point that `opencc` converts, on its own, to one other code point (the
 /// search folding's `t2s` table, and the 繁體 switch's `s2t` characters).
-pub fn single_char_table(opencc: &OpenCC) -> BTreeMap<char, char> {
+#[cfg(test)]
+pub fn single_char_table(opencc: &ferrous_opencc::OpenCC) -> BTreeMap<char, char> {
     let chars: Vec<char> = HAN_RANGES
         .iter()
         .flat_map(|&(lo, hi)| (lo..=hi).filter_map(char::from_u32))
@@ -65,30 +113,22 @@ pub fn single_char_table(opencc: &OpenCC) -> BTreeMap<char, char> {
     }
     let output = opencc.convert(&input);
     let lines: Vec<&str> = output.split('\n').collect();
+    assert_eq!(lines.len(), chars.len() + 1, "OpenCC kept the lines");
     let mut table = BTreeMap::new();
-    if lines.len() != chars.len() + 1 {
-        // Line structure not preserved: fall back to one call per character.
-        for &c in &chars {
-            if let Some(s) = single(&opencc.convert(&c.to_string())) {
-                if s != c {
-                    table.insert(c, s);
-                }
-            }
-        }
-    } else {
-        for (&c, line) in chars.iter().zip(&lines) {
-            if let Some(s) = single(line) {
-                if s != c {
-                    table.insert(c, s);
-                }
+    for (&c, line) in chars.iter().zip(&lines) {
+        if let Some(s) = single(line) {
+            if s != c {
+                table.insert(c, s);
             }
         }
     }
     table
 }
 
+#[cfg(test)]
 fn derive_t2s_table() -> BTreeMap<char, char> {
-    let opencc = OpenCC::from_config(BuiltinConfig::T2s)
+    use ferrous_opencc::config::BuiltinConfig;
+    let opencc = ferrous_opencc::OpenCC::from_config(BuiltinConfig::T2s)
         .expect("ferrous-opencc ships its t2s configuration");
     let mut table = single_char_table(&opencc);
     // Resolve chains (a → b, b → c gives a → c) so folding twice changes nothing.
@@ -106,6 +146,7 @@ fn derive_t2s_table() -> BTreeMap<char, char> {
     table
 }
 
+#[cfg(test)]
 fn single(s: &str) -> Option<char> {
     let mut it = s.chars();
     match (it.next(), it.next()) {
@@ -160,17 +201,6 @@ pub fn fold(text: &str) -> String {
     text.chars().map(fold_char).collect()
 }
 
-/// The table as the browser loads it: pairs of code points, Traditional then Simplified.
-pub fn t2s_pairs() -> String {
-    let table = t2s_table();
-    let mut s = String::with_capacity(table.len() * 6);
-    for (t, simp) in table {
-        s.push(*t);
-        s.push(*simp);
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,4 +246,16 @@ mod tests {
             t2s_table().len()
         );
     }
+
+    #[test]
+    fn committed_tables_t2s_is_what_opencc_derives() {
+        let derived = table_text(T2S_HEADER, &derive_t2s_table());
+        check_committed_table("src/util/fold_t2s.txt", t2s_table(), derived);
+    }
+
+    const T2S_HEADER: &str =
+        "Traditional → Simplified, character by character, for the search's folding: every Han
+code point that OpenCC's t2s converts on its own to one other code point, chains resolved.
+Derived from the ferrous-opencc of Cargo.lock (src/util/fold.rs); a test checks it, and
+GONGKAI_BLESS=1 cargo test committed_tables writes it anew.";
 }
