@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::catalogue::Entry;
@@ -115,7 +116,7 @@ pub fn changes(updates: &[&ReportView], entries: &[Entry]) -> Vec<Change> {
                     "{} · {}(截至 {} 的进展报告)",
                     r.plan_title, r.task_title, r.date
                 ),
-                url: format!("{}#{}", r.task_url, r.anchor),
+                url: r.url(),
                 note: Some(c.note.clone()),
                 reports_on: Some(r.date),
                 late: false,
@@ -128,14 +129,19 @@ pub fn changes(updates: &[&ReportView], entries: &[Entry]) -> Vec<Change> {
             });
         }
     }
-    for (_, reports) in days {
-        for day in reports.chunks(GROUP_MAX) {
-            match day {
-                [r] => out.push(report_change(r)),
-                _ => out.push(day_change(day)),
-            }
-        }
-    }
+    // A link per report: on a large portal the most work of the site-wide derivation, so the
+    // days are made side by side (in order: the sort below keeps equal events as they come).
+    let days: Vec<Vec<&ReportView>> = days.into_values().collect();
+    let grouped: Vec<Change> = days
+        .par_iter()
+        .flat_map_iter(|reports| {
+            reports.chunks(GROUP_MAX).map(|day| match day {
+                [r] => report_change(r),
+                _ => day_change(day),
+            })
+        })
+        .collect();
+    out.extend(grouped);
     let rank = |k: &str| match k {
         "发布" => 0,
         "进展报告" => 1,
@@ -156,7 +162,7 @@ fn report_change(r: &ReportView) -> Change {
         date: r.published.unwrap_or(r.date),
         kind: "进展报告",
         title: format!("{} · {}", r.plan_title, r.task_title),
-        url: format!("{}#{}", r.task_url, r.anchor),
+        url: r.url(),
         note: Some(format!(
             "{}{}",
             r.status_label,
@@ -199,7 +205,7 @@ fn day_change(day: &[&ReportView]) -> Change {
             } else {
                 number.to_string()
             },
-            url: format!("{}#{}", r.task_url, r.anchor),
+            url: r.url(),
         });
     }
     Change {

@@ -177,6 +177,16 @@ pub struct ReportView {
 }
 
 impl ReportView {
+    /// The report's place on its task page (`…/index.html#<anchor>`), as the change log and the
+    /// feeds link to it.
+    pub fn url(&self) -> String {
+        let mut url = String::with_capacity(self.task_url.len() + 1 + self.anchor.len());
+        url.push_str(&self.task_url);
+        url.push('#');
+        url.push_str(&self.anchor);
+        url
+    }
+
     /// Sanitised HTML of the body, headings below the task page's.
     pub fn body_html(&self) -> String {
         match self.plain_text() {

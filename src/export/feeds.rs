@@ -98,7 +98,7 @@ pub fn atom_feed(
             "/{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"",
             r.anchor
         );
-        esc(&mut s, &link(&format!("{}#{}", r.task_url, r.anchor)));
+        esc(&mut s, &link(&r.url()));
         let published = r.published.unwrap_or(r.date);
         // The latest correction, if later than publication.
         let updated = r
