@@ -131,17 +131,12 @@ pub fn changes(updates: &[&ReportView], entries: &[Entry]) -> Vec<Change> {
     }
     // A link per report: on a large portal the most work of the site-wide derivation, so the
     // days are made side by side (in order: the sort below keeps equal events as they come).
-    let days: Vec<Vec<&ReportView>> = days.into_values().collect();
-    let grouped: Vec<Change> = days
-        .par_iter()
-        .flat_map_iter(|reports| {
-            reports.chunks(GROUP_MAX).map(|day| match day {
-                [r] => report_change(r),
-                _ => day_change(day),
-            })
+    out.par_extend(days.par_iter().flat_map_iter(|(_, reports)| {
+        reports.chunks(GROUP_MAX).map(|day| match day {
+            [r] => report_change(r),
+            _ => day_change(day),
         })
-        .collect();
-    out.extend(grouped);
+    }));
     let rank = |k: &str| match k {
         "发布" => 0,
         "进展报告" => 1,
